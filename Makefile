@@ -1,0 +1,36 @@
+# The two commands of the README:
+#   make test   set up everything on a fresh machine, then type check, lint and run all tests
+#   make dev    set up, then start Temporal (temporal-dev.yaml), the worker, the api and local chat
+SHELL := /bin/bash
+BIN := $(CURDIR)/.tools/bin
+export PATH := $(BIN):$(PATH)
+export TEMPORAL_CLI := $(BIN)/temporal
+export TEMPORAL_TEST_SERVER := $(BIN)/temporal-test-server
+
+.PHONY: setup test typecheck lint unit dev build clean
+
+setup:
+	@scripts/setup.sh
+
+typecheck: setup
+	npx tsc --noEmit
+
+lint: setup
+	npx eslint .
+
+test: setup
+	npx tsc --noEmit
+	npx eslint .
+	NODE_OPTIONS=--experimental-vm-modules npx jest --ci
+
+unit: setup
+	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit
+
+build: setup
+	rm -rf dist && npx tsc -p tsconfig.build.json && node dist/worker/bundle.js
+
+dev: build
+	@node dist/scripts/dev.js
+
+clean:
+	rm -rf dist .tools node_modules

@@ -1,0 +1,89 @@
+// The one neutral incident message. Built from the workflow's state by activities (never by the
+// workflow, so rendering changes never affect replay) and rendered per platform: plain text here,
+// the local chat card in the browser, Block Kit and Adaptive Cards in their own renderers.
+import type { IncidentState, IncidentStatus, Severity } from '../../workflows/definitions';
+
+export type IncidentAction = 'ack' | 'handoff' | 'resolve';
+
+export interface IncidentMessage {
+  incidentId: string;
+  title: string;
+  status: IncidentStatus;
+  severity: Severity;
+  cluster: string;
+  namespace?: string;
+  /** "Deployment/payments-api" (the top owner when there is one). */
+  resource: string;
+  reason: string;
+  detail: string;
+  occurrences: number;
+  firstSeen: string;
+  lastSeen: string;
+  assignee?: string;
+  level: number;
+  /** Short diagnostics digest, when diagnostics have run. */
+  digest?: string;
+  summary?: string;
+  /** Buttons to show; empty once resolved. */
+  actions: IncidentAction[];
+  links: { label: string; url: string }[];
+}
+
+export interface MessageContext {
+  /** person id -> display name */
+  names: Record<string, string>;
+  temporalUiUrl?: string;
+  temporalNamespace?: string;
+  apiUrl?: string;
+}
+
+const STATUS_LABEL: Record<IncidentStatus, string> = { triggered: 'TRIGGERED', acknowledged: 'ACKNOWLEDGED', resolved: 'RESOLVED' };
+
+export function resourceLabel(r: { kind: string; name: string }): string {
+  return `${r.kind}/${r.name}`;
+}
+
+export function buildIncidentMessage(state: IncidentState, ctx: MessageContext): IncidentMessage {
+  const name = (id?: string) => (id ? (ctx.names[id] ?? id) : undefined);
+  const subject = state.owner ?? state.resource;
+  const links: { label: string; url: string }[] = [];
+  if (ctx.temporalUiUrl) {
+    const ns = encodeURIComponent(ctx.temporalNamespace ?? 'default');
+    links.push({ label: 'Temporal', url: `${ctx.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(state.id)}` });
+  }
+  if (ctx.apiUrl) links.push({ label: 'Incident', url: `${ctx.apiUrl}/chat#incident=${encodeURIComponent(state.id)}` });
+  if (ctx.apiUrl && state.postmortemId) links.push({ label: 'Postmortem', url: `${ctx.apiUrl}/chat#postmortem=${encodeURIComponent(state.postmortemId)}` });
+  return {
+    incidentId: state.id,
+    title: `${state.kind}: ${resourceLabel(subject)}`,
+    status: state.status,
+    severity: state.severity,
+    cluster: state.cluster,
+    namespace: state.namespace,
+    resource: resourceLabel(subject),
+    reason: state.reason,
+    detail: state.message,
+    occurrences: state.occurrences.count,
+    firstSeen: state.occurrences.firstSeen,
+    lastSeen: state.occurrences.lastSeen,
+    assignee: name(state.assignee),
+    level: state.level,
+    digest: state.diagnostics?.digest,
+    summary: state.summary,
+    actions: state.status === 'resolved' ? [] : state.status === 'acknowledged' ? ['handoff', 'resolve'] : ['ack', 'handoff', 'resolve'],
+    links,
+  };
+}
+
+/** Plain-text rendering: the fallback text of every platform and the local chat's message text. */
+export function renderText(m: IncidentMessage): string {
+  const lines = [
+    `[${STATUS_LABEL[m.status]}] [${m.severity.toUpperCase()}] ${m.title}`,
+    `cluster ${m.cluster}${m.namespace ? ` · namespace ${m.namespace}` : ''} · ${m.reason}: ${m.detail}`,
+    `occurrences ${m.occurrences} · first ${m.firstSeen} · last ${m.lastSeen}`,
+  ];
+  if (m.assignee) lines.push(`${m.status === 'acknowledged' ? 'acknowledged by' : 'paging'} ${m.assignee}${m.level > 0 ? ` · level ${m.level}` : ''}`);
+  if (m.summary) lines.push(`resolution: ${m.summary}`);
+  lines.push(`id ${m.incidentId}`);
+  return lines.join('\n');
+}

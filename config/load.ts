@@ -1,0 +1,93 @@
+// Loads and validates the one YAML config file. A bad file fails with every problem listed by its
+// path and what was expected, so a person fixes it in one go instead of one error per restart.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, referenceProblems, type Config, type SecretRef } from './schema';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling against the config reference in the README`;
+    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = `is required (${issue.message.replace(/^Invalid input: /, '')})`;
+    return `${formatPath(issue.path)}: ${message}`;
+  });
+}
+
+/** Validates an already-parsed object (tests and the YAML loader both come through here). */
+export function parseConfig(raw: unknown, source = 'config'): Config {
+  const result = configSchema.safeParse(raw);
+  const problems = [
+    ...(result.success ? [] : formatIssues(result.error.issues)),
+    ...referenceProblems(raw).map((p) => `${formatPath(p.path)}: ${p.message}`),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+export function parseConfigText(text: string, source = 'config'): Config {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) throw new ConfigError(source, doc.errors.map((e) => `YAML syntax: ${e.message}`));
+  return parseConfig(doc.toJS() ?? {}, source);
+}
+
+export function loadConfigFile(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); set CONFIG_FILE or pass --config`]);
+  }
+  return parseConfigText(text, path);
+}
+
+/** The config path a process uses: `--config <path>`, else $CONFIG_FILE, else ./config/example.yaml. */
+export function configPathFromArgs(argv = process.argv, env = process.env): string {
+  const i = argv.indexOf('--config');
+  if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
+  return env.CONFIG_FILE ?? 'config/example.yaml';
+}
+
+/** Reads a secret from the environment or a mounted file. Throws a message that names the source, never the value. */
+export function readSecret(ref: SecretRef, env = process.env): string {
+  if (ref.fromEnv) {
+    const v = env[ref.fromEnv];
+    if (!v) throw new Error(`secret environment variable ${ref.fromEnv} is not set`);
+    return v;
+  }
+  try {
+    return readFileSync(ref.fromFile!, 'utf8').trim();
+  } catch {
+    throw new Error(`secret file ${ref.fromFile} cannot be read`);
+  }
+}
+
+/** Process entry helper: load the config or print every problem and exit 2. */
+export function loadConfigOrExit(path = configPathFromArgs()): Config {
+  try {
+    return loadConfigFile(path);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

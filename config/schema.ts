@@ -1,0 +1,275 @@
+// The one typed configuration tree. Every process validates it once at start (config/load.ts);
+// everything downstream receives the parsed `Config`, never raw YAML.
+import { z } from 'zod';
+import { SEVERITIES } from '../workflows/definitions';
+import { parseDuration } from './duration';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase id (letters, digits, ".", "_", "-")');
+
+/** "90s", "5m", "1h30m", "2d" -> milliseconds. */
+export const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like "30s", "5m" or "1h30m", got "${value}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day "HH:MM" (24h)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
+const isoInstant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d{2}:?\d{2}$/.test(s), {
+    message: 'expected an ISO-8601 time with a zone, e.g. "2026-03-29T09:00:00+02:00"',
+  });
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' },
+);
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const weekday = z.enum(WEEKDAYS);
+
+/** A secret is never written in the file: it names an environment variable or a mounted file. */
+export const secretRef = z
+  .object({ fromEnv: z.string().min(1).optional(), fromFile: z.string().min(1).optional() })
+  .strict()
+  .refine((s) => (s.fromEnv ? 1 : 0) + (s.fromFile ? 1 : 0) === 1, {
+    message: 'a secret needs exactly one of "fromEnv" (variable name) or "fromFile" (path)',
+  });
+
+const person = z
+  .object({
+    id,
+    name: z.string().min(1),
+    roles: z.array(z.enum(['responder', 'admin'])).default(['responder']),
+    timezone: timeZone.optional(),
+    email: z.string().email().optional(),
+    /** Platform identities: which chat user is this person. */
+    chat: z
+      .object({
+        local: z.string().min(1).optional(),
+        slack: z.string().min(1).optional(),
+        teams: z.string().min(1).optional(),
+        discord: z.string().min(1).optional(),
+        mattermost: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const restriction = z
+  .object({ days: z.array(weekday).min(1).default([...WEEKDAYS]), from: hhmm, to: hhmm })
+  .strict();
+
+const layer = z
+  .object({
+    name: z.string().optional(),
+    rotation: z.enum(['daily', 'weekly']),
+    /** Local time (in the schedule's zone) when the shift changes hands. */
+    handoffTime: hhmm.default('09:00'),
+    /** For weekly rotations: the day the shift changes hands. */
+    handoffDay: weekday.default('mon'),
+    /** The first shift starts on this local date with participants[0]. */
+    start: isoDate,
+    participants: z.array(id).min(1),
+    /** When set, this layer only covers these local windows (e.g. business hours). */
+    restrictions: z.array(restriction).optional(),
+  })
+  .strict();
+
+const schedule = z
+  .object({
+    id,
+    timezone: timeZone,
+    /** Evaluated top to bottom; the first layer covering the instant decides. */
+    layers: z.array(layer).min(1),
+    overrides: z.array(z.object({ person: id, from: isoInstant, to: isoInstant }).strict()).default([]),
+  })
+  .strict();
+
+const target = z.union([
+  z.object({ schedule: id }).strict(),
+  z.object({ person: id }).strict(),
+]);
+
+const escalationPolicy = z
+  .object({
+    id,
+    levels: z
+      .array(
+        z
+          .object({
+            targets: z.array(target).min(1),
+            /** How long to wait for an ack before moving to the next level. */
+            delay: duration,
+            /** How this level is paged. `chat` = DM plus a mention in the alert thread. */
+            via: z.array(z.enum(['chat'])).default(['chat']),
+          })
+          .strict(),
+      )
+      .min(1),
+    /** How many times to walk the ladder again after the last level. */
+    repeat: z.number().int().min(0).max(10).default(0),
+  })
+  .strict();
+
+const channelRef = z
+  .object({ platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']), channel: z.string().min(1) })
+  .strict();
+
+const autoResolve = z
+  .object({ enabled: z.boolean().default(false), quietPeriod: duration.default(parseDuration('5m')!) })
+  .strict();
+
+const routeMatch = z
+  .object({
+    severity: z.array(z.enum(SEVERITIES)).optional(),
+    cluster: z.array(z.string()).optional(),
+    namespace: z.array(z.string()).optional(),
+    kind: z.array(z.string()).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const route = z
+  .object({
+    name: z.string().optional(),
+    match: routeMatch.default({}),
+    channels: z.array(channelRef).min(1),
+    policy: id,
+    autoResolve: autoResolve.optional(),
+  })
+  .strict();
+
+const apiToken = z.object({ name: id, token: secretRef, roles: z.array(z.enum(['responder', 'admin'])).optional(), person: id.optional() }).strict();
+
+export const configSchema = z
+  .object({
+    temporal: z
+      .object({
+        address: z.string().default('127.0.0.1:7233'),
+        namespace: z.string().default('default'),
+        taskQueue: z.string().default('incidents'),
+        /** Base URL of the Temporal UI, for links in chat and postmortems. */
+        uiUrl: z.string().url().optional(),
+      })
+      .strict()
+      .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'incidents' }),
+    /** Where the embedded defaults keep files (local chat, postmortems). */
+    dataDir: z.string().default('./data'),
+    api: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** How people reach the api (links in chat). */
+        publicUrl: z.string().url().optional(),
+        /** Bearer tokens for REST and anomaly intake. Each maps to a roster person or acts as a service. */
+        tokens: z.array(apiToken).default([]),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080, tokens: [] }),
+    people: z.array(person).min(1, 'at least one person is needed to page'),
+    schedules: z.array(schedule).default([]),
+    escalationPolicies: z.array(escalationPolicy).min(1),
+    routing: z
+      .object({
+        /** Evaluated top to bottom; the first matching rule wins; `default` catches the rest. */
+        rules: z.array(route).default([]),
+        default: route.omit({ match: true, name: true }),
+      })
+      .strict(),
+    /** Defaults for auto-resolve on observed recovery; rules may override. */
+    autoResolve: autoResolve.default({ enabled: false, quietPeriod: parseDuration('5m')! }),
+    /** How often the alert message is refreshed at most while updates pour in. */
+    alertUpdateDebounce: duration.default(parseDuration('2s')!),
+    platforms: z
+      .object({
+        local: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Base URL of the local chat service (inside the api process). */
+            url: z.string().url().default('http://127.0.0.1:8080'),
+          })
+          .strict()
+          .default({ enabled: true, url: 'http://127.0.0.1:8080' }),
+      })
+      .strict()
+      .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } }),
+    postmortems: z
+      .object({ store: z.enum(['file']).default('file') })
+      .strict()
+      .default({ store: 'file' }),
+  })
+  .strict()
+  .strict();
+
+/**
+ * Cross-references (unknown people, schedules, policies). Runs on the raw input as well as it can,
+ * so that one pass reports reference problems together with shape problems.
+ */
+export function referenceProblems(raw: unknown): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const obj = (v: unknown): Record<string, any> => (v && typeof v === 'object' ? (v as Record<string, any>) : {});
+  const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const cfg = obj(raw);
+  const ids = (list: unknown) => new Set(arr(list).map((x) => obj(x).id).filter((x): x is string => typeof x === 'string'));
+  const people = ids(cfg.people);
+  const schedules = ids(cfg.schedules);
+  const policies = ids(cfg.escalationPolicies);
+  const known = (set: Set<string>) => [...set].map((s) => `"${s}"`).join(', ') || '(none defined)';
+  const ref = (value: unknown, set: Set<string>, what: string, plural: string, path: (string | number)[]) => {
+    if (typeof value === 'string' && !set.has(value)) out.push({ path, message: `unknown ${what} "${value}"; ${plural} are ${known(set)}` });
+  };
+  const seen = new Set<string>();
+  arr(cfg.people).forEach((p, i) => {
+    const pid = obj(p).id;
+    if (typeof pid === 'string' && seen.has(pid)) out.push({ path: ['people', i, 'id'], message: `duplicate person id "${pid}"` });
+    seen.add(pid);
+  });
+  arr(cfg.schedules).forEach((s, si) => {
+    arr(obj(s).layers).forEach((l, li) =>
+      arr(obj(l).participants).forEach((p, pi) => ref(p, people, 'person', 'people', ['schedules', si, 'layers', li, 'participants', pi])),
+    );
+    arr(obj(s).overrides).forEach((o, oi) => {
+      ref(obj(o).person, people, 'person', 'people', ['schedules', si, 'overrides', oi, 'person']);
+      if (Date.parse(obj(o).to) <= Date.parse(obj(o).from)) out.push({ path: ['schedules', si, 'overrides', oi, 'to'], message: '"to" must be after "from"' });
+    });
+  });
+  arr(cfg.escalationPolicies).forEach((p, pi) =>
+    arr(obj(p).levels).forEach((l, li) =>
+      arr(obj(l).targets).forEach((t, ti) => {
+        const path = ['escalationPolicies', pi, 'levels', li, 'targets', ti];
+        ref(obj(t).schedule, schedules, 'schedule', 'schedules', [...path, 'schedule']);
+        ref(obj(t).person, people, 'person', 'people', [...path, 'person']);
+      }),
+    ),
+  );
+  const routing = obj(cfg.routing);
+  arr(routing.rules).forEach((r, ri) => ref(obj(r).policy, policies, 'escalation policy', 'policies', ['routing', 'rules', ri, 'policy']));
+  ref(obj(routing.default).policy, policies, 'escalation policy', 'policies', ['routing', 'default', 'policy']);
+  arr(obj(cfg.api).tokens).forEach((t, ti) => ref(obj(t).person, people, 'person', 'people', ['api', 'tokens', ti, 'person']));
+  return out;
+}
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type Person = Config['people'][number];
+export type Schedule = Config['schedules'][number];
+export type ScheduleLayer = Schedule['layers'][number];
+export type EscalationPolicy = Config['escalationPolicies'][number];
+export type EscalationLevel = EscalationPolicy['levels'][number];
+export type Route = Config['routing']['rules'][number];
+export type ChannelRef = Route['channels'][number];
+export type SecretRef = z.output<typeof secretRef>;
+export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,0 +1,59 @@
+// Lint keeps workflow code deterministic: no Node built-ins, no value imports of activities, api,
+// watcher or SDK clients in workflows/**, time only through workflows/clock.ts, no Math.random.
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const { builtinModules } = require('node:module');
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+module.exports = tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'coverage/**', 'api/local-chat/static/**', 'jest.config.js', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
+            { name: '@temporalio/client', message: 'Workflows may not use the client SDK.' },
+            { name: '@temporalio/worker', message: 'Workflows may not use the worker SDK.' },
+            { name: '@temporalio/activity', message: 'Workflows may not use the activity SDK.' },
+          ],
+          patterns: [
+            { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities with `import type` and call them through proxyActivities.' },
+            { group: ['**/api', '**/api/**', '**/watcher', '**/watcher/**', '**/worker', '**/worker/**', '**/config/load'], allowTypeImports: true, message: 'Workflows may only import types from processes and config loading.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use nowMs() from workflows/clock.ts.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use nowIso()/nowMs() from workflows/clock.ts.' },
+        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Use uuid4() from @temporalio/workflow for randomness.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use a sleep() loop from @temporalio/workflow.' },
+        { name: 'process', message: 'Workflow code must not read the process environment.' },
+      ],
+    },
+  },
+  {
+    files: ['workflows/clock.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

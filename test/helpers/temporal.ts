@@ -1,0 +1,34 @@
+// Real Temporal servers for tests: the dev server (in memory, free ports, search attributes and
+// dynamic config from temporal-dev.yaml) and the time-skipping test server. Binaries come from
+// .tools/bin (installed by scripts/setup.sh) or TEMPORAL_CLI / TEMPORAL_TEST_SERVER.
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadTemporalDev, serverExtraArgs } from '../../config/temporal-dev';
+
+const ROOT = resolve(__dirname, '../..');
+
+function binary(envName: string, name: string): string {
+  const p = process.env[envName] ?? resolve(ROOT, '.tools/bin', name);
+  if (!existsSync(p)) throw new Error(`${name} not found at ${p}: run \`make setup\` (or set ${envName})`);
+  return resolve(p);
+}
+
+/** A dev server in memory on free ports, configured from temporal-dev.yaml. */
+export async function startDevServer(): Promise<TestWorkflowEnvironment> {
+  const dev = loadTemporalDev(resolve(ROOT, 'temporal-dev.yaml'));
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: binary('TEMPORAL_CLI', 'temporal') },
+      ip: '127.0.0.1',
+      namespace: dev.server.namespace,
+      extraArgs: ['--log-level', 'error', ...serverExtraArgs(dev)],
+    },
+  });
+}
+
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: binary('TEMPORAL_TEST_SERVER', 'temporal-test-server') } },
+  });
+}

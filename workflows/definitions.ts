@@ -1,0 +1,228 @@
+// The one place where the incident workflow's public contract is defined: signals, updates,
+// queries, search-attribute keys, the task queue and the workflow-id builder. Workflow, api and
+// watcher all import from here, so a rename is a compile error instead of a silent mismatch.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const TASK_QUEUE = 'incidents';
+export const INCIDENT_WORKFLOW_TYPE = 'incidentWorkflow';
+
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+export const STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof STATUSES)[number];
+
+/** `incident/<cluster>/<fingerprint>`: the dedup key of the whole product. */
+export function incidentWorkflowId(cluster: string, fingerprint: string): string {
+  return `incident/${cluster}/${fingerprint}`;
+}
+
+/** Inverse of {@link incidentWorkflowId}; undefined for ids that are not incident ids. */
+export function parseIncidentWorkflowId(id: string): { cluster: string; fingerprint: string } | undefined {
+  const m = /^incident\/([^/]+)\/(.+)$/.exec(id);
+  return m ? { cluster: m[1]!, fingerprint: m[2]! } : undefined;
+}
+
+export const searchAttributes = {
+  status: defineSearchAttributeKey('IncidentStatus', SearchAttributeType.KEYWORD),
+  severity: defineSearchAttributeKey('IncidentSeverity', SearchAttributeType.KEYWORD),
+  cluster: defineSearchAttributeKey('K8sCluster', SearchAttributeType.KEYWORD),
+  namespace: defineSearchAttributeKey('K8sNamespace', SearchAttributeType.KEYWORD),
+  assignee: defineSearchAttributeKey('IncidentAssignee', SearchAttributeType.KEYWORD),
+} as const;
+export const SEARCH_ATTRIBUTE_NAMES = Object.values(searchAttributes).map((k) => k.name);
+
+// ---------------------------------------------------------------------------------------------
+// Anomalies (what the watcher and POST /api/anomalies send)
+
+export interface ResourceRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+  apiVersion?: string;
+}
+
+export interface Anomaly {
+  cluster: string;
+  /** Stable across restarts; groups by top owner (one Deployment = one incident). */
+  fingerprint: string;
+  /** Detector kind, e.g. CrashLoopBackOff, ImagePullBackOff, NodeNotReady. */
+  kind: string;
+  severity: Severity;
+  resource: ResourceRef;
+  /** The top owner the fingerprint is grouped on, when different from the resource. */
+  owner?: ResourceRef;
+  reason: string;
+  message: string;
+  labels: Record<string, string>;
+  /** ISO-8601 time the anomaly was observed. */
+  observedAt: string;
+  /** How many raw occurrences this signal stands for (the intake coalesces). Default 1. */
+  count?: number;
+}
+
+export interface Recovery {
+  observedAt: string;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// People acting on incidents. Identity comes from the platform the request was signed by; the api
+// maps it to a roster person (or null when the platform user is not on the roster).
+
+export type Role = 'responder' | 'admin';
+
+export interface Actor {
+  /** Roster person id, or null when the platform identity maps to no one on the roster. */
+  personId: string | null;
+  roles: Role[];
+  /** Where the action came from, e.g. `local:alice`, `api:ops-token`, `slack:U123`. */
+  via: string;
+  /** Display name for messages; never used for authorization. */
+  display: string;
+}
+
+export interface AckInput {
+  actor: Actor;
+}
+export interface HandoffInput {
+  actor: Actor;
+  /** Roster person id of the new responder, or null when the named person is unknown. */
+  to: string | null;
+  /** What the caller typed for the target, kept for the refusal message and the audit trail. */
+  toRequested: string;
+  note?: string;
+}
+export interface ResolveInput {
+  actor: Actor;
+  summary: string;
+}
+
+export type CommandOutcome = 'done' | 'already' | 'refused';
+export interface CommandResult {
+  outcome: CommandOutcome;
+  /** A sentence for the person who asked, e.g. "Acknowledged by Alice." */
+  message: string;
+  status: IncidentStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incident view (the `state` query) and workflow input
+
+export interface MessageRef {
+  platform: string;
+  channel: string;
+  /** Platform message id (Slack ts, local id, Teams activity id). */
+  id: string;
+}
+
+export type TimelineType =
+  | 'detected'
+  | 'alerted'
+  | 'alert-failed'
+  | 'diagnostics'
+  | 'paged'
+  | 'page-failed'
+  | 'escalated'
+  | 'acknowledged'
+  | 'handoff'
+  | 'refused'
+  | 'recovered'
+  | 'recurred'
+  | 'resolved'
+  | 'postmortem'
+  | 'note';
+
+export interface TimelineEntry {
+  at: string;
+  type: TimelineType;
+  text: string;
+  /** Roster person id or `system`. */
+  actor?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface OccurrenceSample {
+  observedAt: string;
+  reason: string;
+  message: string;
+  resource: ResourceRef;
+}
+
+export interface DiagnosticsSection {
+  title: string;
+  /** Redacted, size-capped text. */
+  body: string;
+}
+export interface DiagnosticsReport {
+  available: boolean;
+  /** Short digest posted into the alert thread. */
+  digest: string;
+  sections: DiagnosticsSection[];
+}
+
+export interface AutoResolvePolicy {
+  enabled: boolean;
+  quietPeriodMs: number;
+}
+
+export interface IncidentState {
+  id: string;
+  cluster: string;
+  fingerprint: string;
+  kind: string;
+  status: IncidentStatus;
+  severity: Severity;
+  resource: ResourceRef;
+  owner?: ResourceRef;
+  namespace?: string;
+  labels: Record<string, string>;
+  reason: string;
+  message: string;
+  openedAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  summary?: string;
+  /** Person currently responsible (acked or being paged as handoff target). */
+  assignee?: string;
+  /** Handoff target that has been paged but has not acked yet. */
+  handoffPendingTo?: string;
+  responders: string[];
+  policyId: string;
+  /** 1-based escalation level currently paged. 0 before the first page. */
+  level: number;
+  /** How many times the whole ladder has been walked (0 on the first pass). */
+  repeat: number;
+  occurrences: { count: number; firstSeen: string; lastSeen: string; samples: OccurrenceSample[] };
+  recovery?: { observedAt: string; message: string };
+  autoResolve: AutoResolvePolicy;
+  timeline: TimelineEntry[];
+  messages: MessageRef[];
+  diagnostics?: DiagnosticsReport;
+  postmortemId?: string;
+  /** Times this run was continued-as-new, for operators reading the history. */
+  generation: number;
+}
+
+export type IncidentInput = { anomaly: Anomaly } | { resume: IncidentState; pendingOccurrences?: Anomaly[] };
+
+export interface IncidentResult {
+  id: string;
+  status: IncidentStatus;
+  postmortemId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals, updates, queries
+
+export const occurrenceSignal = defineSignal<[Anomaly]>('occurrence');
+export const recoveredSignal = defineSignal<[Recovery]>('recovered');
+
+export const acknowledgeUpdate = defineUpdate<CommandResult, [AckInput]>('acknowledge');
+export const handoffUpdate = defineUpdate<CommandResult, [HandoffInput]>('handoff');
+export const resolveUpdate = defineUpdate<CommandResult, [ResolveInput]>('resolve');
+
+export const stateQuery = defineQuery<IncidentState>('state');
