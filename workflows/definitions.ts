@@ -197,7 +197,8 @@ export interface IncidentState {
   /** How many times the whole ladder has been walked (0 on the first pass). */
   repeat: number;
   occurrences: { count: number; firstSeen: string; lastSeen: string; samples: OccurrenceSample[] };
-  recovery?: { observedAt: string; message: string };
+  /** Set while a recovery is observed and not contradicted; `receivedAt` is workflow time. */
+  recovery?: { observedAt: string; receivedAt: string; message: string };
   autoResolve: AutoResolvePolicy;
   timeline: TimelineEntry[];
   messages: MessageRef[];
@@ -205,9 +206,19 @@ export interface IncidentState {
   postmortemId?: string;
   /** Times this run was continued-as-new, for operators reading the history. */
   generation: number;
+  // Bookkeeping carried across continue-as-new so a new run never repeats a page or a post.
+  /** Which page was last sent: `L<level>R<repeat>`, `handoff<n>` or `exhausted`. */
+  pagedFor?: string;
+  /** Workflow time (ms) when the current wait escalates. */
+  escalateAtMs?: number;
+  handoffCount?: number;
+  alertDebounceMs?: number;
 }
 
-export type IncidentInput = { anomaly: Anomaly } | { resume: IncidentState; pendingOccurrences?: Anomaly[] };
+/** `historyLimit`: history events after which a run continues as new (tests set it low). */
+export type IncidentInput =
+  | { anomaly: Anomaly; historyLimit?: number }
+  | { resume: IncidentState; pendingOccurrences?: Anomaly[]; historyLimit?: number };
 
 export interface IncidentResult {
   id: string;

@@ -1,0 +1,56 @@
+// Chat activities: post the alert, keep it updated, reply in its thread. Built over a map of
+// platform adapters; the workflow never knows which platforms exist.
+import type { IncidentState, MessageRef } from '../../workflows/definitions';
+import { buildIncidentMessage, renderText, type MessageContext } from './message';
+import type { ChatPlatform } from './platform';
+import { ErrorTypes, permanentFailure } from '../errors';
+
+export interface PostAlertInput {
+  channel: { platform: string; channel: string };
+  state: IncidentState;
+}
+export interface UpdateAlertsInput {
+  refs: MessageRef[];
+  state: IncidentState;
+}
+export interface ThreadReplyInput {
+  ref: MessageRef;
+  /** Idempotency key, unique per incident and reply. */
+  key: string;
+  text: string;
+  incidentId: string;
+}
+
+/** One incident occurrence of a workflow id: the id alone repeats when a resolved problem returns. */
+export const incidentKey = (s: Pick<IncidentState, 'id' | 'openedAt'>): string => `${s.id}@${s.openedAt}`;
+
+export function createChatActivities(platforms: Record<string, ChatPlatform>, context: () => MessageContext) {
+  const platform = (name: string): ChatPlatform => {
+    const p = platforms[name];
+    if (!p) throw permanentFailure(ErrorTypes.channelNotFound, `chat platform "${name}" is not enabled: enable it under platforms.${name} in the config`);
+    return p;
+  };
+  return {
+    async postAlert({ channel, state }: PostAlertInput): Promise<MessageRef> {
+      const message = buildIncidentMessage(state, context());
+      const { id } = await platform(channel.platform).post({
+        channel: channel.channel,
+        text: renderText(message),
+        card: message,
+        key: `${incidentKey(state)}/alert`,
+        incidentId: state.id,
+      });
+      return { platform: channel.platform, channel: channel.channel, id };
+    },
+    /** Pushes the newest state to every alert message; the workflow debounces calls. */
+    async updateAlerts({ refs, state }: UpdateAlertsInput): Promise<void> {
+      const message = buildIncidentMessage(state, context());
+      const text = renderText(message);
+      for (const ref of refs) await platform(ref.platform).update(ref.channel, ref.id, text, message);
+    },
+    async replyInThread({ ref, key, text, incidentId }: ThreadReplyInput): Promise<void> {
+      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text, key, incidentId });
+    },
+  };
+}
+export type ChatActivities = ReturnType<typeof createChatActivities>;

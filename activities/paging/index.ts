@@ -1,0 +1,44 @@
+// Paging through chat: a direct message to the person plus a mention in every alert thread, on
+// each platform the alert was posted to. Keys make a retried page a no-op, so nobody is paged twice.
+import type { Config } from '../../config/schema';
+import type { MessageRef } from '../../workflows/definitions';
+import type { ChatPlatform } from '../chat/platform';
+import { ErrorTypes, permanentFailure } from '../errors';
+
+export interface PageInput {
+  incidentId: string;
+  /** Unique per incident occurrence, level, repeat and person, e.g. `<incident>@<opened>/page/L1R0/alice`. */
+  key: string;
+  personId: string;
+  refs: MessageRef[];
+  text: string;
+}
+export interface PageReceipt {
+  delivered: string[];
+}
+
+export function createPagingActivities(platforms: Record<string, ChatPlatform>, config: () => Config) {
+  return {
+    async pagePerson(input: PageInput): Promise<PageReceipt> {
+      const person = config().people.find((p) => p.id === input.personId);
+      if (!person) throw permanentFailure(ErrorTypes.personUnreachable, `person "${input.personId}" is no longer on the roster`);
+      const delivered: string[] = [];
+      const platformsUsed = [...new Set(input.refs.map((r) => r.platform))];
+      for (const name of platformsUsed) {
+        const chat = platforms[name];
+        const user = (person.chat as Record<string, string | undefined>)[name];
+        if (!chat || !user) continue;
+        await chat.directMessage(user, input.text, `${input.key}/dm/${name}`, input.incidentId);
+        delivered.push(`${name} DM to ${user}`);
+        for (const ref of input.refs.filter((r) => r.platform === name)) {
+          await chat.post({ channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user] });
+          delivered.push(`${name} mention in #${ref.channel}`);
+        }
+      }
+      if (delivered.length === 0)
+        throw permanentFailure(ErrorTypes.personUnreachable, `${person.name} has no chat identity on ${platformsUsed.join(', ') || 'any alert platform'}: add people[].chat for them`);
+      return { delivered };
+    },
+  };
+}
+export type PagingActivities = ReturnType<typeof createPagingActivities>;

@@ -1,0 +1,29 @@
+// Builds validated configs for tests from the shipped example, with overrides per test.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { parseConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
+
+export function exampleRaw(): Record<string, any> {
+  return parse(readFileSync(join(__dirname, '../../config/example.yaml'), 'utf8'));
+}
+
+/** A config with a fresh data dir, a simple always-on rotation and fast timers unless overridden. */
+export function testConfig(mutate: (raw: Record<string, any>) => void = () => {}): Config {
+  const raw = exampleRaw();
+  raw.dataDir = mkdtempSync(join(tmpdir(), 'incident-test-'));
+  raw.alertUpdateDebounce = '200ms';
+  raw.schedules = [
+    { id: 'primary', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] },
+  ];
+  raw.escalationPolicies = [
+    { id: 'default', levels: [{ targets: [{ schedule: 'primary' }], delay: '5m' }, { targets: [{ person: 'carol' }], delay: '10m' }], repeat: 1 },
+  ];
+  raw.routing = { rules: [], default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
+  raw.autoResolve = { enabled: false, quietPeriod: '2m' };
+  mutate(raw);
+  return parseConfig(raw, 'test config');
+}

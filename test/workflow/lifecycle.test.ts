@@ -1,0 +1,167 @@
+// The incident lifecycle on a real Temporal dev server with the real workflow code and real
+// activities; only the chat service is the in-memory platform at the adapter seam.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { startDevServer } from '../helpers/temporal';
+import { testConfig } from '../helpers/config';
+import { anomaly } from '../helpers/anomaly';
+import { actor } from '../helpers/actors';
+import { MemoryChat } from '../fakes/memory-chat';
+import { createIncidentWorker } from '../../worker/worker';
+import {
+  acknowledgeUpdate, handoffUpdate, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE,
+  type Anomaly, type IncidentInput,
+} from '../../workflows/definitions';
+import type { Config } from '../../config/schema';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let chat: MemoryChat;
+let config: Config;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  chat = new MemoryChat();
+  config = testConfig((raw) => {
+    raw.autoResolve = { enabled: true, quietPeriod: '1s' };
+  });
+  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, fromSources: true });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function start(client: Client, a: Anomaly, extra: Partial<IncidentInput> = {}) {
+  return client.workflow.signalWithStart('incidentWorkflow', {
+    workflowId: incidentWorkflowId(a.cluster, a.fingerprint),
+    taskQueue: TASK_QUEUE,
+    args: [{ anomaly: a, ...extra } as IncidentInput],
+    signal: occurrenceSignal,
+    signalArgs: [a],
+  });
+}
+
+async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs}ms; last value: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('incident workflow on a real Temporal server', () => {
+  it('alerts, pages the on-call person, takes an ack, a handoff, the new ack and a resolve, then writes the postmortem', async () => {
+    const a = anomaly();
+    const handle = await start(env.client, a);
+    const alert = await eventually(() => chat.alerts().find((m) => m.card?.incidentId === handle.workflowId), Boolean);
+    expect(alert!.channel).toBe('incidents');
+    await eventually(() => chat.pagesFor('alice'), (n) => n === 1);
+
+    const ack = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('alice') }] });
+    expect(ack).toMatchObject({ outcome: 'done', status: 'acknowledged' });
+    const handoff = await handle.executeUpdate(handoffUpdate, { args: [{ actor: actor('alice'), to: 'bob', toRequested: '@bob', note: 'my shift ends' }] });
+    expect(handoff).toMatchObject({ outcome: 'done', status: 'triggered' });
+    await eventually(() => chat.pagesFor('bob'), (n) => n === 1);
+    expect(await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('bob') }] })).toMatchObject({ outcome: 'done' });
+    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('bob'), summary: 'rolled back the image tag' }] });
+    expect(resolved).toMatchObject({ outcome: 'done', status: 'resolved' });
+
+    const result = await handle.result();
+    expect(result.status).toBe('resolved');
+    const state = await handle.query(stateQuery);
+    expect(state.assignee).toBe('bob');
+    expect(state.timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['detected', 'alerted', 'diagnostics', 'paged', 'acknowledged', 'handoff', 'resolved', 'postmortem']),
+    );
+    expect(state.timeline.find((e) => e.type === 'diagnostics')!.text).toMatch(/No diagnostics provider is configured for cluster "test"/);
+    const file = join(config.dataDir, 'postmortems', `${encodeURIComponent(result.postmortemId!)}.md`);
+    expect(existsSync(file)).toBe(true);
+    // The alert was updated in place, never re-posted.
+    expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
+    await eventually(() => alert!.card?.status, (s) => s === 'resolved');
+    expect(chat.pagesFor('alice')).toBe(1);
+  });
+
+  it('refuses an ack from someone not on the roster, records the attempt and changes nothing', async () => {
+    const handle = await start(env.client, anomaly());
+    const refused = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor(null, [], 'local:mallory') }] });
+    expect(refused.outcome).toBe('refused');
+    expect(refused.message).toMatch(/not on the roster/);
+    const state = await handle.query(stateQuery);
+    expect(state.status).toBe('triggered');
+    expect(state.timeline.filter((e) => e.type === 'refused')).toHaveLength(1);
+    expect(state.timeline.find((e) => e.type === 'refused')!.text).toContain('local:mallory');
+    const again = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('alice') }] });
+    const twice = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('alice') }] });
+    expect([again.outcome, twice.outcome]).toEqual(['done', 'already']);
+    await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'done' }] });
+    await handle.result();
+  });
+
+  it('rejects a malformed update in its validator without touching the history', async () => {
+    const handle = await start(env.client, anomaly());
+    const error = await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: '  ' }] }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(/summary is required/);
+    const state = await handle.query(stateQuery);
+    expect(state.status).toBe('triggered');
+    await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'ok' }] });
+    await handle.result();
+  });
+
+  it('turns 200 concurrent anomalies with one fingerprint into one incident with 200 occurrences and one alert', async () => {
+    const a = anomaly();
+    await Promise.all(Array.from({ length: 200 }, () => start(env.client, { ...a, observedAt: new Date().toISOString() })));
+    const handle = env.client.workflow.getHandle(incidentWorkflowId(a.cluster, a.fingerprint));
+    const state = await eventually(() => handle.query(stateQuery), (s) => s.occurrences.count === 200);
+    expect(state.occurrences.samples.length).toBeLessThanOrEqual(5);
+    const runs = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(w.runId);
+    expect(runs).toHaveLength(1);
+    expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
+    await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'storm over' }] });
+    await handle.result();
+  });
+
+  it('auto-resolves after observed recovery holds for the quiet period, and a recurrence cancels it', async () => {
+    const a = anomaly();
+    const handle = await start(env.client, a);
+    await eventually(() => handle.query(stateQuery), (s) => s.messages.length === 1);
+    await handle.signal(recoveredSignal, { observedAt: new Date().toISOString(), message: 'all replicas ready' });
+    await handle.signal(occurrenceSignal, a); // recurs within the quiet period
+    let state = await handle.query(stateQuery);
+    expect(state.timeline.map((e) => e.type)).toContain('recurred');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await handle.query(stateQuery)).status).toBe('triggered');
+    await handle.signal(recoveredSignal, { observedAt: new Date().toISOString(), message: 'all replicas ready' });
+    const result = await handle.result();
+    expect(result.status).toBe('resolved');
+    state = await handle.query(stateQuery);
+    expect(state.resolvedBy).toBe('system');
+    expect(state.summary).toMatch(/Recovered: all replicas ready/);
+  });
+
+  it('continues as new when history grows, carrying state without re-alerting or re-paging', async () => {
+    const a = anomaly();
+    const handle = await start(env.client, a, { historyLimit: 60 });
+    for (let i = 0; i < 80; i++) await handle.signal(occurrenceSignal, a);
+    const state = await eventually(() => handle.query(stateQuery), (s) => s.generation >= 1 && s.occurrences.count === 81);
+    expect(state.messages).toHaveLength(1);
+    expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
+    expect(chat.pagesFor('alice')).toBeGreaterThan(0);
+    const pagesBefore = chat.dms.filter((d) => d.key.startsWith(handle.workflowId)).length;
+    expect(pagesBefore).toBe(1);
+    await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'fine' }] });
+    expect((await handle.result()).status).toBe('resolved');
+  });
+});

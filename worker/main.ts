@@ -1,0 +1,23 @@
+// Worker process: config -> Temporal connection -> activities -> Worker. SIGTERM/SIGINT drain the
+// worker gracefully (the SDK stops polling and waits for running activities).
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/load';
+import { createIncidentWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO') ?? 'INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createIncidentWorker({ connection, namespace: config.temporal.namespace, config });
+  process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})\n`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`worker failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// Builds the Worker on task queue `incidents`: the prebuilt workflow bundle when there is one
+// (production start, no webpack at boot), else the workflow sources (tests, development).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config/schema';
+import { TASK_QUEUE } from '../workflows/definitions';
+import { createActivities, type ActivityDeps } from './activities';
+
+export const WORKFLOW_BUNDLE_PATH = join(__dirname, 'workflow-bundle.js');
+
+export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'config'>> {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue?: string;
+  config: Config | (() => Config);
+  /** Force building from sources even if a bundle exists. */
+  fromSources?: boolean;
+}
+
+export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
+  const config = typeof opts.config === 'function' ? opts.config : () => opts.config as Config;
+  const useBundle = !opts.fromSources && existsSync(WORKFLOW_BUNDLE_PATH);
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
+    ...(useBundle ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics }),
+    // Let in-flight activities finish on SIGTERM before the pod goes away.
+    shutdownGraceTime: '20s',
+  });
+}

@@ -1,0 +1,309 @@
+// The incident lifecycle: alert, diagnose, page, wait with escalation timers, ack, handoff,
+// resolve (by a person or by observed recovery), postmortem. Handlers are registered first; state
+// rules live in state.ts and policy/, so this file is only the orchestration over workflow time.
+import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { ChatActivities } from '../activities/chat';
+import type { PagingActivities } from '../activities/paging';
+import type { DiagnosticsActivities } from '../activities/diagnostics';
+import type { PostmortemActivities } from '../activities/postmortem';
+import type { PolicyActivities } from '../activities/policy';
+import {
+  acknowledgeUpdate,
+  handoffUpdate,
+  occurrenceSignal,
+  recoveredSignal,
+  resolveUpdate,
+  searchAttributes,
+  stateQuery,
+  type Anomaly,
+  type IncidentInput,
+  type IncidentResult,
+  type IncidentState,
+} from './definitions';
+import { nowIso, nowMs } from './clock';
+import { addTimeline, applyAck, applyHandoff, applyOccurrence, applyResolve, initialState, resolveAs, validateActor, validateText } from './state';
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
+// Chat and paging retry for up to a day: a chat outage must delay the alert, not lose it.
+const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '24h', retry });
+const diagnostics = wf.proxyActivities<DiagnosticsActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
+// The postmortem store retries until its backend is back, however long that takes.
+const postmortem = wf.proxyActivities<PostmortemActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' } });
+const policy = wf.proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
+
+/** History length after which a run continues as new (the server may suggest it earlier). */
+export const DEFAULT_HISTORY_LIMIT = 5_000;
+
+export async function incidentWorkflow(input: IncidentInput): Promise<IncidentResult> {
+  const info = wf.workflowInfo();
+  const resumed = 'resume' in input;
+  const s: IncidentState = resumed ? input.resume : initialState(info.workflowId, input.anomaly, nowIso());
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  let names: Record<string, string> = {};
+  const name = (id: string) => names[id] ?? id;
+  let dirty = false; // the alert shows an older state than `s`
+  let updating = false;
+  let wakeups = 0; // bumped by handoffs so a running wait restarts for the new responder
+  let debounceMs = 2_000;
+
+  let lastAttributes = '';
+  const changed = () => {
+    dirty = true;
+    // Upsert only real changes: each upsert is a history event, and occurrences are frequent.
+    const next = JSON.stringify([s.status, s.severity, s.namespace, s.assignee]);
+    if (next !== lastAttributes) upsertSearchAttributes(s);
+    lastAttributes = next;
+  };
+
+  // ---- handlers first, so nothing delivered in the first activation is lost -------------------
+  wf.setHandler(occurrenceSignal, (a: Anomaly) => {
+    if (s.status === 'resolved') return; // late stragglers of a resolved run; a new run handles recurrences
+    applyOccurrence(s, a, nowIso());
+    changed();
+  });
+  wf.setHandler(recoveredSignal, (r) => {
+    if (s.status === 'resolved' || s.recovery) return;
+    s.recovery = { observedAt: r.observedAt, receivedAt: nowIso(), message: r.message };
+    addTimeline(s, { at: nowIso(), type: 'recovered', actor: 'system', text: `Recovery observed: ${r.message}` });
+    changed();
+  });
+  wf.setHandler(
+    acknowledgeUpdate,
+    (u) => {
+      const r = applyAck(s, u, nowIso(), name);
+      if (r.outcome !== 'already') changed();
+      return r;
+    },
+    { validator: (u) => validateActor(u?.actor) },
+  );
+  wf.setHandler(
+    handoffUpdate,
+    (u) => {
+      const r = applyHandoff(s, u, nowIso(), name);
+      if (r.outcome === 'done') wakeups++;
+      if (r.outcome !== 'already') changed();
+      return r;
+    },
+    {
+      validator: (u) => {
+        validateActor(u?.actor);
+        validateText(u.toRequested, 'toRequested', { required: true, max: 200 });
+        validateText(u.note, 'note', { required: false, max: 2_000 });
+      },
+    },
+  );
+  wf.setHandler(
+    resolveUpdate,
+    (u) => {
+      const r = applyResolve(s, u, nowIso(), name);
+      if (r.outcome !== 'already') changed();
+      return r;
+    },
+    {
+      validator: (u) => {
+        validateActor(u?.actor);
+        validateText(u.summary, 'summary', { required: true, max: 4_000 });
+      },
+    },
+  );
+  wf.setHandler(stateQuery, () => s);
+
+  if (resumed) {
+    for (const a of input.pendingOccurrences ?? []) applyOccurrence(s, a, nowIso());
+    s.generation += 1;
+  }
+  changed();
+  dirty = false;
+  names = await policy.peopleNames();
+
+  // ---- alert ----------------------------------------------------------------------------------
+  if (!resumed) {
+    const routing = await policy.routeAnomaly(input.anomaly);
+    s.policyId = routing.policyId;
+    s.autoResolve = routing.autoResolve;
+    s.alertDebounceMs = routing.alertUpdateDebounceMs;
+    for (const channel of routing.channels) {
+      try {
+        s.messages.push(await chat.postAlert({ channel, state: s }));
+        addTimeline(s, { at: nowIso(), type: 'alerted', actor: 'system', text: `Alert posted to ${channel.platform} #${channel.channel} (rule ${routing.rule})` });
+      } catch (err) {
+        addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Alert to ${channel.platform} #${channel.channel} failed: ${failureMessage(err)}` });
+      }
+    }
+    dirty = true; // the posts may predate occurrences that arrived meanwhile
+  }
+  debounceMs = s.alertDebounceMs ?? debounceMs;
+
+  // ---- concurrent branches: alert updater, diagnostics, recovery watch, escalation -------------
+  let stopping = false;
+  const updater = (async () => {
+    for (;;) {
+      await wf.condition(() => dirty || stopping);
+      if (!dirty) return;
+      if (!stopping) await wf.sleep(debounceMs); // coalesce bursts into one update
+      dirty = false;
+      updating = true;
+      try {
+        if (s.messages.length) await chat.updateAlerts({ refs: s.messages, state: s });
+      } catch (err) {
+        addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Updating the alert failed: ${failureMessage(err)}` });
+      } finally {
+        updating = false;
+      }
+    }
+  })();
+
+  const diagnosing = s.diagnostics ? Promise.resolve() : runDiagnostics();
+  let diagnosed = !!s.diagnostics;
+  void diagnosing.then(() => (diagnosed = true));
+
+  async function runDiagnostics(): Promise<void> {
+    const anomaly: Anomaly = {
+      cluster: s.cluster, fingerprint: s.fingerprint, kind: s.kind, severity: s.severity, resource: s.resource,
+      owner: s.owner, reason: s.reason, message: s.message, labels: s.labels, observedAt: s.occurrences.lastSeen,
+    };
+    try {
+      s.diagnostics = await diagnostics.runDiagnostics(anomaly);
+    } catch (err) {
+      s.diagnostics = { available: false, digest: `Diagnostics failed: ${failureMessage(err)}`, sections: [] };
+    }
+    addTimeline(s, { at: nowIso(), type: 'diagnostics', actor: 'system', text: s.diagnostics.digest, data: { available: s.diagnostics.available } });
+    for (const ref of s.messages) {
+      try {
+        await chat.replyInThread({ ref, key: `${s.id}@${s.openedAt}/diagnostics`, text: `Diagnostics: ${s.diagnostics.digest}`, incidentId: s.id });
+      } catch (err) {
+        addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting diagnostics failed: ${failureMessage(err)}` });
+      }
+    }
+    changed();
+  }
+
+  const historyTooLong = () => wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > historyLimit;
+  const shouldContinueAsNew = () => s.status !== 'resolved' && diagnosed && historyTooLong();
+
+  // A function, not `s.status` inline: TypeScript would narrow the status across awaits.
+  const isResolved = () => s.status === 'resolved';
+  const recovery = (async () => {
+    while (s.status !== 'resolved') {
+      await wf.condition(() => s.status === 'resolved' || (!!s.recovery && s.autoResolve.enabled) || shouldContinueAsNew());
+      if (isResolved() || shouldContinueAsNew()) return;
+      const since = Date.parse(s.recovery!.receivedAt);
+      const quietLeft = Math.max(0, since + s.autoResolve.quietPeriodMs - nowMs());
+      const marker = s.recovery;
+      const interrupted = await wf.condition(() => s.status === 'resolved' || s.recovery !== marker || shouldContinueAsNew(), quietLeft);
+      if (!interrupted && s.recovery === marker && !isResolved()) {
+        resolveAs(s, 'system', `Recovered: ${marker!.message}`, nowIso(), `Auto-resolved: recovery held for the quiet period (${marker!.message})`);
+        changed();
+      }
+    }
+  })();
+
+  const escalation = escalate();
+
+  async function escalate(): Promise<void> {
+    while (s.status !== 'resolved') {
+      if (shouldContinueAsNew()) return;
+      if (s.status === 'acknowledged') {
+        await wf.condition(() => s.status !== 'acknowledged' || shouldContinueAsNew());
+        continue;
+      }
+      const wake = wakeups;
+      if (s.level === 0) {
+        s.level = 1;
+        s.repeat = 0;
+      }
+      const step = await policy.escalationStep({ policyId: s.policyId, level: s.level, repeat: s.repeat, atMs: nowMs() });
+      const pageKey = s.handoffPendingTo ? `handoff${s.handoffCount ?? 0}` : `L${s.level}R${s.repeat}`;
+      if (s.pagedFor !== pageKey) {
+        const targets = s.handoffPendingTo ? [{ personId: s.handoffPendingTo, name: name(s.handoffPendingTo) }] : step.targets;
+        if (!s.handoffPendingTo) s.assignee = targets[0]?.personId;
+        await page(targets, pageKey);
+        s.pagedFor = pageKey;
+        s.escalateAtMs = nowMs() + step.delayMs;
+        changed();
+      }
+      if (s.status !== 'triggered' || wakeups !== wake) continue;
+      const acted = await wf.condition(
+        () => s.status !== 'triggered' || wakeups !== wake || shouldContinueAsNew(),
+        Math.max(0, (s.escalateAtMs ?? nowMs()) - nowMs()),
+      );
+      if (acted) continue;
+      if (!step.next) {
+        if (s.pagedFor !== 'exhausted') {
+          addTimeline(s, { at: nowIso(), type: 'escalated', actor: 'system', text: 'Escalation policy exhausted: nobody acknowledged; paging stops until someone acts' });
+          s.pagedFor = 'exhausted';
+          changed();
+        }
+        await wf.condition(() => s.status !== 'triggered' || wakeups !== wake || shouldContinueAsNew());
+        continue;
+      }
+      const from = s.level;
+      s.level = step.next.level;
+      s.repeat = step.next.repeat;
+      s.handoffPendingTo = undefined;
+      addTimeline(s, { at: nowIso(), type: 'escalated', actor: 'system', text: `No acknowledgement: escalating from level ${from} to level ${s.level}${s.repeat ? ` (repeat ${s.repeat})` : ''}`, data: { level: s.level, repeat: s.repeat } });
+      changed();
+    }
+  }
+
+  async function page(targets: { personId: string; name: string }[], pageKey: string): Promise<void> {
+    if (targets.length === 0) {
+      addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Nobody is on call for level ${s.level} of policy ${s.policyId}` });
+      return;
+    }
+    for (const t of targets) {
+      const text = `you are paged for ${s.kind} on ${(s.owner ?? s.resource).kind}/${(s.owner ?? s.resource).name} in ${s.cluster} (${s.severity}). Reply /ack to take it.`;
+      try {
+        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text });
+        addTimeline(s, { at: nowIso(), type: 'paged', actor: 'system', text: `Paged ${t.name} (level ${s.level}) via ${receipt.delivered.join(', ')}`, data: { personId: t.personId, level: s.level, repeat: s.repeat } });
+      } catch (err) {
+        addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Paging ${t.name} failed: ${failureMessage(err)}`, data: { personId: t.personId } });
+      }
+    }
+  }
+
+  await escalation;
+  await recovery;
+
+  if (s.status !== 'resolved') {
+    // History grew too long: hand the state to a fresh run once handlers and the updater are idle.
+    stopping = true;
+    await updater;
+    await wf.condition(() => wf.allHandlersFinished() && !updating);
+    return await wf.continueAsNew<typeof incidentWorkflow>({ resume: s, historyLimit: input.historyLimit });
+  }
+
+  // ---- resolved: postmortem, then a final alert refresh ----------------------------------------
+  await diagnosing;
+  const stored = await postmortem.storePostmortem(s);
+  s.postmortemId = stored.id;
+  addTimeline(s, { at: nowIso(), type: 'postmortem', actor: 'system', text: stored.summary, data: { id: stored.id } });
+  for (const ref of s.messages) {
+    try {
+      await chat.replyInThread({ ref, key: `${s.id}@${s.openedAt}/postmortem`, text: `Resolved. ${stored.summary}`, incidentId: s.id });
+    } catch (err) {
+      addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting the postmortem link failed: ${failureMessage(err)}` });
+    }
+  }
+  changed();
+  stopping = true;
+  await updater;
+  await wf.condition(() => wf.allHandlersFinished());
+  return { id: s.id, status: s.status, postmortemId: s.postmortemId };
+}
+
+function upsertSearchAttributes(s: IncidentState): void {
+  wf.upsertSearchAttributes([
+    { key: searchAttributes.status, value: s.status },
+    { key: searchAttributes.severity, value: s.severity },
+    { key: searchAttributes.cluster, value: s.cluster },
+    ...(s.namespace ? [{ key: searchAttributes.namespace, value: s.namespace }] : []),
+    { key: searchAttributes.assignee, value: s.assignee ?? null },
+  ] as SearchAttributeUpdatePair[]);
+}
+
+function failureMessage(err: unknown): string {
+  const cause = (err as { cause?: { message?: string } }).cause;
+  return cause?.message ?? (err as Error).message ?? String(err);
+}
