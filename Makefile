@@ -34,3 +34,19 @@ dev: build
 
 clean:
 	rm -rf dist .tools node_modules
+
+# Helm chart check (not part of `make test`: it needs the Go module proxy, and kubeconform fetches
+# Kubernetes JSON schemas from GitHub). Tools are pinned and built into .tools/go/bin once.
+HELM_VERSION ?= v3.22.0
+KUBECONFORM_VERSION ?= v0.8.0
+GOBIN_DIR := $(CURDIR)/.tools/go/bin
+CHART := charts/k8s-incident-flow
+
+.PHONY: chart-check
+$(GOBIN_DIR)/helm:
+	GOBIN=$(GOBIN_DIR) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+$(GOBIN_DIR)/kubeconform:
+	GOBIN=$(GOBIN_DIR) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+chart-check: $(GOBIN_DIR)/helm $(GOBIN_DIR)/kubeconform
+	$(GOBIN_DIR)/helm lint --strict $(CHART)
+	$(GOBIN_DIR)/helm template k8s-incident-flow $(CHART) | $(GOBIN_DIR)/kubeconform -strict -ignore-missing-schemas -summary

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { loadTemporalDev, serverExtraArgs } from '../../config/temporal-dev';
 
 const ROOT = resolve(__dirname, '../..');
@@ -27,8 +28,25 @@ export async function startDevServer(): Promise<TestWorkflowEnvironment> {
   });
 }
 
+/** The time-skipping server, with the search attributes of temporal-dev.yaml registered. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: binary('TEMPORAL_TEST_SERVER', 'temporal-test-server') } },
   });
+  const dev = loadTemporalDev(resolve(ROOT, 'temporal-dev.yaml'));
+  const { IndexedValueType } = temporal.api.enums.v1;
+  const types: Record<string, number> = {
+    Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    Text: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+    Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+    Double: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+    Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(Object.entries(dev.searchAttributes).map(([k, t]) => [k, types[t]!])),
+  });
+  return env;
 }

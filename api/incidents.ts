@@ -1,0 +1,199 @@
+// Every read and write of an incident goes through here, for REST and for every chat platform, so
+// an ack means the same thing (and fails the same way) wherever it comes from. Reads of one incident
+// use the `state` query (strongly consistent); lists use visibility (lags by a moment); writes are
+// Workflow Updates whose CommandResult is the answer.
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import {
+  INCIDENT_WORKFLOW_TYPE,
+  STATUSES,
+  SEVERITIES,
+  acknowledgeUpdate,
+  handoffUpdate,
+  parseIncidentWorkflowId,
+  resolveUpdate,
+  searchAttributes,
+  stateQuery,
+  type Actor,
+  type CommandResult,
+  type IncidentState,
+  type IncidentStatus,
+  type Severity,
+} from '../workflows/definitions';
+import { ID_PART } from '../intake/schema';
+import { ApiError, IncidentClosedError, IncidentNotFoundError, InvalidIncidentIdError, TemporalTimeoutError, TemporalUnavailableError } from './errors';
+
+/** How long a read or a write may wait on Temporal before the caller gets an answer. */
+export const TIMEOUTS = { queryMs: 10_000, updateMs: 20_000, listMs: 10_000 } as const;
+
+export const LIST_STATUSES = [...STATUSES, 'open'] as const;
+export type ListStatus = (typeof LIST_STATUSES)[number];
+
+export interface ListFilter {
+  /** `open` = triggered or acknowledged. */
+  status?: ListStatus;
+  severity?: Severity;
+  cluster?: string;
+  namespace?: string;
+  limit?: number;
+}
+
+export interface IncidentSummary {
+  id: string;
+  status: IncidentStatus | 'unknown';
+  severity?: Severity;
+  cluster?: string;
+  namespace?: string;
+  assignee?: string;
+  startedAt: string;
+  closedAt?: string;
+  /** Temporal's execution status, e.g. RUNNING, COMPLETED, TERMINATED. */
+  execution: string;
+}
+
+export const MAX_LIST_LIMIT = 200;
+export const DEFAULT_LIST_LIMIT = 50;
+
+/** Visibility query string literal: double-quoted with `\` and `"` escaped. */
+export function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function listQuery(filter: ListFilter): string {
+  const parts = [`WorkflowType = ${quote(INCIDENT_WORKFLOW_TYPE)}`];
+  if (filter.status === 'open') parts.push(`${searchAttributes.status.name} IN (${quote('triggered')}, ${quote('acknowledged')})`);
+  else if (filter.status) parts.push(`${searchAttributes.status.name} = ${quote(filter.status)}`);
+  if (filter.severity) parts.push(`${searchAttributes.severity.name} = ${quote(filter.severity)}`);
+  if (filter.cluster) parts.push(`${searchAttributes.cluster.name} = ${quote(filter.cluster)}`);
+  if (filter.namespace) parts.push(`${searchAttributes.namespace.name} = ${quote(filter.namespace)}`);
+  // No ORDER BY: SQL visibility rejects it; its default order (open first, newest first) suits us.
+  return parts.join(' AND ');
+}
+
+/** Throws InvalidIncidentIdError for strings that cannot be incident ids (before asking Temporal). */
+export function checkIncidentId(id: string): string {
+  const parsed = parseIncidentWorkflowId(id);
+  if (!parsed || !ID_PART.test(parsed.cluster) || !ID_PART.test(parsed.fingerprint) || id.length > 300) throw new InvalidIncidentIdError(id);
+  return id;
+}
+
+/** Maps Temporal client errors to api errors; anything unknown is rethrown (a bug, logged as 500). */
+export function mapTemporalError(err: unknown, id: string | undefined, doing: string): never {
+  if (err instanceof ApiError) throw err;
+  if (err instanceof WorkflowNotFoundError && id) throw new IncidentNotFoundError(id);
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    throw new TemporalTimeoutError(`Temporal did not confirm the ${doing} in time: is the incident worker running? The action may still be applied; retrying is safe.`);
+  if (err instanceof ServiceError) {
+    const code = (err.cause as { code?: number } | undefined)?.code;
+    if (code === 4) throw new TemporalTimeoutError(`Temporal did not answer the ${doing} in time: is the incident worker running? Try again in a moment.`);
+    throw new TemporalUnavailableError(`Temporal could not ${doing} (${err.cause?.message ?? err.message}). Check that the Temporal server is reachable; see GET /readyz.`);
+  }
+  if (err instanceof Error && /UNAVAILABLE|ECONNREFUSED|Connection refused|No connection established/i.test(err.message))
+    throw new TemporalUnavailableError(`Temporal is not reachable (${err.message}). Check the Temporal server; see GET /readyz.`);
+  throw err;
+}
+
+export async function listIncidents(client: Client, filter: ListFilter): Promise<IncidentSummary[]> {
+  const limit = Math.min(Math.max(filter.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
+  const out: IncidentSummary[] = [];
+  try {
+    await client.withDeadline(Date.now() + TIMEOUTS.listMs, async () => {
+      for await (const w of client.workflow.list({ query: listQuery(filter), pageSize: limit })) {
+        const sa = w.typedSearchAttributes;
+        const status = sa.get(searchAttributes.status) as IncidentStatus | undefined;
+        out.push({
+          id: w.workflowId,
+          status: status && (STATUSES as readonly string[]).includes(status) ? status : 'unknown',
+          severity: narrow(sa.get(searchAttributes.severity), SEVERITIES),
+          cluster: sa.get(searchAttributes.cluster),
+          namespace: sa.get(searchAttributes.namespace),
+          assignee: sa.get(searchAttributes.assignee),
+          startedAt: w.startTime.toISOString(),
+          closedAt: w.closeTime?.toISOString(),
+          execution: w.status.name,
+        });
+        if (out.length >= limit) break;
+      }
+    });
+  } catch (err) {
+    mapTemporalError(err, undefined, 'list incidents');
+  }
+  return out;
+}
+
+function narrow<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
+  return value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+/** Temporal's execution status of the newest run, or undefined when there is no such workflow. */
+async function executionStatus(client: Client, id: string): Promise<string | undefined> {
+  try {
+    const d = await client.withDeadline(Date.now() + TIMEOUTS.queryMs, () => client.workflow.getHandle(id).describe());
+    return d.type === INCIDENT_WORKFLOW_TYPE ? d.status.name : undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    mapTemporalError(err, id, 'look up the incident');
+  }
+}
+
+export async function getIncident(client: Client, id: string): Promise<IncidentState> {
+  checkIncidentId(id);
+  try {
+    return await client.withDeadline(Date.now() + TIMEOUTS.queryMs, () => client.workflow.getHandle(id).query(stateQuery));
+  } catch (err) {
+    if (err instanceof ServiceError) {
+      // A closed run is answered by a worker replaying it; without one the query fails.
+      const status = await executionStatus(client, id);
+      if (status === undefined) throw new IncidentNotFoundError(id);
+      if (status !== 'RUNNING')
+        throw new TemporalUnavailableError(`Incident ${id} is closed (${status.toLowerCase()}) and no worker answered for it: start the incident worker to read its state.`);
+    }
+    mapTemporalError(err, id, 'read the incident');
+  }
+}
+
+export type IncidentAction = 'ack' | 'handoff' | 'resolve';
+export const ACTION_VERB: Record<IncidentAction, string> = { ack: 'acknowledge', handoff: 'hand off', resolve: 'resolve' };
+
+export type ActionInput =
+  | { action: 'ack' }
+  | { action: 'handoff'; to: string | null; toRequested: string; note?: string }
+  | { action: 'resolve'; summary: string };
+
+/**
+ * Runs one action as a Workflow Update and returns the workflow's CommandResult (done, already or
+ * refused: refusals are recorded by the workflow in the timeline). Throws ApiErrors for unknown
+ * or closed incidents and for Temporal trouble.
+ */
+export async function runAction(client: Client, id: string, actor: Actor, input: ActionInput): Promise<CommandResult> {
+  checkIncidentId(id);
+  const handle = client.workflow.getHandle(id);
+  const run = (): Promise<CommandResult> => {
+    switch (input.action) {
+      case 'ack':
+        return handle.executeUpdate(acknowledgeUpdate, { args: [{ actor }] });
+      case 'handoff':
+        return handle.executeUpdate(handoffUpdate, {
+          args: [{ actor, to: input.to, toRequested: input.toRequested, ...(input.note ? { note: input.note } : {}) }],
+        });
+      case 'resolve':
+        return handle.executeUpdate(resolveUpdate, { args: [{ actor, summary: input.summary }] });
+    }
+  };
+  try {
+    return await client.withDeadline(Date.now() + TIMEOUTS.updateMs, run);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      // "not found" covers both a missing workflow and a closed one; tell them apart for the caller.
+      const status = await executionStatus(client, id);
+      if (status === undefined) throw new IncidentNotFoundError(id);
+      if (status !== 'RUNNING') throw new IncidentClosedError(id, status);
+    }
+    if (err instanceof WorkflowUpdateFailedError) {
+      // The workflow's validator rejected a malformed call (it leaves no history); the api validates
+      // first, so this means api and workflow disagree on the input: say what the workflow said.
+      throw new ApiError(400, 'update_rejected', `The incident rejected the ${ACTION_VERB[input.action]}: ${err.cause?.message ?? err.message}`);
+    }
+    mapTemporalError(err, id, ACTION_VERB[input.action]);
+  }
+}

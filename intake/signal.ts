@@ -1,0 +1,47 @@
+// Anomaly -> Temporal. Signal-with-start on `incident/<cluster>/<fingerprint>` makes a storm of
+// identical anomalies one incident: the first call starts the workflow, every call (the first
+// included) delivers one `occurrence` signal. The workflow counts occurrences only from signals, so
+// one call is one occurrence (times `count`). A closed incident with the same id gets a new run
+// (the default id-reuse policy), which is a new incident.
+import type { Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import { INCIDENT_WORKFLOW_TYPE, incidentWorkflowId, occurrenceSignal, searchAttributes, type Anomaly } from '../workflows/definitions';
+// Type only: the call goes by type name, so the api and the watcher never load workflow code.
+import type { incidentWorkflow } from '../workflows/incident';
+import { anomalyNamespace } from './schema';
+
+export interface SignalAnomalyOptions {
+  taskQueue: string;
+}
+
+export interface SignalAnomalyResult {
+  workflowId: string;
+  /** The run that received the signal (new or existing). */
+  runId?: string;
+}
+
+/** Search attributes a new incident starts with, so lists see it before the first workflow task. */
+export function initialSearchAttributes(anomaly: Anomaly): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: searchAttributes.status, value: 'triggered' },
+    { key: searchAttributes.severity, value: anomaly.severity },
+    { key: searchAttributes.cluster, value: anomaly.cluster },
+  ];
+  const namespace = anomalyNamespace(anomaly);
+  if (namespace) pairs.push({ key: searchAttributes.namespace, value: namespace });
+  return pairs;
+}
+
+/** The anomaly must already be validated (intake/schema.ts). */
+export async function signalAnomaly(client: Client, anomaly: Anomaly, opts: SignalAnomalyOptions): Promise<SignalAnomalyResult> {
+  const workflowId = incidentWorkflowId(anomaly.cluster, anomaly.fingerprint);
+  const handle = await client.workflow.signalWithStart<typeof incidentWorkflow, [Anomaly]>(INCIDENT_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: opts.taskQueue,
+    args: [{ anomaly }],
+    signal: occurrenceSignal,
+    signalArgs: [anomaly],
+    typedSearchAttributes: initialSearchAttributes(anomaly),
+  });
+  return { workflowId, runId: handle.signaledRunId };
+}

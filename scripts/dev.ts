@@ -1,0 +1,238 @@
+// `make dev`: the whole stack on one machine. Starts the Temporal dev server described by
+// temporal-dev.yaml (SQLite under data/temporal/, so incidents survive restarts), then the worker and
+// the api, prefixes their output, waits until the api is ready and prints how to drive a demo.
+// Ctrl-C or SIGTERM stops everything it started; if one process dies, the rest are stopped too.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, configPathFromArgs, loadConfigFile } from '../config/load';
+import { loadTemporalDev, startDevArgs } from '../config/temporal-dev';
+import {
+  appChildren, childPrefix, demoCurlCommand, describeExit, LinePrefixer, localBaseUrl, portTakenMessage,
+  prefixLines, signalExitCode, temporalCliPath, type ChildSpec,
+} from './dev-helpers';
+
+const ROOT = resolve(__dirname, '../..'); // compiled to dist/scripts/dev.js
+const STOP_GRACE_MS = 10_000; // the worker finishes in-flight activity tasks within this
+const START_TIMEOUT_MS = 90_000; // first start creates the SQLite schema; slow disks take a while
+
+interface Running {
+  spec: ChildSpec;
+  proc: ChildProcess;
+  exited: Promise<void>;
+  done: boolean;
+}
+const running: Running[] = [];
+let stopping = false;
+
+const say = (text: string) => process.stdout.write(prefixLines(childPrefix('dev'), text));
+const complain = (text: string) => process.stderr.write(prefixLines(childPrefix('dev'), text));
+
+function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** A stable random token in data/dev-token: the curl printed yesterday still works today. */
+function devToken(dataDir: string): string {
+  const file = resolve(dataDir, 'dev-token');
+  const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (/^[0-9a-f]{32,}$/.test(existing)) return existing;
+  const token = randomBytes(24).toString('hex');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** Binding is the only honest test: a connect probe misses a socket bound on another address. */
+function bindError(host: string, port: number): Promise<string | undefined> {
+  return new Promise((done) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? String(err)));
+    srv.listen({ host, port, exclusive: true }, () => srv.close(() => done(undefined)));
+  });
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => (socket.destroy(), done(false)));
+  });
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `probe` holds. False when the stack is stopping meanwhile (a child died). */
+async function waitFor(what: string, probe: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!stopping) {
+    if (await probe()) return !stopping;
+    if (Date.now() > deadline) {
+      complain(`${what} was not ready after ${START_TIMEOUT_MS / 1000}s; see its output above`);
+      void shutdown(1);
+      return false;
+    }
+    await sleep(250);
+  }
+  return false;
+}
+
+function start(spec: ChildSpec, env: NodeJS.ProcessEnv): void {
+  // detached = own process group: the terminal's Ctrl-C reaches only us, so we decide the order
+  // (api and worker first, Temporal last) and a group kill also reaches any grandchildren.
+  const proc = spawn(spec.command, spec.args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = childPrefix(spec.name);
+  for (const [stream, sink] of [[proc.stdout, process.stdout], [proc.stderr, process.stderr]] as const) {
+    const lines = new LinePrefixer(prefix);
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => sink.write(lines.push(chunk)));
+    stream.on('end', () => sink.write(lines.flush()));
+  }
+  let markExited!: () => void;
+  const entry: Running = { spec, proc, done: false, exited: new Promise((r) => (markExited = r)) };
+  const ended = (why: string) => {
+    if (entry.done) return;
+    entry.done = true;
+    markExited();
+    if (!stopping) {
+      complain(`${why}; stopping the rest`);
+      void shutdown(1);
+    }
+  };
+  proc.once('error', (err) => ended(`${spec.name} could not be started (${spec.command}): ${err.message}`));
+  proc.once('exit', (code, signal) => ended(describeExit(spec.name, code, signal)));
+  running.push(entry);
+}
+
+function signalGroup(entry: Running, signal: NodeJS.Signals): void {
+  if (entry.proc.pid === undefined) return;
+  try {
+    process.kill(-entry.proc.pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+async function stop(entries: Running[]): Promise<void> {
+  const alive = entries.filter((e) => !e.done);
+  alive.forEach((e) => signalGroup(e, 'SIGTERM'));
+  const all = Promise.all(alive.map((e) => e.exited));
+  if ((await Promise.race([all.then(() => true), sleep(STOP_GRACE_MS).then(() => false)])) === false) {
+    for (const e of alive.filter((x) => !x.done)) {
+      complain(`${e.spec.name} did not stop within ${STOP_GRACE_MS / 1000}s: SIGKILL`);
+      signalGroup(e, 'SIGKILL');
+    }
+    await all;
+  }
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (running.some((e) => !e.done)) say('stopping...');
+  // Apps before Temporal, so the worker can still report what it was doing while it drains.
+  await stop(running.filter((e) => e.spec.name !== 'temporal'));
+  await stop(running.filter((e) => e.spec.name === 'temporal'));
+  process.exit(code);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    process.stdout.write('\n');
+    void shutdown(signalExitCode(signal));
+    return;
+  }
+  // A second Ctrl-C means "now": do not make the person wait out the grace period.
+  complain(`${signal} again: killing everything now`);
+  running.forEach((e) => signalGroup(e, 'SIGKILL'));
+  process.exit(signalExitCode(signal));
+}
+
+async function main(): Promise<void> {
+  const dev = loadOrExit(() => loadTemporalDev(resolve(ROOT, 'temporal-dev.yaml')));
+  const configPath = resolve(configPathFromArgs());
+  const cfg = loadOrExit(() => loadConfigFile(configPath));
+  const s = dev.server;
+
+  const expected = `${s.ip}:${s.port}`;
+  if (cfg.temporal.address !== expected || cfg.temporal.namespace !== s.namespace)
+    complain(`warning: ${configPath} points at Temporal ${cfg.temporal.address} namespace "${cfg.temporal.namespace}", but the dev server runs at ${expected} namespace "${s.namespace}"`);
+
+  const cli = temporalCliPath(ROOT);
+  if (!existsSync(cli)) return fail(`Temporal CLI not found at ${cli}: run \`make setup\`, or set TEMPORAL_CLI to your own \`temporal\``);
+  const apps = appChildren(ROOT, configPath);
+  const missing = apps.find((a) => !existsSync(a.args[0]!));
+  if (missing) return fail(`${missing.args[0]} is missing: run \`make dev\` (it builds first) or \`make build\``);
+
+  const ports: [string, string, number][] = [
+    ['Temporal frontend', s.ip, s.port],
+    ['Temporal UI', s.ip, s.uiPort],
+    ['api', cfg.api.host, cfg.api.port],
+  ];
+  for (const [what, host, port] of ports) {
+    const err = await bindError(host, port);
+    if (err === 'EADDRINUSE') return fail(portTakenMessage(what, host, port));
+    if (err) return fail(`cannot listen on ${host}:${port} for the ${what} (${err})`);
+  }
+
+  const dataDir = resolve(ROOT, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  if (s.dbFilename) mkdirSync(dirname(resolve(ROOT, s.dbFilename)), { recursive: true });
+  const token = devToken(dataDir);
+
+  start({ name: 'temporal', command: cli, args: startDevArgs(dev, ROOT) }, process.env);
+  say(`starting Temporal on ${expected}${s.dbFilename ? ` (data in ${s.dbFilename})` : ' (in memory)'}`);
+  if (!(await waitFor('Temporal', () => accepts(s.ip, s.port)))) return;
+
+  const env = { ...process.env, INCIDENT_API_TOKEN: token };
+  apps.forEach((a) => start(a, env));
+  const api = localBaseUrl(cfg.api.host, cfg.api.port);
+  if (!(await waitFor('api', () => httpOk(`${api}/readyz`)))) return;
+
+  process.stdout.write(
+    [
+      '',
+      'k8s-incident-flow dev stack is up (Ctrl-C stops everything).',
+      `  Local chat:   ${api}/chat`,
+      `  Temporal UI:  http://${s.ip}:${s.uiPort}`,
+      `  API token:    data/dev-token (sent as "Authorization: Bearer <token>")`,
+      '  Trigger a demo incident (run it again to add an occurrence):',
+      '',
+      demoCurlCommand(api, token),
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+function fail(message: string): void {
+  complain(message);
+  process.exit(1);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+// A closed terminal or `| head` must not crash us before the children are stopped.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+main().catch((err: unknown) => {
+  complain(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  void shutdown(1);
+});

@@ -1,0 +1,83 @@
+// Who may act on an incident. Used by the Update validators/handlers and by the api, so a refusal
+// reads the same everywhere. Reasons are full sentences addressed to the person who asked, and say
+// what to do next. Identity (actor.personId) comes from the platform, never from message text.
+import type { Actor, IncidentState } from '../definitions';
+
+export type IncidentAction = 'ack' | 'handoff' | 'resolve';
+
+export type Authorization = { allowed: true } | { allowed: false; reason: string };
+
+export type AuthorizeState = Pick<IncidentState, 'status' | 'assignee' | 'handoffPendingTo'>;
+
+export interface HandoffTarget {
+  /** Roster person id, or null when the requested name maps to no one. */
+  to: string | null;
+  /** What the caller typed, quoted back in refusals. */
+  toRequested: string;
+}
+
+const ALLOWED: Authorization = { allowed: true };
+const refuse = (reason: string): Authorization => ({ allowed: false, reason });
+
+const RESOLVED_REASON: Record<IncidentAction, string> = {
+  ack: 'This incident is already resolved, so there is nothing to acknowledge.',
+  handoff: 'This incident is already resolved, so it cannot be handed off.',
+  resolve: 'This incident is already resolved.',
+};
+
+export function authorize(
+  action: IncidentAction,
+  actor: Actor,
+  state: AuthorizeState,
+  target?: HandoffTarget,
+): Authorization {
+  const me = actor.personId;
+  if (me === null) return refuse(notOnRosterReason(actor));
+  if (!actor.roles.includes('responder') && !actor.roles.includes('admin')) {
+    return refuse(`You (${me}) have neither the responder nor the admin role. Ask an admin to add a role under people[].roles in the config.`);
+  }
+  if (state.status === 'resolved') return refuse(RESOLVED_REASON[action]);
+  const admin = actor.roles.includes('admin');
+
+  switch (action) {
+    case 'ack':
+      return ALLOWED;
+
+    case 'handoff': {
+      if (!admin && me !== state.assignee && me !== state.handoffPendingTo) {
+        return refuse(
+          state.assignee
+            ? `Only the current responder (${state.assignee}) or an admin can hand off this incident.`
+            : 'Nobody has taken this incident yet. Acknowledge it first, or ask an admin to hand it off.',
+        );
+      }
+      if (!target) return refuse('Say who should take over, for example "/handoff @bob".');
+      if (target.to === null) return refuse(`Cannot hand off to "${target.toRequested}": no such person on the roster.`);
+      if (target.to === me) return refuse('You cannot hand off an incident to yourself. Name someone else on the roster.');
+      // Repeating a handoff to the person already being paged is allowed: the workflow answers
+      // "already being paged" instead of a refusal.
+      if (target.to === state.assignee && target.to !== state.handoffPendingTo) {
+        return refuse(`${target.to} is already the responder for this incident. Name someone else on the roster.`);
+      }
+      return ALLOWED;
+    }
+
+    case 'resolve': {
+      // Before anyone acknowledged, anyone on the roster may resolve (e.g. a false alarm).
+      if (state.status !== 'acknowledged' || !state.assignee || admin) return ALLOWED;
+      // A pending handoff target is about to own the incident, so they may close it too.
+      if (me === state.assignee || me === state.handoffPendingTo) return ALLOWED;
+      return refuse(
+        `This incident is acknowledged by ${state.assignee}; only ${state.assignee} or an admin can resolve it.`,
+      );
+    }
+  }
+}
+
+function notOnRosterReason(actor: Actor): string {
+  const you = `You (${actor.via}) are not on the roster for this incident.`;
+  // API tokens map to people through api.tokens[].person, chat users through people[].chat.
+  return actor.via.startsWith('api:')
+    ? `${you} Ask an admin to give this API token a person under api.tokens[].person in the config.`
+    : `${you} Ask an admin to add your chat identity under people[].chat in the config.`;
+}
