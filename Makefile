@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 export TEMPORAL_CLI := $(BIN)/temporal
 export TEMPORAL_TEST_SERVER := $(BIN)/temporal-test-server
 
-.PHONY: setup test typecheck lint unit dev build clean
+.PHONY: setup test typecheck lint unit dev build clean record-histories
 
 setup:
 	@scripts/setup.sh
@@ -36,17 +36,29 @@ clean:
 	rm -rf dist .tools node_modules
 
 # Helm chart check (not part of `make test`: it needs the Go module proxy, and kubeconform fetches
-# Kubernetes JSON schemas from GitHub). Tools are pinned and built into .tools/go/bin once.
+# Kubernetes JSON schemas from GitHub once; they are cached in .tools/kubeconform-cache). Offline,
+# point it at local schemas: make chart-check KUBECONFORM_FLAGS='-schema-location /path/{{.ResourceKind}}.json'
 HELM_VERSION ?= v3.22.0
 KUBECONFORM_VERSION ?= v0.8.0
+KUBECONFORM_FLAGS ?=
 GOBIN_DIR := $(CURDIR)/.tools/go/bin
 CHART := charts/k8s-incident-flow
 
-.PHONY: chart-check
+.PHONY: chart-check chart-schema
 $(GOBIN_DIR)/helm:
 	GOBIN=$(GOBIN_DIR) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 $(GOBIN_DIR)/kubeconform:
 	GOBIN=$(GOBIN_DIR) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 chart-check: $(GOBIN_DIR)/helm $(GOBIN_DIR)/kubeconform
 	$(GOBIN_DIR)/helm lint --strict $(CHART)
-	$(GOBIN_DIR)/helm template k8s-incident-flow $(CHART) | $(GOBIN_DIR)/kubeconform -strict -ignore-missing-schemas -summary
+	mkdir -p .tools/kubeconform-cache
+	set -o pipefail; $(GOBIN_DIR)/helm template k8s-incident-flow $(CHART) \
+	  | $(GOBIN_DIR)/kubeconform -strict -ignore-missing-schemas -summary -cache .tools/kubeconform-cache $(KUBECONFORM_FLAGS)
+
+# Regenerates the chart's values.schema.json from config/schema.ts (a unit test fails when it is stale).
+chart-schema: build
+	node dist/scripts/chart-schema.js
+
+# Re-record the histories the replay test checks (after an intended workflow change).
+record-histories: setup
+	NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**/test/workflow/histories/record.ts'

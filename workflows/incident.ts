@@ -47,6 +47,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   let wakeups = 0; // bumped by handoffs so a running wait restarts for the new responder
   let debounceMs = 2_000;
 
+  // What chat activities get: the state without timeline and full diagnostics, which messages do
+  // not show. Every activity input is stored in history, so this keeps history small.
+  const alertView = (): IncidentState => ({ ...s, timeline: [], diagnostics: s.diagnostics && { ...s.diagnostics, sections: [] } });
   let lastAttributes = '';
   const changed = () => {
     dirty = true;
@@ -125,7 +128,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     s.alertDebounceMs = routing.alertUpdateDebounceMs;
     for (const channel of routing.channels) {
       try {
-        s.messages.push(await chat.postAlert({ channel, state: s }));
+        s.messages.push(await chat.postAlert({ channel, state: alertView() }));
         addTimeline(s, { at: nowIso(), type: 'alerted', actor: 'system', text: `Alert posted to ${channel.platform} #${channel.channel} (rule ${routing.rule})` });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Alert to ${channel.platform} #${channel.channel} failed: ${failureMessage(err)}` });
@@ -145,7 +148,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       dirty = false;
       updating = true;
       try {
-        if (s.messages.length) await chat.updateAlerts({ refs: s.messages, state: s });
+        if (s.messages.length) await chat.updateAlerts({ refs: s.messages, state: alertView() });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Updating the alert failed: ${failureMessage(err)}` });
       } finally {

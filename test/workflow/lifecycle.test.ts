@@ -128,7 +128,11 @@ describe('incident workflow on a real Temporal server', () => {
     const runs = [];
     for await (const w of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(w.runId);
     expect(runs).toHaveLength(1);
-    expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
+    const alerts = chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId);
+    expect(alerts).toHaveLength(1);
+    // The debounced updater coalesces the storm: a handful of edits, not one per occurrence.
+    await eventually(() => alerts[0]!.card?.occurrences, (n) => n === 200);
+    expect(alerts[0]!.updates).toBeLessThan(10);
     await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'storm over' }] });
     await handle.result();
   });
