@@ -24,10 +24,10 @@ export class PostmortemNotFoundError extends ApiError {
   }
 }
 
-/** Postmortem ids are incident ids; anything else (e.g. "..") is refused before touching files. */
+/** Postmortem ids are `<incident id>@<opened at>`; anything else (e.g. "..") is refused before touching files. */
 export function checkPostmortemId(id: string): string {
-  if (!/^[A-Za-z0-9._:/-]{1,300}$/.test(id) || id.split('/').some((p) => p === '..' || p === '.' || p === ''))
-    throw new ApiError(400, 'invalid_postmortem_id', `"${id}" is not a postmortem id: postmortem ids are incident ids, e.g. incident/<cluster>/<fingerprint>.`);
+  if (!/^[A-Za-z0-9._:@/+-]{1,400}$/.test(id) || id.split('/').some((p) => p === '..' || p === '.' || p === ''))
+    throw new ApiError(400, 'invalid_postmortem_id', `"${id}" is not a postmortem id: postmortem ids look like incident/<cluster>/<fingerprint>@<opened at>; the incident's state names it (postmortemId).`);
   return id;
 }
 

@@ -22,22 +22,25 @@ export const LIMITS = {
   count: 1_000_000,
 } as const;
 
+/** "is required" when missing, else what was expected (zod's default wording is for programmers). */
+const expected = (what: string, kind: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `${what} must be ${kind}`);
+
 const idPart = (what: string, max: number) =>
   z
-    .string({ error: `${what} must be a string` })
+    .string({ error: expected(what, 'a string') })
     .min(1, `${what} must not be empty`)
     .max(max, `${what} is longer than ${max} characters`)
     .regex(ID_PART, `${what} may only contain ${ID_PART_HINT} (it becomes part of the incident id)`);
 
 const text = (what: string, max: number, min = 1) =>
   z
-    .string({ error: `${what} must be a string` })
+    .string({ error: expected(what, 'a string') })
     .min(min, `${what} must not be empty`)
     .max(max, `${what} is longer than ${max} characters`);
 
 /** Kubernetes namespace names are DNS labels. */
 const k8sNamespace = z
-  .string({ error: 'namespace must be a string' })
+  .string({ error: expected('namespace', 'a string') })
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'namespace must be a Kubernetes namespace name (lowercase letters, digits and "-", at most 63)');
 
 export const resourceRefSchema = z
@@ -46,11 +49,11 @@ export const resourceRefSchema = z
     name: text('name', LIMITS.resourceName),
     namespace: k8sNamespace.optional(),
     apiVersion: text('apiVersion', 100).optional(),
-  })
+  }, { error: (iss) => (iss.input === undefined ? 'is required' : 'must be an object like { "kind": "Pod", "name": "web-1", "namespace": "shop" }') })
   .strict();
 
 const isoTime = z
-  .string({ error: 'observedAt must be a string' })
+  .string({ error: expected('observedAt', 'a string') })
   .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
     message: 'observedAt must be an ISO-8601 time with a zone, e.g. "2026-03-29T09:00:00Z"',
   })
@@ -62,7 +65,7 @@ export const anomalySchema = z
     cluster: idPart('cluster', LIMITS.cluster),
     fingerprint: idPart('fingerprint', LIMITS.fingerprint),
     kind: text('kind', LIMITS.kind).regex(ID_PART, `kind may only contain ${ID_PART_HINT}, e.g. "CrashLoopBackOff"`),
-    severity: z.enum(SEVERITIES, { error: `severity must be one of ${SEVERITIES.join(', ')}` }),
+    severity: z.enum(SEVERITIES, { error: (iss) => (iss.input === undefined ? 'is required' : `severity must be one of ${SEVERITIES.join(', ')}`) }),
     resource: resourceRefSchema,
     owner: resourceRefSchema.optional(),
     reason: text('reason', LIMITS.reason),
@@ -76,7 +79,7 @@ export const anomalySchema = z
       .default({}),
     observedAt: isoTime,
     count: z
-      .number({ error: 'count must be a number' })
+      .number({ error: expected('count', 'a number') })
       .int('count must be a whole number')
       .positive('count must be at least 1')
       .max(LIMITS.count, `count is at most ${LIMITS.count}`)
@@ -102,8 +105,8 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
       continue;
     }
     let message = issue.message;
-    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
-    else if (issue.code === 'invalid_type' && issue.path.length === 0) message = 'the body must be a JSON object';
+    if (issue.code === 'invalid_type' && issue.path.length === 0) message = 'the body must be a JSON object';
+    else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
     out.push({ path: at, message });
   }
   return out;

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WorkflowHandle } from '@temporalio/client';
 import { startDevServer } from '../../helpers/temporal';
 import { testConfig } from '../../helpers/config';
 import { anomaly } from '../../helpers/anomaly';
@@ -26,7 +27,7 @@ it('records incident histories for the replay test', async () => {
       workflowId: incidentWorkflowId(a.cluster, a.fingerprint), taskQueue: TASK_QUEUE, args: [{ anomaly: a, ...extra } as IncidentInput], signal: occurrenceSignal, signalArgs: [a],
     });
   };
-  const save = async (name: string, handle: Awaited<ReturnType<typeof open>>) => {
+  const save = async (name: string, handle: WorkflowHandle) => {
     await handle.result();
     writeFileSync(join(__dirname, `${name}.json`), historyToJSON(await handle.fetchHistory()));
   };
@@ -51,7 +52,7 @@ it('records incident histories for the replay test', async () => {
     for (let i = 0; i < 50; i++) await long.signal(occurrenceSignal, anomaly());
     while ((await long.query(stateQuery)).generation < 1) await new Promise((r) => setTimeout(r, 100));
     await long.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'done' }] });
-    const first = env.client.workflow.getHandle(long.workflowId, long.firstExecutionRunId);
+    const first = env.client.workflow.getHandle(long.workflowId, long.signaledRunId);
     writeFileSync(join(__dirname, 'continue-as-new-first-run.json'), historyToJSON(await first.fetchHistory()));
     await save('continue-as-new-second-run', env.client.workflow.getHandle(long.workflowId));
   } finally {

@@ -1,0 +1,97 @@
+// Builds the api (without listening, so tests and main.ts share it): health, REST, anomaly intake,
+// postmortems, and the local chat service with its page. Every error leaves as JSON with a
+// sentence a person can act on; unexpected ones are logged with the request id and answered 500.
+import { resolve, join } from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/schema';
+import { FilePostmortemStore } from '../activities/postmortem/file-store';
+import { TokenAuthenticator } from './auth';
+import { ApiError } from './errors';
+import { registerRest } from './rest';
+import { registerLocalChat } from './local-chat/routes';
+import { registerPage } from './local-chat/page';
+import { LocalChatStore } from './local-chat/store';
+import type { PostmortemReader } from './postmortems';
+
+export interface ApiDeps {
+  config: Config;
+  client: Client;
+  /** Fastify logger option: false (default), true, or pino options. */
+  logger?: boolean | object;
+  /** Where token secrets are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides for tests; by default built from config.dataDir. */
+  chatStore?: LocalChatStore;
+  postmortems?: PostmortemReader;
+}
+
+export const READY_TIMEOUT_MS = 2_000;
+const BODY_LIMIT = 256 * 1024;
+
+/** Never let a secret into the log, whatever a serializer decides to include. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
+
+function loggerOption(logger: ApiDeps['logger']): boolean | object {
+  if (!logger) return false;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return { ...base, redact: { paths: REDACT, censor: '[redacted]' } };
+}
+
+export function localChatFile(config: Config): string {
+  return join(resolve(config.dataDir), 'local-chat', 'messages.json');
+}
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const { config, client } = deps;
+  // Read secrets first: a missing token secret must stop the start, naming the variable or file.
+  const auth = TokenAuthenticator.fromConfig(config, deps.env ?? process.env);
+  const app = Fastify({ logger: loggerOption(deps.logger), bodyLimit: BODY_LIMIT });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof ApiError) {
+      if (err.status >= 500) req.log.warn({ code: err.code, msg: err.message }, 'request failed');
+      return reply.code(err.status).send(err.toBody());
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.code(415).send({ error: { code: 'unsupported_media_type', message: 'Send the body as JSON with "Content-Type: application/json".' } });
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send({ error: { code: 'body_too_large', message: `The body is larger than ${BODY_LIMIT / 1024} KiB.` } });
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return reply.code(400).send({ error: { code: 'invalid_json', message: 'The body is empty but declared as JSON: send {} or drop the Content-Type header.' } });
+    if (err.statusCode === 400 && (err instanceof SyntaxError || /JSON/i.test(err.message)))
+      return reply.code(400).send({ error: { code: 'invalid_json', message: `The body is not valid JSON (${err.message}).` } });
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: { code: 'bad_request', message: err.message } });
+    req.log.error({ err }, 'unexpected error');
+    return reply.code(500).send({ error: { code: 'internal_error', message: `Something failed inside the api (request ${req.id}); its log has the details.` } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}. The api serves /api/incidents, /api/anomalies, /api/postmortems, /healthz, /readyz and /chat.` } }),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await client.withDeadline(Date.now() + READY_TIMEOUT_MS, () => client.workflowService.getSystemInfo({}));
+      return { status: 'ready', temporal: config.temporal.address };
+    } catch (err) {
+      return reply.code(503).send({
+        status: 'unavailable',
+        error: { code: 'temporal_unavailable', message: `Temporal at ${config.temporal.address} did not answer within ${READY_TIMEOUT_MS} ms (${(err as Error).message}). Check temporal.address and that the server is up.` },
+      });
+    }
+  });
+
+  const postmortems = deps.postmortems ?? new FilePostmortemStore(join(resolve(config.dataDir), 'postmortems'));
+  registerRest(app, { config, client, auth, postmortems });
+
+  if (config.platforms.local.enabled) {
+    const store = deps.chatStore ?? (await LocalChatStore.open(localChatFile(config)));
+    if (store.warning) app.log.warn(store.warning);
+    registerLocalChat(app, { config, client, store, postmortems });
+    registerPage(app);
+    // Only the store we opened is ours to close; a store passed in belongs to the caller.
+    if (!deps.chatStore) app.addHook('onClose', async () => store.close());
+  }
+  return app;
+}

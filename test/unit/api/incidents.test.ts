@@ -1,0 +1,52 @@
+import { checkIncidentId, listQuery, quote } from '../../../api/incidents';
+import { InvalidIncidentIdError } from '../../../api/errors';
+import { renderList } from '../../../api/commands/execute';
+import { apiTestConfig } from './fixtures';
+
+describe('incident list query', () => {
+  it('always restricts to the incident workflow type', () => {
+    expect(listQuery({})).toBe('WorkflowType = "incidentWorkflow"');
+  });
+
+  it('combines filters on the search attributes', () => {
+    expect(listQuery({ status: 'triggered', severity: 'critical', cluster: 'prod-eu', namespace: 'shop' })).toBe(
+      'WorkflowType = "incidentWorkflow" AND IncidentStatus = "triggered" AND IncidentSeverity = "critical" AND K8sCluster = "prod-eu" AND K8sNamespace = "shop"',
+    );
+  });
+
+  it('expands "open" to triggered or acknowledged', () => {
+    expect(listQuery({ status: 'open' })).toContain('IncidentStatus IN ("triggered", "acknowledged")');
+  });
+
+  it('escapes quotes and backslashes in values', () => {
+    expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
+  });
+});
+
+describe('incident ids', () => {
+  it('accepts incident/<cluster>/<fingerprint>', () => {
+    expect(checkIncidentId('incident/prod-eu/deploy:shop:checkout')).toBe('incident/prod-eu/deploy:shop:checkout');
+  });
+
+  it('rejects anything else before Temporal is asked', () => {
+    for (const id of ['checkout', 'incident/prod', 'incident/a/b/c', 'incident/a b/c', 'other/a/b']) expect(() => checkIncidentId(id)).toThrow(InvalidIncidentIdError);
+  });
+});
+
+describe('incident list rendering for chat', () => {
+  const config = apiTestConfig();
+
+  it('says plainly when there is nothing', () => {
+    expect(renderList([], 'open', config)).toBe('No open incidents.');
+    expect(renderList([], 'all', config)).toBe('No incidents.');
+  });
+
+  it('shows status, severity, id, place and assignee by name', () => {
+    const text = renderList(
+      [{ id: 'incident/prod/x', status: 'acknowledged', severity: 'error', cluster: 'prod', namespace: 'shop', assignee: 'alice', startedAt: '2026-01-01T00:00:00.000Z', execution: 'RUNNING' }],
+      'open',
+      config,
+    );
+    expect(text).toBe('1 open incident(s):\n• [ACKNOWLEDGED] [ERROR] incident/prod/x · prod/shop · Alice Liddell · since 2026-01-01T00:00:00.000Z');
+  });
+});
