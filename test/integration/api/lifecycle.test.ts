@@ -104,6 +104,12 @@ describe('incident lifecycle through the api', () => {
     const handoff = await json(await stack.request('/local-chat/api/command', { json: { user: 'alice', channel: 'incidents', threadId: card.id, text: '/handoff @bob going off shift' } }));
     expect(handoff.reply).toMatchObject({ outcome: 'done', text: expect.stringContaining('Handed off to Bob Marley') });
     expect((await state(id)).handoffPendingTo).toBe('bob');
+    await eventually(async () => (await channel('dm-bob')).some((m) => m.incidentId === id), 'the handoff page to bob');
+    const bobAck = await json(await stack.request('/local-chat/api/command', { json: { user: 'bob', channel: 'incidents', threadId: card.id, text: '/ack' } }));
+    expect(bobAck.reply).toMatchObject({ outcome: 'done' });
+    const afterAck = await state(id);
+    expect(afterAck).toMatchObject({ status: 'acknowledged', assignee: 'bob' });
+    expect(afterAck.handoffPendingTo).toBeUndefined();
 
     const show = await json(await stack.request('/local-chat/api/command', { json: { user: 'bob', channel: 'incidents', threadId: card.id, text: '/incident show' } }));
     expect(show.reply.text).toMatch(/Timeline:[\s\S]*handoff Alice Liddell: Handed off from Alice Liddell to Bob Marley by Alice Liddell: going off shift/);
