@@ -4,8 +4,8 @@
 SHELL := /bin/bash
 BIN := $(CURDIR)/.tools/bin
 export PATH := $(BIN):$(PATH)
-export TEMPORAL_CLI := $(BIN)/temporal
-export TEMPORAL_TEST_SERVER := $(BIN)/temporal-test-server
+export TEMPORAL_CLI ?= $(BIN)/temporal
+export TEMPORAL_TEST_SERVER ?= $(BIN)/temporal-test-server
 
 .PHONY: setup test typecheck lint unit dev build clean record-histories
 
@@ -27,7 +27,7 @@ unit: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit
 
 build: setup
-	rm -rf dist && npx tsc -p tsconfig.build.json && node dist/worker/bundle.js
+	rm -rf dist && npx tsc -p tsconfig.build.json && cp -r api/local-chat/static dist/api/local-chat/ && node dist/worker/bundle.js
 
 dev: build
 	@node dist/scripts/dev.js

@@ -5,9 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
 import { ConfigError, configPathFromArgs, loadConfigFile } from '../config/load';
 import { loadTemporalDev, startDevArgs } from '../config/temporal-dev';
 import {
@@ -60,14 +61,21 @@ function bindError(host: string, port: number): Promise<string | undefined> {
   });
 }
 
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => (socket.destroy(), done(false)));
-  });
+/**
+ * Temporal is ready when it answers an RPC and lists the search attributes temporal-dev.yaml asks
+ * for: an open port alone can precede both, and the worker refuses to start without them.
+ */
+async function temporalReady(address: string, namespace: string, names: string[]): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 1000 });
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    return names.every((n) => n in (customAttributes ?? {}));
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
 }
 
 async function httpOk(url: string): Promise<boolean> {
@@ -94,6 +102,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>): Promise<boo
 }
 
 function start(spec: ChildSpec, env: NodeJS.ProcessEnv): void {
+  if (stopping) return; // Ctrl-C during startup: start nothing more
   // detached = own process group: the terminal's Ctrl-C reaches only us, so we decide the order
   // (api and worker first, Temporal last) and a group kill also reaches any grandchildren.
   const proc = spawn(spec.command, spec.args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -198,7 +207,7 @@ async function main(): Promise<void> {
 
   start({ name: 'temporal', command: cli, args: startDevArgs(dev, ROOT) }, process.env);
   say(`starting Temporal on ${expected}${s.dbFilename ? ` (data in ${s.dbFilename})` : ' (in memory)'}`);
-  if (!(await waitFor('Temporal', () => accepts(s.ip, s.port)))) return;
+  if (!(await waitFor('Temporal', () => temporalReady(expected, s.namespace, Object.keys(dev.searchAttributes))))) return;
 
   const env = { ...process.env, INCIDENT_API_TOKEN: token };
   apps.forEach((a) => start(a, env));

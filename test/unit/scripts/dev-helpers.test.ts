@@ -3,6 +3,7 @@ import {
   appChildren, childPrefix, demoAnomaly, demoCurlCommand, describeExit, LinePrefixer, localBaseUrl, prefixLines,
   shellQuote, signalExitCode, temporalCliPath,
 } from '../../../scripts/dev-helpers';
+import { parseAnomaly } from '../../../intake/schema';
 import { SEVERITIES, type Anomaly } from '../../../workflows/definitions';
 
 /** Runs the printed command in a real shell with `curl` replaced by a function that echoes its argv. */
@@ -48,6 +49,11 @@ describe('demo curl command', () => {
     expect(demoAnomaly('a').fingerprint).toBe(demoAnomaly('b').fingerprint);
     // The fingerprint lands in a URL path (GET /api/incidents/:id): keep it free of characters needing escapes.
     expect(demoAnomaly('a').fingerprint).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('sends an anomaly the intake accepts (the api answers 400 to anything else)', () => {
+    const body = JSON.parse(curlArgv(command).at(-1)!) as unknown;
+    expect(parseAnomaly(body)).toMatchObject({ ok: true });
   });
 
   it('drops a trailing slash of the base URL', () => {
