@@ -256,6 +256,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       return;
     }
     for (const t of targets) {
+      // Someone acted while earlier targets were paged: page nobody else.
+      if (s.status !== 'triggered') return;
       const text = `you are paged for ${s.kind} on ${(s.owner ?? s.resource).kind}/${(s.owner ?? s.resource).name} in ${s.cluster} (${s.severity}). Reply /ack to take it.`;
       try {
         const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text });

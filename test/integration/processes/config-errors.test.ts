@@ -1,0 +1,42 @@
+// A bad config file stops every process at start with exit code 2 and every problem listed by
+// path, before anything connects anywhere.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../..');
+
+function run(entry: string, configText: string) {
+  const file = join(mkdtempSync(join(tmpdir(), 'bad-config-')), 'config.yaml');
+  writeFileSync(file, configText);
+  return spawnSync(process.execPath, ['-r', '@swc-node/register', entry, '--config', file], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', INCIDENT_API_TOKEN: 'a-token-that-is-long-enough' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+const broken = readFileSync(join(ROOT, 'config/example.yaml'), 'utf8')
+  .replace('delay: 5m', 'delay: five minutes')
+  .replace('participants: [alice, bob]', 'participants: [alice, zed]')
+  .replace('port: 8080', 'port: 80800');
+
+describe.each(['worker/main.ts', 'api/main.ts'])('%s with a bad config file', (entry) => {
+  it('exits with code 2 and lists every problem by path', () => {
+    const result = run(entry, broken);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('invalid config');
+    expect(result.stderr).toContain('escalationPolicies[0].levels[0].delay: expected a duration like "30s"');
+    expect(result.stderr).toContain('schedules[0].layers[0].participants[1]: unknown person "zed"');
+    expect(result.stderr).toContain('api.port:');
+  });
+
+  it('says which file it could not read', () => {
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', entry, '--config', '/nonexistent/config.yaml'], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('/nonexistent/config.yaml');
+    expect(result.stderr).toContain('cannot read the file (ENOENT)');
+  });
+});
