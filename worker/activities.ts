@@ -7,7 +7,8 @@ import { createLocalChat } from '../activities/chat/local';
 import type { MessageContext } from '../activities/chat/message';
 import type { ChatPlatform } from '../activities/chat/platform';
 import { createDiagnosticsActivities, type DiagnosticsProvider } from '../activities/diagnostics';
-import { createPagingActivities } from '../activities/paging';
+import { createPagingActivities, type Pager } from '../activities/paging';
+import { createEventActivities, type EventSink } from '../activities/events';
 import { createPolicyActivities } from '../activities/policy';
 import { createPostmortemActivities } from '../activities/postmortem';
 import { FilePostmortemStore } from '../activities/postmortem/file-store';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   /** Overrides the adapters built from config (tests plug in their own). */
   platforms?: Record<string, ChatPlatform>;
   diagnostics?: Record<string, DiagnosticsProvider>;
+  pagers?: Record<string, Pager>;
+  eventSinks?: EventSink[];
 }
 
 export function platformsFromConfig(cfg: Config): Record<string, ChatPlatform> {
@@ -40,7 +43,8 @@ export function createActivities(deps: ActivityDeps) {
   };
   return {
     ...createChatActivities(platforms, context),
-    ...createPagingActivities(platforms, deps.config),
+    ...createPagingActivities(platforms, deps.config, deps.pagers ?? {}),
+    ...createEventActivities(deps.eventSinks ?? []),
     ...createDiagnosticsActivities(deps.diagnostics ?? {}, (d) => heartbeat(d)),
     ...createPostmortemActivities(new FilePostmortemStore(join(cfg.dataDir, 'postmortems')), context),
     ...createPolicyActivities(deps.config),

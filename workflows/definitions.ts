@@ -116,6 +116,11 @@ export interface MessageRef {
   channel: string;
   /** Platform message id (Slack ts, local id, Teams activity id). */
   id: string;
+  /**
+   * Platform data needed to reach the message again, kept durably in workflow state (e.g. a Teams
+   * conversation reference: serviceUrl, conversation id, tenant).
+   */
+  meta?: Record<string, string>;
 }
 
 export type TimelineType =
@@ -133,6 +138,8 @@ export type TimelineType =
   | 'recurred'
   | 'resolved'
   | 'postmortem'
+  | 'action-item'
+  | 'kubectl'
   | 'note';
 
 export interface TimelineEntry {
@@ -204,6 +211,10 @@ export interface IncidentState {
   messages: MessageRef[];
   diagnostics?: DiagnosticsReport;
   postmortemId?: string;
+  /** Follow-ups collected during the incident (`/incident action <text>`), for the postmortem. */
+  actionItems?: { text: string; by: string; at: string }[];
+  /** How many timeline entries were published to the event sinks (archive, pager). */
+  publishedUpTo?: number;
   /** Times this run was continued-as-new, for operators reading the history. */
   generation: number;
   // Bookkeeping carried across continue-as-new so a new run never repeats a page or a post.
@@ -229,11 +240,26 @@ export interface IncidentResult {
 // ---------------------------------------------------------------------------------------------
 // Signals, updates, queries
 
+export interface ActionItemInput {
+  actor: Actor;
+  text: string;
+}
+
+/** A fact to add to the timeline from outside (e.g. a `/kubectl` run in the incident thread). */
+export interface TimelineNote {
+  type: 'kubectl' | 'note';
+  /** Roster person id or platform identity of who caused it. */
+  actor: string;
+  text: string;
+}
+
 export const occurrenceSignal = defineSignal<[Anomaly]>('occurrence');
+export const noteSignal = defineSignal<[TimelineNote]>('note');
 export const recoveredSignal = defineSignal<[Recovery]>('recovered');
 
 export const acknowledgeUpdate = defineUpdate<CommandResult, [AckInput]>('acknowledge');
 export const handoffUpdate = defineUpdate<CommandResult, [HandoffInput]>('handoff');
 export const resolveUpdate = defineUpdate<CommandResult, [ResolveInput]>('resolve');
+export const actionItemUpdate = defineUpdate<CommandResult, [ActionItemInput]>('actionItem');
 
 export const stateQuery = defineQuery<IncidentState>('state');

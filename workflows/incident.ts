@@ -8,9 +8,12 @@ import type { PagingActivities } from '../activities/paging';
 import type { DiagnosticsActivities } from '../activities/diagnostics';
 import type { PostmortemActivities } from '../activities/postmortem';
 import type { PolicyActivities } from '../activities/policy';
+import type { EventActivities } from '../activities/events';
 import {
   acknowledgeUpdate,
+  actionItemUpdate,
   handoffUpdate,
+  noteSignal,
   occurrenceSignal,
   recoveredSignal,
   resolveUpdate,
@@ -22,7 +25,7 @@ import {
   type IncidentState,
 } from './definitions';
 import { nowIso, nowMs } from './clock';
-import { addTimeline, applyAck, applyHandoff, applyOccurrence, applyResolve, initialState, resolveAs, validateActor, validateText } from './state';
+import { addTimeline, applyAck, applyActionItem, applyHandoff, applyOccurrence, applyResolve, initialState, resolveAs, validateActor, validateText } from './state';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 // Chat and paging retry for up to a day: a chat outage must delay the alert, not lose it.
@@ -30,6 +33,8 @@ const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ startToClos
 const diagnostics = wf.proxyActivities<DiagnosticsActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
 // The postmortem store retries until its backend is back, however long that takes.
 const postmortem = wf.proxyActivities<PostmortemActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' } });
+// Event sinks (archive, pager) must eventually get every entry, so they retry without limit.
+const events = wf.proxyActivities<EventActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' } });
 const policy = wf.proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
 
 /** History length after which a run continues as new (the server may suggest it earlier). */
@@ -110,6 +115,19 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       },
     },
   );
+  wf.setHandler(noteSignal, (n) => {
+    addTimeline(s, { at: nowIso(), type: n.type, actor: n.actor, text: n.text });
+  });
+  wf.setHandler(
+    actionItemUpdate,
+    (u) => applyActionItem(s, u.actor, u.text.trim(), nowIso(), name),
+    {
+      validator: (u) => {
+        validateActor(u?.actor);
+        validateText(u.text, 'text', { required: true, max: 2_000 });
+      },
+    },
+  );
   wf.setHandler(stateQuery, () => s);
 
   if (resumed) {
@@ -157,6 +175,29 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     }
   })();
 
+  // Publishes new timeline entries to the event sinks in order, in batches; the start index makes
+  // every entry's id stable, so a retried batch is a no-op for the sinks.
+  let publishing = false;
+  const publisher = (async () => {
+    for (;;) {
+      await wf.condition(() => s.timeline.length > (s.publishedUpTo ?? 0) || stopping);
+      const from = s.publishedUpTo ?? 0;
+      if (s.timeline.length <= from) return;
+      const entries = s.timeline.slice(from, from + 100);
+      publishing = true;
+      try {
+        await events.publishEvents({
+          incident: { id: s.id, key: `${s.id}@${s.openedAt}`, cluster: s.cluster, namespace: s.namespace, severity: s.severity, kind: s.kind, status: s.status, resource: s.owner ?? s.resource },
+          startIndex: from,
+          entries,
+        });
+      } finally {
+        publishing = false;
+      }
+      s.publishedUpTo = from + entries.length;
+    }
+  })();
+
   const diagnosing = s.diagnostics ? Promise.resolve() : runDiagnostics();
   let diagnosed = !!s.diagnostics;
   void diagnosing.then(() => (diagnosed = true));
@@ -191,12 +232,13 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     while (s.status !== 'resolved') {
       await wf.condition(() => s.status === 'resolved' || (!!s.recovery && s.autoResolve.enabled) || shouldContinueAsNew());
       if (isResolved() || shouldContinueAsNew()) return;
-      const since = Date.parse(s.recovery!.receivedAt);
+      if (!s.recovery) continue; // a recurrence in the same activation already cancelled it
+      const since = Date.parse(s.recovery.receivedAt);
       const quietLeft = Math.max(0, since + s.autoResolve.quietPeriodMs - nowMs());
       const marker = s.recovery;
       const interrupted = await wf.condition(() => s.status === 'resolved' || s.recovery !== marker || shouldContinueAsNew(), quietLeft);
       if (!interrupted && s.recovery === marker && !isResolved()) {
-        resolveAs(s, 'system', `Recovered: ${marker!.message}`, nowIso(), `Auto-resolved: recovery held for the quiet period (${marker!.message})`);
+        resolveAs(s, 'system', `Recovered: ${marker.message}`, nowIso(), `Auto-resolved: recovery held for the quiet period (${marker.message})`);
         changed();
       }
     }
@@ -221,7 +263,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       if (s.pagedFor !== pageKey) {
         const targets = s.handoffPendingTo ? [{ personId: s.handoffPendingTo, name: name(s.handoffPendingTo) }] : step.targets;
         if (!s.handoffPendingTo) s.assignee = targets[0]?.personId;
-        await page(targets, pageKey);
+        await page(targets, pageKey, step.via);
         s.pagedFor = pageKey;
         s.escalateAtMs = nowMs() + step.delayMs;
         changed();
@@ -250,7 +292,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     }
   }
 
-  async function page(targets: { personId: string; name: string }[], pageKey: string): Promise<void> {
+  async function page(targets: { personId: string; name: string }[], pageKey: string, via: string[]): Promise<void> {
     if (targets.length === 0) {
       addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Nobody is on call for level ${s.level} of policy ${s.policyId}` });
       return;
@@ -260,7 +302,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       if (s.status !== 'triggered') return;
       const text = `you are paged for ${s.kind} on ${(s.owner ?? s.resource).kind}/${(s.owner ?? s.resource).name} in ${s.cluster} (${s.severity}). Reply /ack to take it.`;
       try {
-        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text });
+        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via });
         addTimeline(s, { at: nowIso(), type: 'paged', actor: 'system', text: `Paged ${t.name} (level ${s.level}) via ${receipt.delivered.join(', ')}`, data: { personId: t.personId, level: s.level, repeat: s.repeat } });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Paging ${t.name} failed: ${failureMessage(err)}`, data: { personId: t.personId } });
@@ -275,7 +317,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     // History grew too long: hand the state to a fresh run once handlers and the updater are idle.
     stopping = true;
     await updater;
-    await wf.condition(() => wf.allHandlersFinished() && !updating);
+    await publisher;
+    await wf.condition(() => wf.allHandlersFinished() && !updating && !publishing);
     return await wf.continueAsNew<typeof incidentWorkflow>({ resume: s, historyLimit: input.historyLimit });
   }
 
@@ -294,6 +337,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   changed();
   stopping = true;
   await updater;
+  await publisher;
   await wf.condition(() => wf.allHandlersFinished());
   return { id: s.id, status: s.status, postmortemId: s.postmortemId };
 }

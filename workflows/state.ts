@@ -143,6 +143,17 @@ export function resolveAs(s: IncidentState, by: string, summary: string, nowIso:
   addTimeline(s, { at: nowIso, type: 'resolved', actor: by, text });
 }
 
+export function applyActionItem(s: IncidentState, actor: Actor, text: string, nowIso: string, name: (id: string) => string): CommandResult {
+  if (!actor.personId) {
+    const reason = `You (${actor.via}) are not on the roster for this incident, so you cannot add action items.`;
+    addTimeline(s, { at: nowIso, type: 'refused', actor: actor.via, text: `Refused action item by ${actor.display} (${actor.via}): ${reason}` });
+    return { outcome: 'refused', message: reason, status: s.status };
+  }
+  (s.actionItems ??= []).push({ text, by: actor.personId, at: nowIso });
+  addTimeline(s, { at: nowIso, type: 'action-item', actor: actor.personId, text: `Action item by ${name(actor.personId)}: ${text}` });
+  return { outcome: 'done', message: `Action item recorded for the postmortem: ${text}`, status: s.status };
+}
+
 /** Validators reject only malformed calls (they leave no history); refusals go through handlers. */
 export function validateActor(actor: Actor | undefined): void {
   if (!actor || typeof actor.via !== 'string' || !actor.via || typeof actor.display !== 'string' || !Array.isArray(actor.roles))

@@ -1,6 +1,6 @@
 // Paging through chat: a direct message to the person plus a mention in every alert thread, on
 // each platform the alert was posted to. Keys make a retried page a no-op, so nobody is paged twice.
-import type { Config } from '../../config/schema';
+import type { Config, Person } from '../../config/schema';
 import type { MessageRef } from '../../workflows/definitions';
 import type { ChatPlatform } from '../chat/platform';
 import { ErrorTypes, permanentFailure } from '../errors';
@@ -12,17 +12,33 @@ export interface PageInput {
   personId: string;
   refs: MessageRef[];
   text: string;
+  /** Channels for this page, from the escalation level (`chat` if absent). */
+  via?: string[];
+}
+
+/** A paging channel other than chat (e.g. PagerDuty), chosen per escalation level by `via`. */
+export interface Pager {
+  readonly name: string;
+  /** Pages the person; idempotent by `input.key`. Returns what was delivered, for the timeline. */
+  page(input: PageInput, person: Person): Promise<string[]>;
 }
 export interface PageReceipt {
   delivered: string[];
 }
 
-export function createPagingActivities(platforms: Record<string, ChatPlatform>, config: () => Config) {
+export function createPagingActivities(platforms: Record<string, ChatPlatform>, config: () => Config, pagers: Record<string, Pager> = {}) {
   return {
     async pagePerson(input: PageInput): Promise<PageReceipt> {
       const person = config().people.find((p) => p.id === input.personId);
       if (!person) throw permanentFailure(ErrorTypes.personUnreachable, `person "${input.personId}" is no longer on the roster`);
       const delivered: string[] = [];
+      const via = input.via?.length ? input.via : ['chat'];
+      for (const name of via.filter((v) => v !== 'chat')) {
+        const pager = pagers[name];
+        if (!pager) throw permanentFailure(ErrorTypes.invalidRequest, `paging via "${name}" is not configured: enable it in the config or remove it from the escalation level`);
+        delivered.push(...(await pager.page(input, person)));
+      }
+      if (!via.includes('chat')) return { delivered };
       const platformsUsed = [...new Set(input.refs.map((r) => r.platform))];
       for (const name of platformsUsed) {
         const chat = platforms[name];

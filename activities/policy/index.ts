@@ -25,6 +25,8 @@ export interface EscalationStepInput {
 export interface EscalationStep {
   targets: { personId: string; name: string }[];
   delayMs: number;
+  /** How this level pages (`chat`, `pagerduty`, ...). */
+  via: string[];
   next: EscalationPosition | null;
   levels: number;
 }
@@ -48,6 +50,7 @@ export function createPolicyActivities(config: () => Config) {
       return {
         targets: resolveTargets(cfg, p, level, input.atMs),
         delayMs: levelAt(p, level).delay,
+        via: [...levelAt(p, level).via],
         next: nextPosition(p, { level, repeat: input.repeat }),
         levels: p.levels.length,
       };

@@ -29,6 +29,7 @@ export interface PostmortemDoc {
   timeline: TimelineEntry[];
   diagnostics?: { digest: string; sections: { title: string; body: string }[] };
   links: { label: string; url: string }[];
+  actionItems: { text: string; by: string; at: string }[];
   reviewPrompts: string[];
 }
 
@@ -77,6 +78,7 @@ export function compilePostmortem(s: IncidentState, names: Record<string, string
     timeline: s.timeline,
     diagnostics: s.diagnostics ? { digest: s.diagnostics.digest, sections: s.diagnostics.sections } : undefined,
     links,
+    actionItems: (s.actionItems ?? []).map((a) => ({ ...a, by: name(a.by) })),
     reviewPrompts: ['What went well?', 'What went wrong?', 'Where did we get lucky?', 'Follow-up actions (owner, due date):'],
   };
 }
@@ -104,6 +106,10 @@ export function renderMarkdown(d: PostmortemDoc): string {
   if (d.links.length) {
     out.push('', '## Links', '');
     for (const l of d.links) out.push(`- [${l.label}](${l.url})`);
+  }
+  if (d.actionItems.length) {
+    out.push('', '## Action items', '');
+    for (const a of d.actionItems) out.push(`- [ ] ${a.text} (${a.by}, ${a.at})`);
   }
   out.push('', '## Review', '');
   for (const p of d.reviewPrompts) out.push(`- ${p}`);

@@ -1,6 +1,6 @@
 // The incident lifecycle on a real Temporal dev server with the real workflow code and real
 // activities; only the chat service is the in-memory platform at the adapter seam.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -12,16 +12,25 @@ import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
 import { createIncidentWorker } from '../../worker/worker';
 import {
-  acknowledgeUpdate, handoffUpdate, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE,
+  acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE,
   type Anomaly, type IncidentInput,
 } from '../../workflows/definitions';
 import type { Config } from '../../config/schema';
+import { eventId, type EventSink } from '../../activities/events';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let chat: MemoryChat;
 let config: Config;
+/** Every published event, by id: a sink that sees a repeated id would double-count. */
+const published: { id: string; type: string; incident: string }[] = [];
+const recordingSink: EventSink = {
+  name: 'recording',
+  async publish(batch) {
+    batch.entries.forEach((e, i) => published.push({ id: eventId(batch, i), type: e.type, incident: batch.incident.id }));
+  },
+};
 
 beforeAll(async () => {
   env = await startDevServer();
@@ -29,7 +38,7 @@ beforeAll(async () => {
   config = testConfig((raw) => {
     raw.autoResolve = { enabled: true, quietPeriod: '1s' };
   });
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, fromSources: true });
+  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], fromSources: true });
   running = worker.run();
 }, 120_000);
 
@@ -90,6 +99,26 @@ describe('incident workflow on a real Temporal server', () => {
     expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
     await eventually(() => alert!.card?.status, (s) => s === 'resolved');
     expect(chat.pagesFor('alice')).toBe(1);
+    // Every timeline entry reached the event sinks once, in order.
+    const mine = published.filter((e) => e.incident === handle.workflowId);
+    expect(mine.map((e) => e.type)).toEqual(state.timeline.map((e) => e.type));
+    expect(new Set(mine.map((e) => e.id)).size).toBe(mine.length);
+  });
+
+  it('records action items and notes for the postmortem, and refuses action items from outside the roster', async () => {
+    const handle = await start(env.client, anomaly());
+    const added = await handle.executeUpdate(actionItemUpdate, { args: [{ actor: actor('alice'), text: 'alert on image pull errors earlier' }] });
+    expect(added.outcome).toBe('done');
+    const refused = await handle.executeUpdate(actionItemUpdate, { args: [{ actor: actor(null, [], 'local:mallory'), text: 'x' }] });
+    expect(refused.outcome).toBe('refused');
+    await handle.signal(noteSignal, { type: 'kubectl', actor: 'alice', text: 'kubectl get pods -n shop (3 rows)' });
+    await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'fixed' }] });
+    const result = await handle.result();
+    const state = await handle.query(stateQuery);
+    expect(state.actionItems).toEqual([expect.objectContaining({ text: 'alert on image pull errors earlier', by: 'alice' })]);
+    expect(state.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['action-item', 'refused', 'kubectl']));
+    const md = readFileSync(join(config.dataDir, 'postmortems', `${encodeURIComponent(result.postmortemId!)}.md`), 'utf8');
+    expect(md).toContain('alert on image pull errors earlier');
   });
 
   it('refuses an ack from someone not on the roster, records the attempt and changes nothing', async () => {

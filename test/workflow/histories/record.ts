@@ -11,7 +11,7 @@ import { anomaly } from '../../helpers/anomaly';
 import { actor } from '../../helpers/actors';
 import { MemoryChat } from '../../fakes/memory-chat';
 import { createIncidentWorker } from '../../../worker/worker';
-import { acknowledgeUpdate, handoffUpdate, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE, type IncidentInput } from '../../../workflows/definitions';
+import { acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE, type IncidentInput } from '../../../workflows/definitions';
 
 it('records incident histories for the replay test', async () => {
   const env = await startDevServer();
@@ -40,6 +40,8 @@ it('records incident histories for the replay test', async () => {
     await full.executeUpdate(handoffUpdate, { args: [{ actor: actor('carol', ['responder', 'admin']), to: 'bob', toRequested: '@bob', note: 'yours' }] });
     await new Promise((r) => setTimeout(r, 500));
     await full.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('bob') }] });
+    await full.executeUpdate(actionItemUpdate, { args: [{ actor: actor('bob'), text: 'pin image tags in CI' }] });
+    await full.signal(noteSignal, { type: 'kubectl', actor: 'bob', text: 'kubectl get pods -n shop' });
     await full.executeUpdate(resolveUpdate, { args: [{ actor: actor('bob'), summary: 'fixed the image tag' }] });
     await save('lifecycle', full);
     // Recovery then auto-resolve after the quiet period.

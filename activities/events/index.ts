@@ -1,0 +1,41 @@
+// Event sinks get every timeline entry of every incident exactly once per (incident, index): the
+// event archive (Elasticsearch), pagers that mirror acks and resolutions (PagerDuty), and so on.
+// The workflow publishes in order and retries; sinks must treat a repeated (key, index) as a no-op.
+import type { ResourceRef, Severity, IncidentStatus, TimelineEntry } from '../../workflows/definitions';
+
+export interface IncidentSummary {
+  id: string;
+  /** `<workflow id>@<opened at>`: one occurrence of the problem (ids repeat after resolution). */
+  key: string;
+  cluster: string;
+  namespace?: string;
+  severity: Severity;
+  kind: string;
+  status: IncidentStatus;
+  resource: ResourceRef;
+}
+
+export interface EventBatch {
+  incident: IncidentSummary;
+  /** Index of entries[0] in the incident's timeline; entry i has the stable id `${key}#${startIndex + i}`. */
+  startIndex: number;
+  entries: TimelineEntry[];
+}
+
+export interface EventSink {
+  readonly name: string;
+  publish(batch: EventBatch): Promise<void>;
+}
+
+export const eventId = (batch: EventBatch, i: number): string => `${batch.incident.key}#${batch.startIndex + i}`;
+
+export function createEventActivities(sinks: EventSink[]) {
+  return {
+    async publishEvents(batch: EventBatch): Promise<void> {
+      // Every sink must take the batch; a failing sink fails the activity and Temporal retries the
+      // batch for all, which the per-entry ids make harmless for the sinks that already took it.
+      for (const sink of sinks) await sink.publish(batch);
+    },
+  };
+}
+export type EventActivities = ReturnType<typeof createEventActivities>;
