@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../workflows/definitions';
 import { parseDuration } from './duration';
+import { clustersSchema, kubectlSchema } from './schema-kubernetes';
+import { slackSchema } from './schema-slack';
+import { pagerdutySchema, teamsSchema } from './schema-teams';
+import { postmortemsSchema } from './schema-elastic';
 
 const id = z
   .string()
@@ -114,7 +118,7 @@ const escalationPolicy = z
             /** How long to wait for an ack before moving to the next level. */
             delay: duration,
             /** How this level is paged. `chat` = DM plus a mention in the alert thread. */
-            via: z.array(z.enum(['chat'])).default(['chat']),
+            via: z.array(z.enum(['chat', 'pagerduty'])).min(1).default(['chat']),
           })
           .strict(),
       )
@@ -203,15 +207,16 @@ export const configSchema = z
           })
           .strict()
           .default({ enabled: true, url: 'http://127.0.0.1:8080' }),
+        slack: slackSchema,
+        teams: teamsSchema,
       })
       .strict()
       .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } }),
-    postmortems: z
-      .object({ store: z.enum(['file']).default('file') })
-      .strict()
-      .default({ store: 'file' }),
+    postmortems: postmortemsSchema,
+    clusters: clustersSchema,
+    kubectl: kubectlSchema,
+    paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}),
   })
-  .strict()
   .strict();
 
 /**

@@ -79,4 +79,5 @@ POM
     fi
   }
 fi
+"$ROOT/scripts/setup-browser.sh" # Chromium for the e2e tests (test/e2e)
 log "node $("$BIN/node" --version), $("$BIN/temporal" --version | head -1)"
