@@ -254,6 +254,11 @@ describe('the local chat page', () => {
       await screenshot(page, `panel-${device.replace(' ', '-')}`);
       await button(panel(page), 'Close').click();
       await panel(page).waitFor({ state: 'hidden' });
+
+      // A long user name that is not on the roster must not widen the page either.
+      page.once('dialog', (d) => void d.accept('someone-with-a-rather-long-name-not-on-the-roster'));
+      await page.getByLabel('Local user').selectOption('__other');
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       expectCleanSession();
     });
   });

@@ -33,7 +33,7 @@ async function api(path, body, accept) {
 }
 
 function toast(text, kind) {
-  const el = h('div', { class: `toast ${kind || ''}`, role: 'status' }, text);
+  const el = h('div', { class: `toast ${kind || ''}`, role: 'status', title: 'Click to dismiss', onclick: () => el.remove() }, text);
   $('toasts').append(el);
   setTimeout(() => el.remove(), kind === 'error' ? 9000 : 6000);
 }
@@ -124,7 +124,7 @@ function renderCard(c) {
   const row = (label, value) => (value === undefined || value === null || value === '' ? null : h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value)));
   return h(
     'article',
-    { class: `card sev-${c.severity} st-${c.status}` },
+    { class: `card sev-${c.severity} st-${c.status}`, 'data-incident-id': c.incidentId, 'data-status': c.status },
     h('header', {}, h('span', { class: `badge st-${c.status}` }, c.status), h('span', { class: `badge sev-${c.severity}` }, c.severity), h('h3', {}, c.title)),
     h(
       'dl',
@@ -139,6 +139,9 @@ function renderCard(c) {
       row('Resolution', c.summary),
     ),
     h('div', { class: 'actions' }, (c.actions || []).map((a) => actionButton(a, c.incidentId)), h('button', { type: 'button', class: 'secondary', onclick: () => openIncident(c.incidentId) }, 'Details')),
+    // Same-origin links only (incident and postmortem views); outside links such as the Temporal UI
+    // open in a new tab.
+    (c.links || []).length ? h('div', { class: 'links' }, c.links.map((l) => h('a', { href: l.url, target: l.url.includes('/chat#') ? '_self' : '_blank', rel: 'noopener' }, l.label))) : null,
   );
 }
 
