@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 export TEMPORAL_CLI ?= $(BIN)/temporal
 export TEMPORAL_TEST_SERVER ?= $(BIN)/temporal-test-server
 
-.PHONY: setup test typecheck lint unit dev build clean record-histories
+.PHONY: setup test typecheck lint unit dev build clean record-histories bench
 
 setup:
 	@scripts/setup.sh
@@ -62,3 +62,7 @@ chart-schema: build
 # Re-record the histories the replay test checks (after an intended workflow change).
 record-histories: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**/test/workflow/histories/record.ts'
+
+# Benchmarks (speed and memory); tables and how to read them in bench/README.md.
+bench: setup
+	node -r @swc-node/register bench/run.ts
