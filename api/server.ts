@@ -9,6 +9,7 @@ import { FilePostmortemStore } from '../activities/postmortem/file-store';
 import { TokenAuthenticator } from './auth';
 import { ApiError } from './errors';
 import { registerRest } from './rest';
+import { registerMetrics } from './metrics';
 import { registerLocalChat } from './local-chat/routes';
 import { registerPage } from './local-chat/page';
 import { LocalChatStore } from './local-chat/store';
@@ -69,6 +70,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}. The api serves /api/incidents, /api/anomalies, /api/postmortems, /healthz, /readyz and /chat.` } }),
   );
 
+  registerMetrics(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
