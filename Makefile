@@ -26,6 +26,13 @@ test: setup
 unit: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit
 
+# The Elasticsearch store, archive and wire tests against a real cluster instead of the fake (not
+# part of `make test`): make test-real-es ELASTICSEARCH_URL=http://127.0.0.1:9200 [ELASTICSEARCH_API_KEY=...]
+.PHONY: test-real-es
+test-real-es: setup
+	@test -n "$(ELASTICSEARCH_URL)" || { echo 'set ELASTICSEARCH_URL, e.g. make test-real-es ELASTICSEARCH_URL=http://127.0.0.1:9200' >&2; exit 2; }
+	ELASTICSEARCH_URL='$(ELASTICSEARCH_URL)' NODE_OPTIONS=--experimental-vm-modules npx jest --ci test/integration/elasticsearch
+
 build: setup
 	rm -rf dist && npx tsc -p tsconfig.build.json && cp -r api/local-chat/static dist/api/local-chat/ && node dist/worker/bundle.js
 

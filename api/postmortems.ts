@@ -1,20 +1,54 @@
-// Postmortem reads, shared by REST (bearer token) and the local chat page (read-only proxy). The
-// store is the worker's file store under <dataDir>/postmortems; behind an interface so another
-// store (Elasticsearch) can serve the same routes.
+// Postmortem reads and searches, shared by REST (bearer token) and the local chat page (read-only
+// proxy), over whichever store the config picks (files under <dataDir>/postmortems or
+// Elasticsearch); and action items added after an incident closed, which edit its postmortem.
 import type { FastifyReply } from 'fastify';
-import { ApiError } from './errors';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import { ID_PART, fieldErrors } from '../intake/schema';
+import { SEVERITIES, actionItemUpdate, type Actor, type CommandResult } from '../workflows/definitions';
+import { MAX_POSTMORTEM_LIMIT, type PostmortemFilter, type PostmortemStore, type PostmortemSummary } from '../activities/postmortem/store';
+import type { PostmortemDoc } from '../activities/postmortem/compile';
+import { ApiError, ValidationError } from './errors';
+import { TIMEOUTS, checkIncidentId, getIncident, mapTemporalError } from './incidents';
 
-export interface PostmortemSummary {
-  id: string;
-  title: string;
-  cluster: string;
-  severity: string;
-  resolvedAt: string;
-}
+export type { PostmortemFilter, PostmortemSummary } from '../activities/postmortem/store';
 
 export interface PostmortemReader {
   get(id: string): Promise<{ json: unknown; markdown: string } | undefined>;
-  list(): Promise<PostmortemSummary[]>;
+  /** Newest resolution first; the filter is applied by the store (a query in Elasticsearch). */
+  list(filter?: PostmortemFilter): Promise<PostmortemSummary[]>;
+}
+
+const instant = (field: string) =>
+  z
+    .string()
+    .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:\d{2})$/.test(s) && Number.isFinite(Date.parse(s)), {
+      message: `${field} must be an ISO-8601 time with a zone, e.g. 2026-03-01T00:00:00Z (write a "+" offset as %2B in the URL)`,
+    });
+
+const listQuerySchema = z
+  .object({
+    cluster: z.string().regex(ID_PART, 'cluster may only contain letters, digits, ".", "_", ":" and "-"').max(63).optional(),
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'namespace must be a Kubernetes namespace name').optional(),
+    severity: z.enum(SEVERITIES, { error: `severity must be one of ${SEVERITIES.join(', ')}` }).optional(),
+    since: instant('since').optional(),
+    until: instant('until').optional(),
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit must be at least 1')
+      .max(MAX_POSTMORTEM_LIMIT, `limit is at most ${MAX_POSTMORTEM_LIMIT}`)
+      .optional(),
+  })
+  .strict()
+  .refine((q) => !q.since || !q.until || Date.parse(q.since) <= Date.parse(q.until), { message: 'since must not be after until', path: ['until'] });
+
+/** `?cluster=&namespace=&severity=&since=&until=&limit=`, every problem reported at once. */
+export function parsePostmortemQuery(query: unknown): PostmortemFilter {
+  const parsed = listQuerySchema.safeParse(query ?? {});
+  if (!parsed.success) throw new ValidationError('invalid_query', 'The query parameters are invalid: fix the fields listed and retry.', fieldErrors(parsed.error.issues));
+  return parsed.data;
 }
 
 export class PostmortemNotFoundError extends ApiError {
@@ -31,17 +65,56 @@ export function checkPostmortemId(id: string): string {
   return id;
 }
 
-export async function listPostmortems(store: PostmortemReader): Promise<{ postmortems: PostmortemSummary[] }> {
-  return { postmortems: await store.list() };
+export async function listPostmortems(store: PostmortemReader, filter?: PostmortemFilter): Promise<{ postmortems: PostmortemSummary[] }> {
+  return { postmortems: await store.list(filter).catch(storeUnavailable) };
+}
+
+/** The store's own failure (e.g. Elasticsearch down) becomes a 503 that says so; bugs stay 500s. */
+function storeUnavailable(err: unknown): never {
+  if (err instanceof ApplicationFailure) throw new ApiError(503, 'postmortem_store_unavailable', `The postmortem store did not answer: ${err.message}`);
+  throw err;
 }
 
 /** Markdown when the client prefers it (Accept: text/markdown or text/plain), JSON otherwise. */
 export async function sendPostmortem(store: PostmortemReader, id: string, accept: string | undefined, reply: FastifyReply): Promise<unknown> {
   checkPostmortemId(id);
-  const doc = await store.get(id);
+  const doc = await store.get(id).catch(storeUnavailable);
   if (!doc) throw new PostmortemNotFoundError(id);
   if (accept && /text\/(markdown|plain)/.test(accept) && !/application\/json/.test(accept)) {
     return reply.type('text/markdown; charset=utf-8').send(doc.markdown);
   }
   return reply.type('application/json; charset=utf-8').send(doc.json);
+}
+
+export type PostmortemEditor = PostmortemReader & { edit?: PostmortemStore['edit'] };
+type Item = PostmortemDoc['actionItems'][number];
+
+/** Adds a follow-up to a written postmortem; the store re-renders its Markdown. False when there is no such postmortem. */
+export async function appendPostmortemActionItem(store: PostmortemEditor, id: string, item: Item): Promise<boolean> {
+  if (!store.edit) return false;
+  const edited = await store
+    .edit(id, (doc) => ({ ...doc, actionItems: [...(doc.actionItems ?? []), item], reviewPrompts: doc.reviewPrompts.filter((p) => !p.startsWith('No action items were recorded')) }))
+    .catch(storeUnavailable);
+  return edited !== undefined;
+}
+
+/**
+ * `/incident action <text>`: an open incident records it through its `actionItem` update (the
+ * postmortem picks it up); a closed one gets it appended to its postmortem document instead.
+ */
+export async function recordActionItem(client: Client, id: string, actor: Actor, text: string, store: PostmortemEditor | undefined, names: Record<string, string>): Promise<CommandResult> {
+  checkIncidentId(id);
+  try {
+    return await client.withDeadline(Date.now() + TIMEOUTS.updateMs, () => client.workflow.getHandle(id).executeUpdate(actionItemUpdate, { args: [{ actor, text }] }));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ApiError(400, 'update_rejected', `The incident rejected the action item: ${err.cause?.message ?? err.message}`);
+    if (!(err instanceof WorkflowNotFoundError)) mapTemporalError(err, id, 'record the action item');
+  }
+  // Not running: closed (or never existed, which getIncident reports).
+  const state = await getIncident(client, id);
+  if (!actor.personId) return { outcome: 'refused', message: `You (${actor.via}) are not on the roster, so you cannot add action items.`, status: state.status };
+  if (!state.postmortemId || !store) throw new ApiError(409, 'incident_closed', `Incident ${id} is closed${state.postmortemId ? '' : ' without a postmortem'}, so it takes no more action items.`);
+  const item: Item = { text, by: actor.personId, byName: names[actor.personId] ?? actor.personId, at: new Date().toISOString() };
+  if (!(await appendPostmortemActionItem(store, state.postmortemId, item))) throw new PostmortemNotFoundError(state.postmortemId);
+  return { outcome: 'done', message: `Action item added to the postmortem of ${id}: ${text}`, status: state.status };
 }

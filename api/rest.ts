@@ -12,7 +12,7 @@ import type { Principal, TokenAuthenticator } from './auth';
 import { ApiError, ValidationError } from './errors';
 import { resolveHandoffTarget } from './identity';
 import { ACTION_VERB, LIST_STATUSES, MAX_LIST_LIMIT, checkIncidentId, getIncident, listIncidents, mapTemporalError, runAction, type ActionInput, type IncidentAction } from './incidents';
-import { listPostmortems, sendPostmortem, type PostmortemReader } from './postmortems';
+import { listPostmortems, parsePostmortemQuery, sendPostmortem, type PostmortemReader } from './postmortems';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -133,7 +133,7 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
       return reply.code(202).send({ incidentId: signaled.workflowId, runId: signaled.runId });
     });
 
-    api.get('/api/postmortems', async () => listPostmortems(deps.postmortems));
+    api.get('/api/postmortems', async (req) => listPostmortems(deps.postmortems, parsePostmortemQuery(req.query)));
     api.get('/api/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply));
   });
 }

@@ -5,12 +5,14 @@ import { resolve, join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/schema';
-import { FilePostmortemStore } from '../activities/postmortem/file-store';
+import { postmortemStoreFromConfig } from '../activities/postmortem/stores';
 import { TokenAuthenticator } from './auth';
 import { ApiError } from './errors';
 import { registerRest } from './rest';
 import { registerMetrics } from './metrics';
 import { registerLocalChat } from './local-chat/routes';
+import { registerTeams } from './teams/routes';
+import { registerSlack } from './slack';
 import { registerPage } from './local-chat/page';
 import { LocalChatStore } from './local-chat/store';
 import type { PostmortemReader } from './postmortems';
@@ -84,8 +86,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  const postmortems = deps.postmortems ?? new FilePostmortemStore(join(resolve(config.dataDir), 'postmortems'));
+  // Files by default, Elasticsearch when configured; a store we opened is ours to close.
+  const ownStore = deps.postmortems ? undefined : postmortemStoreFromConfig(config, deps.env ?? process.env);
+  if (ownStore?.close) app.addHook('onClose', async () => ownStore.close?.());
+  const postmortems = deps.postmortems ?? ownStore!;
   registerRest(app, { config, client, auth, postmortems });
+  registerTeams(app, { config, client, env: deps.env });
+  await registerSlack(app, { config, client, env: deps.env ?? process.env });
 
   if (config.platforms.local.enabled) {
     const store = deps.chatStore ?? (await LocalChatStore.open(localChatFile(config)));

@@ -1,4 +1,45 @@
-// platforms.slack (owned by the Slack integration).
+// platforms.slack (owned by the Slack integration). The worker posts through the Web API with the
+// bot token; the api receives commands, buttons and events over HTTP (signed with the signing
+// secret) or over Socket Mode (app token). Secrets are references, never values.
 import { z } from 'zod';
+import { durationWithin, secretRef as secret } from './primitives';
+const timeout = durationWithin(100, 60_000);
 
-export const slackSchema = z.object({ enabled: z.boolean().default(false) }).strict().optional();
+
+
+
+export const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';
+
+export const slackSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** `http`: Slack calls the api at /slack/events. `socket`: the api opens a Socket Mode connection. */
+    mode: z.enum(['http', 'socket']).default('http'),
+    /** Bot token (xoxb-...), for posting, updating, DMs, modals and ephemeral answers. */
+    botToken: secret.optional(),
+    /** Signing secret of the Slack app (http mode): every request to /slack/events is verified with it. */
+    signingSecret: secret.optional(),
+    /** App-level token (xapp-...) with connections:write (socket mode). */
+    appToken: secret.optional(),
+    /** Web API base URL; point it at a proxy or a test double. */
+    slackApiUrl: z.string().url().default(SLACK_DEFAULT_API_URL),
+    /** How long one Web API call may take before it is abandoned (the activity then retries). */
+    requestTimeout: timeout.default(10_000),
+    /** How many recent channel or thread messages a retried post scans for its own earlier post. */
+    dedupeScan: z.number().int().min(20).max(1000).default(200),
+    /** Map Slack users to roster people by email (users.lookupByEmail) when people[].chat.slack is not set. */
+    lookupUsersByEmail: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (!s.enabled) return;
+    const need = (key: 'botToken' | 'signingSecret' | 'appToken', why: string) => {
+      if (!s[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required when Slack is enabled${why}: { fromEnv: VAR } or { fromFile: /path }` });
+    };
+    need('botToken', '');
+    if (s.mode === 'http') need('signingSecret', ' in http mode');
+    if (s.mode === 'socket') need('appToken', ' in socket mode');
+  })
+  .optional();
+
+export type SlackConfig = NonNullable<z.output<typeof slackSchema>>;

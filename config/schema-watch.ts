@@ -1,4 +1,155 @@
-// Watcher settings per cluster (owned by the watcher): detectors, filters, custom resources.
+// Watcher settings per cluster (`clusters[].watch`, owned by the watcher): detectors and their
+// severities, thresholds, filters, intake coalescing, custom-resource rules, leader election, and
+// the watcher's own /metrics and /healthz listener.
 import { z } from 'zod';
+import { SEVERITIES } from '../workflows/definitions';
+import { DELETION_KINDS, DETECTOR_KINDS } from '../watcher/detectors/catalog';
+import { parseLabelSelector } from '../watcher/filters';
+import { parseDuration } from './duration';
 
-export const watchSchema = z.object({}).strict().default({});
+// Local duration: importing it from ./schema would be a circular import.
+const duration = (min = 0) =>
+  z.string().transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms < min) {
+      ctx.addIssue({ code: 'custom', message: ms === undefined ? `expected a duration like "2s", "5m" or "1h30m", got "${value}"` : `must be at least ${min} ms, got "${value}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+const ms = (text: string) => parseDuration(text)!;
+
+const severity = z.enum(SEVERITIES, { error: () => `expected one of ${SEVERITIES.join(', ')}` });
+const namespaceGlob = z.string().regex(/^[a-z0-9*?-]+$/, 'expected a namespace name or glob (lowercase letters, digits, "-", "*", "?")');
+const labelSelector = z.string().superRefine((s, ctx) => {
+  try {
+    parseLabelSelector(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+/** Anomaly kinds become part of the fingerprint and must satisfy the intake's id rules. */
+const anomalyKind = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'expected an anomaly kind like "VeleroBackupFailed" (letters and digits)');
+
+const detectorOverride = z
+  .object({
+    enabled: z.boolean().optional(),
+    severity: severity.optional(),
+  })
+  .strict();
+
+/** When a custom resource counts as failed: a condition with one of the given statuses, or a field with one of the given values. */
+const failureMatch = z.union([
+  z.object({ condition: z.object({ type: z.string().min(1), status: z.array(z.enum(['True', 'False', 'Unknown'])).min(1) }).strict() }).strict(),
+  z.object({ field: z.object({ path: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'expected a dotted field path like "status.phase"'), values: z.array(z.string()).min(1) }).strict() }).strict(),
+], { error: () => 'expected { condition: { type, status: [...] } } or { field: { path, values: [...] } }' });
+
+export const customResourceRuleSchema = z
+  .object({
+    /** Unique rule name; a rule named like a built-in one replaces it. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase rule name'),
+    group: z.string().regex(/^[a-z0-9.-]+$/, 'expected an API group like "velero.io"'),
+    version: z.string().regex(/^v[0-9a-z]+$/, 'expected an API version like "v1"'),
+    /** Plural resource name as in the URL, e.g. "backups". */
+    resource: z.string().regex(/^[a-z0-9.-]+$/, 'expected the plural resource name, e.g. "backups"'),
+    /** The object kind, e.g. "Backup". */
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'expected a kind like "Backup"'),
+    /** The anomaly kind reported, e.g. "VeleroBackupFailed". */
+    anomaly: anomalyKind,
+    severity: severity.default('error'),
+    when: failureMatch,
+    /** How long the failure must hold (condition lastTransitionTime, else first seen) before it is reported. */
+    for: duration().default(0),
+    /**
+     * The failed state is final (a failed backup never turns good): reported once per object, never
+     * auto-recovered, and old news when it happened before the watcher's cutoff (by `timePath`).
+     */
+    terminal: z.boolean().default(false),
+    /** Timestamp field of a terminal failure, e.g. "status.completionTimestamp". */
+    timePath: z.string().optional(),
+    /** Field with a human explanation, e.g. "status.failureReason"; the condition message is used otherwise. */
+    messagePath: z.string().optional(),
+    /** Group objects into one incident by this label, e.g. Velero backups by their schedule. */
+    groupBy: z.object({ label: z.string().min(1), kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/) }).strict().optional(),
+  })
+  .strict();
+
+const watchObject = z
+  .object({
+    namespaces: z
+      .object({ include: z.array(namespaceGlob).min(1).default(['*']), exclude: z.array(namespaceGlob).default([]) })
+      .strict()
+      .default({ include: ['*'], exclude: [] }),
+    /** Only objects (or their top owner) matching this selector are reported; nodes are not filtered. */
+    labelSelector: labelSelector.optional(),
+    /** `<annotation>: "true"` on an object, its top owner or its namespace silences it. */
+    ignoreAnnotation: z.string().min(1).default('incidents.k8s.io/ignore'),
+    minSeverity: severity.default('info'),
+    /** Enable/disable or re-rate detectors by kind, e.g. `NodeDiskPressure: { severity: error }`. */
+    detectors: z.partialRecord(z.enum(DETECTOR_KINDS), detectorOverride).default({}),
+    thresholds: z
+      .object({
+        probeFailures: z.number().int().min(1).default(3),
+        pvcPending: duration().default(ms('5m')),
+        replicasUnavailable: duration().default(ms('5m')),
+        /**
+         * One-off facts (warning events, evictions, failed Jobs, terminal custom-resource failures)
+         * are seen again on every start. A new leader reports those that happened after the previous
+         * leader's last lease renewal; without one (first start, no leader election) those younger
+         * than this. Core events expire after 1h, hence the default.
+         */
+        staleAfter: duration(1000).default(ms('1h')),
+      })
+      .strict()
+      .default({ probeFailures: 3, pvcPending: ms('5m'), replicasUnavailable: ms('5m'), staleAfter: ms('1h') }),
+    /** Kinds the opt-in ResourceDeleted detector reports on. */
+    deletionKinds: z.array(z.enum([...DELETION_KINDS])).default([...DELETION_KINDS]),
+    customResources: z
+      .object({
+        /** Ship the built-in rules (Velero Backup/Restore failed, cert-manager Certificate not ready). */
+        builtin: z.boolean().default(true),
+        rules: z.array(customResourceRuleSchema).default([]),
+      })
+      .strict()
+      .default({ builtin: true, rules: [] }),
+    /** Occurrences of one fingerprint within this window become one signal with a count. */
+    coalesceWindow: duration().default(ms('2s')),
+    /** At most this many signals to Temporal in flight at once. */
+    maxConcurrentSignals: z.number().int().min(1).max(64).default(4),
+    /** Full re-evaluation of the cached state (time thresholds, missed transitions). */
+    resyncInterval: duration(1000).default(ms('30s')),
+    /** A watch that delivers nothing for this long is treated as half-open and reconnected. */
+    watchTimeout: duration(500).default(ms('30s')),
+    leaderElection: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Namespace of the Lease; default: the pod's namespace in-cluster, else "default". */
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
+        /** Lease name; default "k8s-incident-flow-watcher-<cluster>". */
+        leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'expected a lowercase resource name').optional(),
+        leaseDuration: duration(1000).default(ms('15s')),
+        renewDeadline: duration(500).default(ms('10s')),
+        retryPeriod: duration(100).default(ms('2s')),
+      })
+      .strict()
+      .refine((l) => l.retryPeriod < l.renewDeadline && l.renewDeadline < l.leaseDuration, {
+        message: 'expected retryPeriod < renewDeadline < leaseDuration',
+      })
+      .default({ enabled: true, leaseDuration: ms('15s'), renewDeadline: ms('10s'), retryPeriod: ms('2s') }),
+    /** The watcher's own /metrics and /healthz. Loopback by default; the chart overrides the host. */
+    http: z
+      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) })
+      .strict()
+      .default({ host: '127.0.0.1', port: 9464 }),
+  })
+  .strict()
+  .refine((w) => new Set(w.customResources.rules.map((r) => r.name)).size === w.customResources.rules.length, {
+    message: 'custom resource rule names must be unique',
+    path: ['customResources', 'rules'],
+  });
+
+export const watchSchema = watchObject.default(() => watchObject.parse({}));
+
+export type WatchSettings = z.output<typeof watchSchema>;
+export type CustomResourceRule = z.output<typeof customResourceRuleSchema>;
+export type CustomResourceRuleInput = z.input<typeof customResourceRuleSchema>;

@@ -3,24 +3,17 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../workflows/definitions';
 import { parseDuration } from './duration';
+import { duration, secretRef, timeZone } from './primitives';
+export { duration, secretRef };
 import { clustersSchema, kubectlSchema } from './schema-kubernetes';
 import { slackSchema } from './schema-slack';
-import { pagerdutySchema, teamsSchema } from './schema-teams';
-import { postmortemsSchema } from './schema-elastic';
+import { pagerdutySchema, teamsProblems, teamsSchema } from './schema-teams';
+import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schema-elastic';
 
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase id (letters, digits, ".", "_", "-")');
 
-/** "90s", "5m", "1h30m", "2d" -> milliseconds. */
-export const duration = z.string().transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like "30s", "5m" or "1h30m", got "${value}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day "HH:MM" (24h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
@@ -29,27 +22,9 @@ const isoInstant = z
   .refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d{2}:?\d{2}$/.test(s), {
     message: 'expected an ISO-8601 time with a zone, e.g. "2026-03-29T09:00:00+02:00"',
   });
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' },
-);
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const weekday = z.enum(WEEKDAYS);
 
-/** A secret is never written in the file: it names an environment variable or a mounted file. */
-export const secretRef = z
-  .object({ fromEnv: z.string().min(1).optional(), fromFile: z.string().min(1).optional() })
-  .strict()
-  .refine((s) => (s.fromEnv ? 1 : 0) + (s.fromFile ? 1 : 0) === 1, {
-    message: 'a secret needs exactly one of "fromEnv" (variable name) or "fromFile" (path)',
-  });
 
 const person = z
   .object({
@@ -213,6 +188,7 @@ export const configSchema = z
       .strict()
       .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } }),
     postmortems: postmortemsSchema,
+    elasticsearch: elasticsearchSchema,
     clusters: clustersSchema,
     kubectl: kubectlSchema,
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}),
@@ -264,6 +240,10 @@ export function referenceProblems(raw: unknown): { path: (string | number)[]; me
   arr(routing.rules).forEach((r, ri) => ref(obj(r).policy, policies, 'escalation policy', 'policies', ['routing', 'rules', ri, 'policy']));
   ref(obj(routing.default).policy, policies, 'escalation policy', 'policies', ['routing', 'default', 'policy']);
   arr(obj(cfg.api).tokens).forEach((t, ti) => ref(obj(t).person, people, 'person', 'people', ['api', 'tokens', ti, 'person']));
+  const clusterNames = new Set(arr(cfg.clusters).map((c) => obj(c).name).filter((x): x is string => typeof x === 'string'));
+  arr(obj(cfg.kubectl).channels).forEach((c, ci) => ref(obj(c).cluster, clusterNames, 'cluster', 'clusters', ['kubectl', 'channels', ci, 'cluster']));
+  out.push(...elasticProblems(cfg));
+  out.push(...teamsProblems(cfg));
   return out;
 }
 

@@ -113,6 +113,17 @@ export function chartValuesSchema(): Schema {
         readinessProbe: anyObject,
         startupProbe: anyObject,
       }),
+      watcher: component({
+        enabled: { type: 'boolean' },
+        cluster: { type: 'string', pattern: '^([A-Za-z0-9._-]{1,63})?$', description: 'a config.clusters[].name' },
+        httpPort: port,
+        serviceAccount: obj({ create: { type: 'boolean' }, name: str, annotations: stringMap }),
+        extraRules: {
+          type: 'array',
+          items: obj({ apiGroups: { type: 'array', items: str, minItems: 1 }, resources: { type: 'array', items: { type: 'string', not: { enum: ['secrets', '*'] } }, minItems: 1 } }, ['apiGroups', 'resources']),
+        },
+        livenessProbe: anyObject,
+      }),
       persistence: obj({ existingClaim: str }),
       config: { allOf: [appConfig, chartConfigRules] },
     },

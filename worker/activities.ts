@@ -1,17 +1,22 @@
 // Composition root of the activities: config -> platform adapters -> activity factories.
-import { join } from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import type { Config } from '../config/schema';
 import { createChatActivities } from '../activities/chat';
 import { createLocalChat } from '../activities/chat/local';
+import { createSlackChat, slackChatOptions } from '../activities/chat/slack/adapter';
+import { createTeamsChat } from '../activities/chat/teams/adapter';
+import { readSecret } from '../config/load';
+import { pagerDutyFromConfig } from '../activities/paging/pagerduty';
 import type { MessageContext } from '../activities/chat/message';
 import type { ChatPlatform } from '../activities/chat/platform';
 import { createDiagnosticsActivities, type DiagnosticsProvider } from '../activities/diagnostics';
+import { diagnosticsFromConfig } from '../activities/diagnostics/kubernetes';
 import { createPagingActivities, type Pager } from '../activities/paging';
 import { createEventActivities, type EventSink } from '../activities/events';
 import { createPolicyActivities } from '../activities/policy';
 import { createPostmortemActivities } from '../activities/postmortem';
-import { FilePostmortemStore } from '../activities/postmortem/file-store';
+import { eventSinksFromConfig, postmortemStoreFromConfig } from '../activities/postmortem/stores';
+import type { PostmortemStore } from '../activities/postmortem/store';
 
 export interface ActivityDeps {
   /** Returns the current config; a reload applies to open incidents at their next step. */
@@ -21,17 +26,22 @@ export interface ActivityDeps {
   diagnostics?: Record<string, DiagnosticsProvider>;
   pagers?: Record<string, Pager>;
   eventSinks?: EventSink[];
+  postmortemStore?: PostmortemStore;
 }
 
-export function platformsFromConfig(cfg: Config): Record<string, ChatPlatform> {
+export function platformsFromConfig(cfg: Config, config: () => Config = () => cfg): Record<string, ChatPlatform> {
   const platforms: Record<string, ChatPlatform> = {};
   if (cfg.platforms.local.enabled) platforms.local = createLocalChat({ url: cfg.platforms.local.url });
+  if (cfg.platforms.slack?.enabled) platforms.slack = createSlackChat(slackChatOptions(cfg.platforms.slack));
+  const teams = cfg.platforms.teams;
+  if (teams?.enabled) platforms.teams = createTeamsChat({ config, password: teams.appPassword && readSecret(teams.appPassword) });
   return platforms;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const cfg = deps.config();
-  const platforms = deps.platforms ?? platformsFromConfig(cfg);
+  const platforms = deps.platforms ?? platformsFromConfig(cfg, deps.config);
+  const pagerduty = pagerDutyFromConfig(deps.config);
   const context = (): MessageContext => {
     const c = deps.config();
     return {
@@ -43,10 +53,10 @@ export function createActivities(deps: ActivityDeps) {
   };
   return {
     ...createChatActivities(platforms, context),
-    ...createPagingActivities(platforms, deps.config, deps.pagers ?? {}),
-    ...createEventActivities(deps.eventSinks ?? []),
-    ...createDiagnosticsActivities(deps.diagnostics ?? {}, (d) => heartbeat(d)),
-    ...createPostmortemActivities(new FilePostmortemStore(join(cfg.dataDir, 'postmortems')), context),
+    ...createPagingActivities(platforms, deps.config, deps.pagers ?? (pagerduty ? { pagerduty: pagerduty.pager } : {})),
+    ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg)]),
+    ...createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d)),
+    ...createPostmortemActivities(deps.postmortemStore ?? postmortemStoreFromConfig(cfg), context, () => deps.config().postmortems),
     ...createPolicyActivities(deps.config),
   };
 }

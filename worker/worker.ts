@@ -26,7 +26,7 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
     ...(useBundle ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks }),
+    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore }),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
     shutdownGraceTime: '20s',
   });

@@ -7,7 +7,7 @@ import type { ChatActivities } from '../activities/chat';
 import type { PagingActivities } from '../activities/paging';
 import type { DiagnosticsActivities } from '../activities/diagnostics';
 import type { PostmortemActivities } from '../activities/postmortem';
-import type { PolicyActivities } from '../activities/policy';
+import type { EscalationStep, PolicyActivities } from '../activities/policy';
 import type { EventActivities } from '../activities/events';
 import {
   acknowledgeUpdate,
@@ -191,10 +191,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
           startIndex: from,
           entries,
         });
+        s.publishedUpTo = from + entries.length;
+      } catch (err) {
+        // Only permanent failures get here (retries are unlimited): record them and move on, past
+        // the note itself too, so a sink that always refuses cannot loop on its own failure note.
+        addTimeline(s, { at: nowIso(), type: 'note', actor: 'system', text: `Event sinks refused entries ${from}-${from + entries.length - 1}: ${failureMessage(err)}` });
+        s.publishedUpTo = s.timeline.length;
       } finally {
         publishing = false;
       }
-      s.publishedUpTo = from + entries.length;
     }
   })();
 
@@ -258,7 +263,16 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
         s.level = 1;
         s.repeat = 0;
       }
-      const step = await policy.escalationStep({ policyId: s.policyId, level: s.level, repeat: s.repeat, atMs: nowMs() });
+      let step: EscalationStep;
+      try {
+        step = await policy.escalationStep({ policyId: s.policyId, level: s.level, repeat: s.repeat, atMs: nowMs() });
+      } catch (err) {
+        // e.g. the policy was removed from the config: say so, keep the incident open for people.
+        addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Escalation stopped: ${failureMessage(err)}` });
+        changed();
+        await wf.condition(() => s.status !== 'triggered' || wakeups !== wake || shouldContinueAsNew());
+        continue;
+      }
       const pageKey = s.handoffPendingTo ? `handoff${s.handoffCount ?? 0}` : `L${s.level}R${s.repeat}`;
       if (s.pagedFor !== pageKey) {
         const targets = s.handoffPendingTo ? [{ personId: s.handoffPendingTo, name: name(s.handoffPendingTo) }] : step.targets;
@@ -302,7 +316,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       if (s.status !== 'triggered') return;
       const text = `you are paged for ${s.kind} on ${(s.owner ?? s.resource).kind}/${(s.owner ?? s.resource).name} in ${s.cluster} (${s.severity}). Reply /ack to take it.`;
       try {
-        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via });
+        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via, severity: s.severity });
         addTimeline(s, { at: nowIso(), type: 'paged', actor: 'system', text: `Paged ${t.name} (level ${s.level}) via ${receipt.delivered.join(', ')}`, data: { personId: t.personId, level: s.level, repeat: s.repeat } });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Paging ${t.name} failed: ${failureMessage(err)}`, data: { personId: t.personId } });
@@ -324,12 +338,21 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
 
   // ---- resolved: postmortem, then a final alert refresh ----------------------------------------
   await diagnosing;
-  const stored = await postmortem.storePostmortem(s);
-  s.postmortemId = stored.id;
-  addTimeline(s, { at: nowIso(), type: 'postmortem', actor: 'system', text: stored.summary, data: { id: stored.id } });
+  let summary: string;
+  try {
+    const stored = await postmortem.storePostmortem(s);
+    s.postmortemId = stored.id;
+    summary = stored.summary;
+    addTimeline(s, { at: nowIso(), type: 'postmortem', actor: 'system', text: stored.summary, data: { id: stored.id } });
+  } catch (err) {
+    // Only permanent failures arrive here (the store retries without limit): the incident still
+    // closes, and the thread says why there is no postmortem.
+    summary = `The postmortem could not be stored: ${failureMessage(err)}`;
+    addTimeline(s, { at: nowIso(), type: 'postmortem', actor: 'system', text: summary });
+  }
   for (const ref of s.messages) {
     try {
-      await chat.replyInThread({ ref, key: `${s.id}@${s.openedAt}/postmortem`, text: `Resolved. ${stored.summary}`, incidentId: s.id });
+      await chat.replyInThread({ ref, key: `${s.id}@${s.openedAt}/postmortem`, text: `Resolved. ${summary}`, incidentId: s.id });
     } catch (err) {
       addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting the postmortem link failed: ${failureMessage(err)}` });
     }

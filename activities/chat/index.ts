@@ -33,23 +33,23 @@ export function createChatActivities(platforms: Record<string, ChatPlatform>, co
   return {
     async postAlert({ channel, state }: PostAlertInput): Promise<MessageRef> {
       const message = buildIncidentMessage(state, context());
-      const { id } = await platform(channel.platform).post({
+      const { id, meta } = await platform(channel.platform).post({
         channel: channel.channel,
         text: renderText(message),
         card: message,
         key: `${incidentKey(state)}/alert`,
         incidentId: state.id,
       });
-      return { platform: channel.platform, channel: channel.channel, id };
+      return { platform: channel.platform, channel: channel.channel, id, ...(meta ? { meta } : {}) };
     },
     /** Pushes the newest state to every alert message; the workflow debounces calls. */
     async updateAlerts({ refs, state }: UpdateAlertsInput): Promise<void> {
       const message = buildIncidentMessage(state, context());
       const text = renderText(message);
-      for (const ref of refs) await platform(ref.platform).update(ref.channel, ref.id, text, message);
+      for (const ref of refs) await platform(ref.platform).update(ref.channel, ref.id, text, message, ref.meta);
     },
     async replyInThread({ ref, key, text, incidentId }: ThreadReplyInput): Promise<void> {
-      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text, key, incidentId });
+      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text, key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}) });
     },
   };
 }

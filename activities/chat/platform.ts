@@ -12,13 +12,23 @@ export interface PostRequest {
   incidentId?: string;
   /** Platform user ids mentioned (paged) by this post. */
   mentions?: string[];
+  /** With `threadId`: the thread's `MessageRef.meta`, so the reply reaches it even if config changed. */
+  meta?: Record<string, string>;
+}
+
+/** What a post returns: the message id and, for platforms that need it, how to reach it again. */
+export interface PostedMessage {
+  id: string;
+  /** Kept durably in `MessageRef.meta` (e.g. a Teams conversation reference) and passed to `update`. */
+  meta?: Record<string, string>;
 }
 
 export interface ChatPlatform {
   readonly name: string;
   /** Posts unless a message with `req.key` already exists in the channel; returns the message id. */
-  post(req: PostRequest): Promise<{ id: string }>;
-  update(channel: string, id: string, text: string, card?: IncidentMessage): Promise<void>;
+  post(req: PostRequest): Promise<PostedMessage>;
+  /** `meta` is what `post` returned for this message (absent for platforms that return none). */
+  update(channel: string, id: string, text: string, card?: IncidentMessage, meta?: Record<string, string>): Promise<void>;
   /** Direct message to a platform user, idempotent by key. */
   directMessage(user: string, text: string, key: string, incidentId?: string): Promise<{ id: string }>;
 }

@@ -1,7 +1,7 @@
 // Paging through chat: a direct message to the person plus a mention in every alert thread, on
 // each platform the alert was posted to. Keys make a retried page a no-op, so nobody is paged twice.
 import type { Config, Person } from '../../config/schema';
-import type { MessageRef } from '../../workflows/definitions';
+import type { MessageRef, Severity } from '../../workflows/definitions';
 import type { ChatPlatform } from '../chat/platform';
 import { ErrorTypes, permanentFailure } from '../errors';
 
@@ -12,6 +12,8 @@ export interface PageInput {
   personId: string;
   refs: MessageRef[];
   text: string;
+  /** Incident severity, for pagers that rank pages (PagerDuty). */
+  severity?: Severity;
   /** Channels for this page, from the escalation level (`chat` if absent). */
   via?: string[];
 }
@@ -47,7 +49,7 @@ export function createPagingActivities(platforms: Record<string, ChatPlatform>, 
         await chat.directMessage(user, input.text, `${input.key}/dm/${name}`, input.incidentId);
         delivered.push(`${name} DM to ${user}`);
         for (const ref of input.refs.filter((r) => r.platform === name)) {
-          await chat.post({ channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user] });
+          await chat.post({ channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user], meta: ref.meta });
           delivered.push(`${name} mention in #${ref.channel}`);
         }
       }

@@ -1,20 +1,28 @@
-// The embedded postmortem store: JSON + Markdown files under <dataDir>/postmortems. Written
-// atomically (temp file + rename) under the postmortem id, so a retried store replaces, never adds.
+// The embedded postmortem store: JSON + Markdown files under <dataDir>/postmortems, written
+// atomically (temp file + rename) under the postmortem id. Like the Elasticsearch store, a put of
+// an id that exists keeps the first document (a retried store adds nothing and changes nothing).
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PostmortemDoc } from './compile';
+import { renderMarkdown } from './render';
+import { limitOf, matchesFilter, summaryOf, type PostmortemChange, type PostmortemFilter, type PostmortemStore, type PostmortemSummary, type StoredPostmortem } from './store';
 
 const fileName = (id: string) => encodeURIComponent(id);
 
-export class FilePostmortemStore {
+export class FilePostmortemStore implements PostmortemStore {
+  /** Edits in this process run one at a time (the file store serves a single api/worker volume). */
+  private editing: Promise<unknown> = Promise.resolve();
+
   constructor(readonly dir: string) {}
 
-  async put(doc: PostmortemDoc, markdown: string): Promise<{ id: string; location: string }> {
+  async put(doc: PostmortemDoc, markdown: string): Promise<StoredPostmortem> {
     await mkdir(this.dir, { recursive: true });
     const base = join(this.dir, fileName(doc.id));
+    if (await this.get(doc.id)) return { id: doc.id, location: `${base}.json`, created: false };
+    // Markdown first: the JSON file is what marks the postmortem as written.
     await writeAtomic(`${base}.md`, markdown);
     await writeAtomic(`${base}.json`, `${JSON.stringify(doc, null, 2)}\n`);
-    return { id: doc.id, location: `${base}.json` };
+    return { id: doc.id, location: `${base}.json`, created: true };
   }
 
   async get(id: string): Promise<{ json: PostmortemDoc; markdown: string } | undefined> {
@@ -28,7 +36,7 @@ export class FilePostmortemStore {
     }
   }
 
-  async list(): Promise<{ id: string; title: string; cluster: string; severity: string; resolvedAt: string }[]> {
+  async list(filter: PostmortemFilter = {}): Promise<PostmortemSummary[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -40,8 +48,25 @@ export class FilePostmortemStore {
       names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8')) as PostmortemDoc),
     );
     return docs
-      .map((d) => ({ id: d.id, title: d.title, cluster: d.cluster, severity: d.severity, resolvedAt: d.resolvedAt }))
-      .sort((a, b) => b.resolvedAt.localeCompare(a.resolvedAt));
+      .map(summaryOf)
+      .filter((s) => matchesFilter(s, filter))
+      .sort((a, b) => b.resolvedAt.localeCompare(a.resolvedAt))
+      .slice(0, limitOf(filter));
+  }
+
+  async edit(id: string, change: PostmortemChange): Promise<{ doc: PostmortemDoc } | undefined> {
+    const run = this.editing.then(async () => {
+      const current = await this.get(id);
+      if (!current) return undefined;
+      const next = await change(structuredClone(current.json));
+      if (!next) return { doc: current.json };
+      const base = join(this.dir, fileName(id));
+      await writeAtomic(`${base}.md`, renderMarkdown(next));
+      await writeAtomic(`${base}.json`, `${JSON.stringify(next, null, 2)}\n`);
+      return { doc: next };
+    });
+    this.editing = run.catch(() => undefined);
+    return run;
   }
 }
 

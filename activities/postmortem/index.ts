@@ -1,24 +1,36 @@
-// Postmortem activity: compile from the final state and store under the postmortem id.
+// Postmortem activity: compile from the final state, render, and store under the postmortem id.
+// The store decides where (files or Elasticsearch); a retry stores nothing twice.
 import type { IncidentState } from '../../workflows/definitions';
-import { compilePostmortem, renderMarkdown } from './compile';
-import type { FilePostmortemStore } from './file-store';
 import type { MessageContext } from '../chat/message';
+import { ErrorTypes, permanentFailure } from '../errors';
+import { compilePostmortem, type PostmortemDoc } from './compile';
+import { renderMarkdown, summaryLine } from './render';
+import type { PostmortemStore } from './store';
 
-export interface PostmortemStore {
-  put(doc: ReturnType<typeof compilePostmortem>, markdown: string): Promise<{ id: string; location: string }>;
+export type { PostmortemStore } from './store';
+
+export interface PostmortemSettings {
+  displayTimeZone?: string;
 }
 
-export function createPostmortemActivities(store: PostmortemStore | FilePostmortemStore, context: () => MessageContext) {
+export function createPostmortemActivities(store: PostmortemStore, context: () => MessageContext, settings: () => PostmortemSettings = () => ({})) {
   return {
-    async storePostmortem(state: IncidentState): Promise<{ id: string; location: string; summary: string }> {
+    async storePostmortem(state: IncidentState): Promise<{ id: string; location: string; summary: string; created: boolean }> {
       const ctx = context();
-      const links = ctx.temporalUiUrl
-        ? [{ label: 'Temporal history', url: `${ctx.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.temporalNamespace ?? 'default')}/workflows/${encodeURIComponent(state.id)}` }]
-        : [];
-      const doc = compilePostmortem(state, ctx.names, links);
+      let doc: PostmortemDoc;
+      try {
+        doc = compilePostmortem(state, {
+          names: ctx.names,
+          temporalUiUrl: ctx.temporalUiUrl,
+          temporalNamespace: ctx.temporalNamespace,
+          apiUrl: ctx.apiUrl,
+          displayTimeZone: settings().displayTimeZone,
+        });
+      } catch (err) {
+        throw permanentFailure(ErrorTypes.invalidRequest, (err as Error).message);
+      }
       const stored = await store.put(doc, renderMarkdown(doc));
-      const mtta = doc.timeToAcknowledgeMs === undefined ? 'not acknowledged' : `${Math.round(doc.timeToAcknowledgeMs / 1000)}s to acknowledge`;
-      return { ...stored, summary: `Postmortem ${doc.id}: ${mtta}, ${Math.round(doc.timeToResolveMs / 1000)}s to resolve, ${doc.escalations} escalation(s), ${doc.handoffs} handoff(s).` };
+      return { id: stored.id, location: stored.location, created: stored.created, summary: summaryLine(doc, ctx.apiUrl) };
     },
   };
 }

@@ -9,17 +9,23 @@ import { ApiError } from '../errors';
 import { displayNames, platformOf, resolveHandoffTarget, type Platform } from '../identity';
 import { getIncident, listIncidents, runAction, type ActionInput, type IncidentAction, type IncidentSummary } from '../incidents';
 import { HELP_TEXT, USAGE, parseCommand } from './parse';
+import { runKubectl } from '../kubectl';
+import { recordActionItem, type PostmortemEditor } from '../postmortems';
 
 export interface CommandContext {
   actor: Actor;
   platform: Platform;
   /** The incident whose thread the command was typed in; implied when the command names none. */
   threadIncidentId?: string;
+  /** The channel the command was typed in (its platform id); /kubectl policies are per channel. */
+  channel?: string;
 }
 
 export interface CommandDeps {
   client: Client;
   config: Config;
+  /** Where `/incident action` on a closed incident adds its follow-up (the postmortem). */
+  postmortems?: PostmortemEditor;
 }
 
 export interface CommandReply {
@@ -88,6 +94,8 @@ export async function executeCommand(text: string, ctx: CommandContext, deps: Co
   switch (cmd.kind) {
     case 'help':
       return { text: HELP_TEXT, ephemeral: true };
+    case 'kubectl':
+      return runKubectl(cmd.args, { actor: ctx.actor, platform: ctx.platform, channel: ctx.channel, threadIncidentId: ctx.threadIncidentId }, deps);
     case 'list':
       try {
         const items = await listIncidents(deps.client, { status: cmd.scope === 'all' ? undefined : cmd.scope, limit: LIST_LINES });
@@ -100,6 +108,15 @@ export async function executeCommand(text: string, ctx: CommandContext, deps: Co
       if (!id) return { text: NO_INCIDENT(USAGE.show), ephemeral: true };
       try {
         return { text: renderState(await getIncident(deps.client, id), deps.config), ephemeral: true, incidentId: id };
+      } catch (err) {
+        return errorReply(err, id);
+      }
+    }
+    case 'action': {
+      const id = cmd.incidentId ?? ctx.threadIncidentId;
+      if (!id) return { text: NO_INCIDENT(USAGE.action), ephemeral: true };
+      try {
+        return replyFor(await recordActionItem(deps.client, id, ctx.actor, cmd.text, deps.postmortems, displayNames(deps.config)), id);
       } catch (err) {
         return errorReply(err, id);
       }

@@ -5,7 +5,9 @@
 //   /incident ack|handoff|resolve ...   (same arguments as above)
 //   /incident list [open|triggered|acknowledged|resolved|all]
 //   /incident show [incident-id]
+//   /incident action [incident-id] <text>
 //   /incident help
+//   /kubectl get|describe|logs|events|top ...   (read-only; parsed and policed in api/kubectl)
 // Inside an incident thread the id may be left out (the caller passes the thread's incident).
 // The person named in /handoff is only a target; who is acting always comes from the platform.
 import { LIST_STATUSES, type ListStatus } from '../incidents';
@@ -18,6 +20,8 @@ export type ParsedCommand =
   | { kind: 'resolve'; incidentId?: string; summary: string }
   | { kind: 'list'; scope: ListScope }
   | { kind: 'show'; incidentId?: string }
+  | { kind: 'action'; incidentId?: string; text: string }
+  | { kind: 'kubectl'; args: string }
   | { kind: 'help' };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };
@@ -28,6 +32,8 @@ export const USAGE = {
   resolve: '/resolve [incident-id] <summary>: resolve with a short summary of what fixed it',
   list: '/incident list [open|triggered|acknowledged|resolved|all]: incidents, open ones by default',
   show: '/incident show [incident-id]: status and timeline of one incident',
+  action: '/incident action [incident-id] <text>: record a follow-up (action item) for the postmortem',
+  kubectl: '/kubectl get|describe|logs|events|top ...: read-only views of the cluster (/kubectl help)',
   help: '/incident help: this list',
 } as const;
 
@@ -86,6 +92,8 @@ export function parseCommand(input: string): ParseResult {
       return ok({ kind: 'help' });
     case 'incident':
       return parseIncidentSubcommand(args);
+    case 'kubectl':
+      return ok({ kind: 'kubectl', args });
     default:
       return fail(`Unknown command "/${name ?? ''}".\n${HELP_TEXT}`);
   }
@@ -113,6 +121,11 @@ function parseIncidentSubcommand(args: string): ParseResult {
       if (id !== undefined && !isIncidentId(id)) return fail(`"${id}" is not an incident id (ids look like incident/<cluster>/<fingerprint>).\nUsage: ${USAGE.show}`);
       if (extra) return fail(`Unexpected "${extra}".\nUsage: ${USAGE.show}`);
       return ok({ kind: 'show', incidentId: id });
+    }
+    case 'action': {
+      const [incidentId, text] = takeId(rest);
+      if (!text) return fail(`What should be followed up? Write the action item after the command.\nUsage: ${USAGE.action}`);
+      return ok({ kind: 'action', incidentId, text });
     }
     default:
       return fail(`Unknown subcommand "${sub}".\n${HELP_TEXT}`);

@@ -131,7 +131,7 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         }
         // Identity is the page's selected user (dev-only trust), never a name inside the text.
         const actor = actorFor(config, 'local', name);
-        const reply = await executeCommand(text, { actor, platform: 'local', threadIncidentId }, deps);
+        const reply = await executeCommand(text, { actor, platform: 'local', channel, threadIncidentId }, deps);
         const posted = [];
         if (!reply.ephemeral) {
           // Public answers show in the channel like a chat: the command as typed, then the bot's reply.

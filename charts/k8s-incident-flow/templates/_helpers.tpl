@@ -127,8 +127,9 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
-  serviceAccountName: {{ include "k8s-incident-flow.serviceAccountName" $root }}
-  automountServiceAccountToken: {{ $root.Values.serviceAccount.automountServiceAccountToken }}
+  {{- /* A component may bring its own identity (the watcher: its own account, with a token). */}}
+  serviceAccountName: {{ .serviceAccountName | default (include "k8s-incident-flow.serviceAccountName" $root) }}
+  automountServiceAccountToken: {{ if hasKey . "automountToken" }}{{ .automountToken }}{{ else }}{{ $root.Values.serviceAccount.automountServiceAccountToken }}{{ end }}
   terminationGracePeriodSeconds: {{ $c.terminationGracePeriodSeconds }}
   {{- with $root.Values.imagePullSecrets }}
   imagePullSecrets:

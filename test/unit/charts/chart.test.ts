@@ -53,3 +53,37 @@ describe('Helm chart', () => {
     expect(values.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 });
+
+describe('Helm chart: the watcher', () => {
+  // The static rules of the ClusterRole template (everything before the extraRules loop).
+  const clusterRole = read('templates/watcher-clusterrole.yaml');
+  const rules = parse(clusterRole.slice(clusterRole.indexOf('rules:'), clusterRole.indexOf('{{- range'))).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+
+  it('reads what it watches with get/list/watch only, plus pods/log for diagnostics', () => {
+    const granted = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || 'core'}/${res}:${r.verbs.join(',')}`));
+    for (const res of ['core/pods', 'core/events', 'core/nodes', 'core/namespaces', 'core/persistentvolumeclaims', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', 'velero.io/backups', 'cert-manager.io/certificates']) {
+      expect(granted).toContain(`${res}:get,list,watch`);
+    }
+    expect(granted).toContain('core/pods/log:get');
+    for (const r of rules) expect(r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))).toBe(true);
+  });
+
+  it('never grants secrets (nor wildcards) in its ClusterRole, and its values cannot add them', () => {
+    const resources = rules.flatMap((r) => r.resources);
+    expect(resources).not.toContain('secrets');
+    expect(resources).not.toContain('*');
+    expect(rules.flatMap((r) => r.apiGroups)).not.toContain('*');
+    expect(clusterRole).not.toMatch(/^\s*resources:.*secrets/m);
+    const schema = JSON.parse(readFileSync(VALUES_SCHEMA_PATH, 'utf8')) as Record<string, any>;
+    expect(schema.properties.watcher.properties.extraRules.items.properties.resources.items.not.enum).toEqual(['secrets', '*']);
+  });
+
+  it('is off by default, with one replica, and gets its own ServiceAccount and a Lease Role when on', () => {
+    expect(values.watcher).toMatchObject({ enabled: false, replicas: 1, serviceAccount: { create: true } });
+    const role = read('templates/watcher-role.yaml');
+    expect(role).toMatch(/kind: Role\n/);
+    expect(role).toContain('resources: [leases]');
+    expect(role).toContain('verbs: [get, create, update]');
+    expect(read('templates/watcher-deployment.yaml')).toContain('"--cluster" $cluster');
+  });
+});

@@ -1,0 +1,156 @@
+// Slack adapter of the ChatPlatform interface, over the Web API client. Every post is idempotent:
+// it carries message metadata with its key, and before posting it looks for a message with that
+// key (channel history for alerts and DMs, the thread for replies). So an activity that timed out
+// after Slack accepted the post finds that message on retry instead of posting a second one.
+import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import type { SlackConfig } from '../../../config/schema-slack';
+import { SLACK_DEFAULT_API_URL } from '../../../config/schema-slack';
+import { readSecret } from '../../../config/load';
+import { ErrorTypes, permanentFailure } from '../../errors';
+import type { IncidentMessage } from '../message';
+import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
+import { METADATA_EVENT_TYPE, type IncidentMetadataPayload } from './actions';
+import { renderBlocks, slackText } from './blocks';
+import { slackFailure } from './errors';
+
+export interface SlackChatOptions {
+  /** Bot token (xoxb-...). */
+  token: string;
+  /** Web API base URL, default https://slack.com/api/. */
+  slackApiUrl?: string;
+  /** Per-call timeout in ms (default 10 s); a timed-out call fails and the activity retries. */
+  timeoutMs?: number;
+  /** How many recent messages to scan for an earlier post with the same key (default 200). */
+  dedupeScan?: number;
+  logger?: Logger;
+}
+
+/** Channel, group and DM ids; names like "#incidents" cannot be read back with conversations.history. */
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+const PAGE = 200;
+
+interface SlackMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Partial<IncidentMetadataPayload> };
+}
+
+/** A logger that keeps the WebClient quiet: failures reach the activity as typed errors instead. */
+export function quietLogger(): Logger {
+  let level = LogLevel.ERROR;
+  const noop = () => undefined;
+  return {
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: (...msg: unknown[]) => console.error('[slack]', ...msg),
+    setLevel: (l: LogLevel) => (level = l),
+    getLevel: () => level,
+    setName: noop,
+  };
+}
+
+/** The WebClient as both sides use it: no retries of its own (the activity retry policy is the one loop), 429s surface. */
+export function slackWebClient(token: string | undefined, opts: { slackApiUrl?: string; timeoutMs?: number; logger?: Logger }): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: opts.slackApiUrl ?? SLACK_DEFAULT_API_URL,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: opts.timeoutMs ?? 10_000,
+    logger: opts.logger ?? quietLogger(),
+  });
+}
+
+export function slackChatOptions(cfg: SlackConfig, env: NodeJS.ProcessEnv = process.env): SlackChatOptions {
+  if (!cfg.botToken) throw new Error('platforms.slack.botToken is required when Slack is enabled');
+  let token: string;
+  try {
+    token = readSecret(cfg.botToken, env);
+  } catch (err) {
+    throw new Error(`platforms.slack.botToken: ${(err as Error).message}`);
+  }
+  return { token, slackApiUrl: cfg.slackApiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan };
+}
+
+export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
+  const client = slackWebClient(opts.token, opts);
+  const scan = opts.dedupeScan ?? 200;
+
+  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw slackFailure(err, what);
+    }
+  }
+
+  function checkChannel(channel: string): void {
+    if (!CHANNEL_ID.test(channel))
+      throw permanentFailure(ErrorTypes.channelNotFound, `Slack channel "${channel}" is not a channel ID: use the ID (e.g. C0123ABCD, shown in the channel's details) in routing, not its name`);
+  }
+
+  /** The ts of an earlier message with `key` in the channel (or thread), scanning the newest `scan` messages. */
+  async function findByKey(channel: string, key: string, threadTs?: string): Promise<string | undefined> {
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      const limit = Math.min(PAGE, scan - seen);
+      const page = threadTs
+        ? await call(`conversations.replies in ${channel}`, () => client.conversations.replies({ channel, ts: threadTs, limit, cursor, include_all_metadata: true }))
+        : await call(`conversations.history of ${channel}`, () => client.conversations.history({ channel, limit, cursor, include_all_metadata: true }));
+      const messages = (page.messages ?? []) as SlackMessage[];
+      const hit = messages.find((m) => m.metadata?.event_type === METADATA_EVENT_TYPE && m.metadata.event_payload?.key === key);
+      if (hit?.ts) return hit.ts;
+      seen += messages.length;
+      cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
+    } while (cursor && seen < scan);
+    return undefined;
+  }
+
+  const metadata = (incidentId: string | undefined, key: string) => ({
+    event_type: METADATA_EVENT_TYPE,
+    event_payload: { incident_id: incidentId ?? '', key } satisfies IncidentMetadataPayload,
+  });
+
+  async function postOnce(channel: string, req: { text: string; key: string; threadTs?: string; card?: IncidentMessage; incidentId?: string; mentions?: string[] }): Promise<PostedMessage> {
+    // The key travels in MessageRef.meta, so updates can restate the metadata (see update).
+    const meta = { key: req.key };
+    const existing = await findByKey(channel, req.key, req.threadTs);
+    if (existing) return { id: existing, meta };
+    const res = await call(`chat.postMessage to ${channel}`, () =>
+      client.chat.postMessage({
+        channel,
+        text: slackText(req.text, req.mentions),
+        ...(req.card ? { blocks: renderBlocks(req.card) } : {}),
+        ...(req.threadTs ? { thread_ts: req.threadTs } : {}),
+        metadata: metadata(req.incidentId, req.key),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!res.ts) throw permanentFailure(ErrorTypes.invalidRequest, `Slack chat.postMessage to ${channel} answered without a message ts`);
+    return { id: res.ts, meta };
+  }
+
+  return {
+    name: 'slack',
+    async post(req: PostRequest) {
+      checkChannel(req.channel);
+      return postOnce(req.channel, { text: req.text, key: req.key, threadTs: req.threadId, card: req.card, incidentId: req.incidentId, mentions: req.mentions });
+    },
+    async update(channel: string, id: string, text: string, card?: IncidentMessage, meta?: Record<string, string>) {
+      checkChannel(channel);
+      // Metadata is restated when the key is known, so the incident stays findable from the message
+      // whatever chat.update does with metadata it is not sent; without the key it is left alone.
+      const md = meta?.key && card ? { metadata: metadata(card.incidentId, meta.key) } : {};
+      await call(`chat.update of ${id} in ${channel}`, () => client.chat.update({ channel, ts: id, text: slackText(text), blocks: card ? renderBlocks(card) : [], ...md }));
+    },
+    async directMessage(user: string, text: string, key: string, incidentId?: string) {
+      if (!/^[UW][A-Z0-9]+$/.test(user))
+        throw permanentFailure(ErrorTypes.personUnreachable, `"${user}" is not a Slack user ID: set people[].chat.slack to the member ID (e.g. U0123ABCD, under "Copy member ID" in Slack)`);
+      const opened = await call(`conversations.open with ${user}`, () => client.conversations.open({ users: user, return_im: false }));
+      const channel = opened.channel?.id;
+      if (!channel) throw permanentFailure(ErrorTypes.personUnreachable, `Slack conversations.open with ${user} returned no channel`);
+      return postOnce(channel, { text, key, incidentId });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Slack inside the api process: a Bolt app whose receiver is either this fastify server
+// (http mode: POST /slack/events, signed requests) or a Socket Mode connection (socket mode: the
+// api dials out with the app token, useful behind firewalls). Secrets are read here, once, and a
+// missing one stops the start naming the variable or file, never a value.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
+import type { App, Receiver } from '@slack/bolt';
+import { LogLevel, type Logger } from '@slack/web-api';
+import type { Config } from '../../config/schema';
+import type { SlackConfig } from '../../config/schema-slack';
+import { readSecret } from '../../config/load';
+import { slackWebClient } from '../../activities/chat/slack/adapter';
+import { SlackDirectory } from './directory';
+import { registerListeners } from './listeners';
+import { FastifyReceiver, SLACK_EVENTS_PATH } from './receiver';
+
+export { SLACK_EVENTS_PATH };
+
+export interface SlackDeps {
+  config: Config;
+  client: Client;
+  env: NodeJS.ProcessEnv;
+}
+
+export class SlackConfigError extends Error {
+  override name = 'SlackConfigError';
+}
+
+function secret(cfg: SlackConfig, key: 'botToken' | 'signingSecret' | 'appToken', env: NodeJS.ProcessEnv): string {
+  const ref = cfg[key];
+  if (!ref) throw new SlackConfigError(`platforms.slack.${key} is required in ${cfg.mode} mode`);
+  try {
+    return readSecret(ref, env);
+  } catch (err) {
+    throw new SlackConfigError(`platforms.slack.${key}: ${(err as Error).message}`);
+  }
+}
+
+/** Bolt's logger interface over the api's logger; debug output (which may hold payloads) is dropped. */
+function boltLogger(log: FastifyBaseLogger): Logger {
+  let level = LogLevel.INFO;
+  return {
+    debug: () => undefined,
+    info: (...m: unknown[]) => log.info({ slack: true }, m.map(String).join(' ')),
+    warn: (...m: unknown[]) => log.warn({ slack: true }, m.map(String).join(' ')),
+    error: (...m: unknown[]) => log.error({ slack: true }, m.map(String).join(' ')),
+    setLevel: (l: LogLevel) => (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export async function registerSlack(app: FastifyInstance, deps: SlackDeps): Promise<void> {
+  const cfg = deps.config.platforms.slack;
+  if (!cfg?.enabled) return;
+  const botToken = secret(cfg, 'botToken', deps.env);
+  const web = slackWebClient(botToken, { slackApiUrl: cfg.slackApiUrl, timeoutMs: cfg.requestTimeout });
+  const logger = boltLogger(app.log);
+  // Bolt is loaded only when Slack is on: the api starts faster without it.
+  const bolt = await import('@slack/bolt');
+
+  let receiver: Receiver;
+  if (cfg.mode === 'socket') {
+    receiver = new bolt.SocketModeReceiver({ appToken: secret(cfg, 'appToken', deps.env), logger, installerOptions: { clientOptions: { slackApiUrl: cfg.slackApiUrl } } });
+  } else {
+    const http = new FastifyReceiver(secret(cfg, 'signingSecret', deps.env), app.log);
+    http.register(app);
+    receiver = http;
+  }
+
+  // The bot's own identity, asked once (and again after a failure) instead of on every event.
+  let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string }> | undefined;
+  const authorize = async () => {
+    identity ??= web.auth.test().then((r) => ({ botUserId: r.user_id, botId: r.bot_id, teamId: r.team_id }));
+    try {
+      return { botToken, ...(await identity) };
+    } catch (err) {
+      identity = undefined;
+      throw err;
+    }
+  };
+
+  const boltApp: App = new bolt.App({
+    receiver,
+    authorize,
+    logger,
+    clientOptions: { slackApiUrl: cfg.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: cfg.requestTimeout },
+  });
+  boltApp.error(async (err) => {
+    app.log.error({ err: { message: err.message, code: (err as { code?: string }).code } }, 'Slack listener failed');
+  });
+  registerListeners(boltApp, { config: deps.config, temporal: deps.client, web, directory: new SlackDirectory(deps.config, web, cfg.lookupUsersByEmail), log: app.log });
+
+  if (cfg.mode === 'socket') app.addHook('onReady', async () => void (await boltApp.start()));
+  app.addHook('onClose', async () => void (await boltApp.stop()));
+}

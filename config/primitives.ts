@@ -1,0 +1,47 @@
+// Small schema pieces shared by config/schema.ts and the per-integration schema files (which
+// cannot import schema.ts: it imports them).
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration';
+
+/** A secret is never written in the file: it names an environment variable or a mounted file. */
+export const secretRef = z
+  .object({ fromEnv: z.string().min(1).optional(), fromFile: z.string().min(1).optional() })
+  .strict()
+  .refine((s) => (s.fromEnv ? 1 : 0) + (s.fromFile ? 1 : 0) === 1, {
+    message: 'a secret needs exactly one of "fromEnv" (variable name) or "fromFile" (path)',
+  });
+
+/** "90s", "5m", "1h30m", "2d" -> milliseconds. */
+export const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like "30s", "5m" or "1h30m", got "${value}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** A duration in [min, max] milliseconds (max optional), for timeouts. */
+export function durationWithin(min: number, max?: number) {
+  return z.string().transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms < min || (max !== undefined && ms > max)) {
+      const range = max === undefined ? `of at least ${formatDuration(min)}` : `between "${formatDuration(min)}" and "${formatDuration(max)}"`;
+      ctx.addIssue({ code: 'custom', message: `expected a duration ${range}, like "10s", got "${value}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+export const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' },
+);

@@ -1,0 +1,54 @@
+// The detector table: every anomaly kind the watcher emits, with its default severity and what it
+// means. Pure data, shared by the config schema (severity overrides are validated against it) and
+// the detectors. Custom-resource rules add their own kinds on top (config `watch.customResources`).
+import type { Severity } from '../../workflows/definitions';
+
+export interface DetectorInfo {
+  severity: Severity;
+  /** Opt-in detectors stay off until `watch.detectors.<kind>.enabled: true`. */
+  optIn?: boolean;
+  description: string;
+}
+
+export const DETECTORS = {
+  CrashLoopBackOff: { severity: 'error', description: 'a container keeps crashing and Kubernetes backs off restarting it' },
+  ImagePullBackOff: { severity: 'error', description: 'an image cannot be pulled (ImagePullBackOff, ErrImagePull, InvalidImageName)' },
+  OOMKilled: { severity: 'error', description: 'a container was killed for exceeding its memory limit' },
+  CreateContainerConfigError: { severity: 'error', description: 'a container cannot be created from its config (missing ConfigMap/Secret key)' },
+  LivenessProbeFailed: { severity: 'warning', description: 'liveness probe failures reached the threshold' },
+  ReadinessProbeFailed: { severity: 'warning', description: 'readiness probe failures reached the threshold' },
+  FailedScheduling: { severity: 'warning', description: 'a pod cannot be scheduled on any node' },
+  FailedMount: { severity: 'warning', description: 'a volume cannot be attached or mounted' },
+  Evicted: { severity: 'warning', description: 'a pod was evicted from its node' },
+  NodeNotReady: { severity: 'critical', description: 'a node is not Ready' },
+  NodeMemoryPressure: { severity: 'warning', description: 'a node reports MemoryPressure' },
+  NodeDiskPressure: { severity: 'warning', description: 'a node reports DiskPressure' },
+  NodePIDPressure: { severity: 'warning', description: 'a node reports PIDPressure' },
+  ReplicasUnavailable: { severity: 'error', description: 'a Deployment, StatefulSet or DaemonSet has unavailable replicas beyond the threshold' },
+  ProgressDeadlineExceeded: { severity: 'error', description: 'a Deployment rollout exceeded its progress deadline' },
+  JobFailed: { severity: 'error', description: 'a Job failed' },
+  PVCPending: { severity: 'warning', description: 'a PersistentVolumeClaim stays Pending beyond the threshold' },
+  ResourceDeleted: { severity: 'warning', optIn: true, description: 'a watched resource was deleted (opt-in)' },
+} as const satisfies Record<string, DetectorInfo>;
+
+export type DetectorKind = keyof typeof DETECTORS;
+export const DETECTOR_KINDS = Object.keys(DETECTORS) as DetectorKind[];
+
+/** Kinds whose findings are about a pod: they clear only when the pod is healthy again (or gone). */
+export const POD_KINDS: ReadonlySet<string> = new Set<DetectorKind>([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'OOMKilled',
+  'CreateContainerConfigError',
+  'LivenessProbeFailed',
+  'ReadinessProbeFailed',
+  'FailedScheduling',
+  'FailedMount',
+  'Evicted',
+]);
+
+/** Workload symptoms: suppressed while a pod of the same top owner has a more specific finding. */
+export const SYMPTOM_KINDS: ReadonlySet<string> = new Set<DetectorKind>(['ReplicasUnavailable', 'ProgressDeadlineExceeded']);
+
+/** Kinds the opt-in deletion detector may report on by default. */
+export const DELETION_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'PersistentVolumeClaim', 'Node'] as const;

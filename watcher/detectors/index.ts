@@ -1,0 +1,37 @@
+// The detector registry: which detector looks at which kind of object.
+import { refOf, type K8sObject } from '../k8s';
+import { detectNode } from './nodes';
+import { detectPod } from './pods';
+import type { Detector, Finding } from './types';
+import { detectJob, detectPvc, detectWorkload } from './workloads';
+
+export const STATE_DETECTORS: Readonly<Record<string, Detector>> = {
+  Pod: detectPod,
+  Node: detectNode,
+  Deployment: detectWorkload('Deployment'),
+  StatefulSet: detectWorkload('StatefulSet'),
+  DaemonSet: detectWorkload('DaemonSet'),
+  Job: detectJob,
+  PersistentVolumeClaim: detectPvc,
+};
+
+/** The opt-in ResourceDeleted detector: a watched object went away. */
+export function deletionFinding(kind: string, apiVersion: string, obj: K8sObject, now: number): Finding {
+  const ns = obj.metadata?.namespace;
+  return {
+    kind: 'ResourceDeleted',
+    resource: refOf(kind, obj, apiVersion),
+    object: obj,
+    reason: 'Deleted',
+    message: `${kind} ${ns ? `${ns}/` : ''}${obj.metadata?.name ?? ''} was deleted`,
+    mode: 'once',
+    source: `deleted:${obj.metadata?.uid ?? obj.metadata?.resourceVersion ?? ''}`,
+    observedAt: now,
+  };
+}
+
+export { detectEvent } from './events';
+export { detectCustom, effectiveRules, ruleApiVersion, BUILTIN_RULES } from './custom';
+export { podHealthy } from './pods';
+export { DETECTORS, DETECTOR_KINDS, POD_KINDS, type DetectorKind } from './catalog';
+export type { Detector, DetectorContext, Finding, ClearMode } from './types';

@@ -1,0 +1,262 @@
+// One cluster's watcher: informers -> detectors -> filters -> fingerprint -> tracker -> intake.
+// Detection runs on every change, on the full cached state once all informers have listed (so an
+// anomaly that began while no watcher ran is found), after every relist, and every resyncInterval
+// (time thresholds, symptoms that become reportable later).
+import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import type { WatchSettings, CustomResourceRule } from '../config/schema-watch';
+import type { Anomaly, ResourceRef, Severity } from '../workflows/definitions';
+import { LIMITS } from '../intake/schema';
+import { DETECTORS, STATE_DETECTORS, deletionFinding, detectCustom, detectEvent, effectiveRules, podHealthy, type DetectorContext, type Finding } from './detectors';
+import { createFilter } from './filters';
+import { fingerprint } from './fingerprint';
+import { SupervisedInformer } from './informers';
+import { objectKey, refKey, type K8sObject } from './k8s';
+import { builtinResources, customResource, type ResourceDef } from './kube';
+import type { Logger } from './log';
+import type { Metrics } from './metrics';
+import { topOwner, type TopOwner } from './owners';
+import { Tracker, type Action, type Prepared } from './tracker';
+
+export interface AnomalySink {
+  occurrence(anomaly: Anomaly, count: number): void;
+  recovered(fingerprint: string, message: string): void;
+}
+
+export interface ClusterWatcherOptions {
+  cluster: string;
+  settings: WatchSettings;
+  kc: KubeConfig;
+  sink: AnomalySink;
+  metrics: Metrics;
+  log: Logger;
+  restartBackoff?: { initialMs: number; maxMs: number };
+}
+
+/** Labels that differ per pod or revision: noise in an incident that groups many pods. */
+const NOISY_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'batch.kubernetes.io/controller-uid', 'controller-uid']);
+
+const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+export class ClusterWatcher {
+  private informers: SupervisedInformer[] = [];
+  private readonly byKind = new Map<string, SupervisedInformer>();
+  private readonly rulesByResource = new Map<string, CustomResourceRule[]>();
+  private tracker = new Tracker();
+  private readonly sinceMarks = new Map<string, number>();
+  private ready = false;
+  private cutoff = 0;
+  private running = false;
+  private resyncTimer?: NodeJS.Timeout;
+  private readonly filter;
+  private syncedResolve!: () => void;
+  /** Resolves once every built-in informer has listed and the first full scan ran. */
+  synced!: Promise<void>;
+
+  constructor(private readonly o: ClusterWatcherOptions) {
+    this.filter = createFilter(o.settings);
+  }
+
+  openFingerprints(): string[] {
+    return this.tracker.openFingerprints();
+  }
+
+  /**
+   * `seenUntil`: when the previous leader was last alive (its final lease renewal). One-off facts
+   * from before it were its to report; without it, those older than `thresholds.staleAfter` are.
+   */
+  async start(opts: { seenUntil?: number } = {}): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const now = Date.now();
+    // A little overlap: the previous leader may have died with a window of occurrences unsent.
+    const overlap = this.o.settings.coalesceWindow + 5_000;
+    this.cutoff = opts.seenUntil !== undefined ? Math.max(opts.seenUntil - overlap, now - 30 * 86_400_000) : now - this.o.settings.thresholds.staleAfter;
+    this.ready = false;
+    this.tracker = new Tracker();
+    this.sinceMarks.clear();
+    this.synced = new Promise((r) => (this.syncedResolve = r));
+    this.o.metrics.set('watcher_synced', 0);
+    const defs: ResourceDef[] = builtinResources(this.o.kc);
+    this.rulesByResource.clear();
+    for (const rule of effectiveRules(this.o.settings)) {
+      const def = customResource(this.o.kc, rule);
+      const rules = this.rulesByResource.get(def.name) ?? [];
+      if (rules.length === 0) defs.push(def);
+      this.rulesByResource.set(def.name, [...rules, rule]);
+    }
+    this.informers = [];
+    this.byKind.clear();
+    for (const def of defs) {
+      const inf: SupervisedInformer = new SupervisedInformer(
+        this.o.kc,
+        def,
+        {
+          add: (obj) => this.ready && this.evaluate(def, obj),
+          update: (obj) => this.ready && this.evaluate(def, obj),
+          remove: (obj) => this.ready && this.removed(def, obj),
+          listed: () => this.ready && this.scan([inf]),
+        },
+        { watchTimeoutMs: this.o.settings.watchTimeout, restartBackoff: this.o.restartBackoff, metrics: this.o.metrics, log: this.o.log },
+      );
+      this.informers.push(inf);
+      // Owner and namespace lookups go to the built-in caches only.
+      if (!def.optional) this.byKind.set(def.kind, inf);
+    }
+    for (const inf of this.informers) inf.start();
+    const required = this.informers.filter((i) => !i.def.optional);
+    void Promise.all(required.map((i) => i.synced)).then(() => {
+      if (!this.running) return;
+      this.ready = true;
+      this.o.metrics.set('watcher_synced', 1);
+      this.o.log.info(`all informers listed; scanning the current state of cluster ${this.o.cluster}`);
+      this.scan(this.informers);
+      this.syncedResolve();
+      this.resyncTimer = setInterval(() => this.scan(this.informers), this.o.settings.resyncInterval);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.ready = false;
+    clearInterval(this.resyncTimer);
+    await Promise.all(this.informers.map((i) => i.stop()));
+    this.o.metrics.set('watcher_synced', 0);
+  }
+
+  /** Re-evaluates every cached object: pods first, so workload symptoms see their pods' findings. */
+  scan(informers: SupervisedInformer[]): void {
+    if (!this.ready) return;
+    const order = (i: SupervisedInformer) => (i.def.kind === 'Pod' ? 0 : i.def.kind === 'Event' ? 2 : 1);
+    for (const inf of [...informers].sort((a, b) => order(a) - order(b))) for (const obj of inf.list()) this.evaluate(inf.def, obj);
+  }
+
+  private lookup = (kind: string, namespace: string | undefined, name: string): K8sObject | undefined => this.byKind.get(kind)?.get(name, namespace);
+
+  private context(now: number): DetectorContext {
+    return {
+      now,
+      thresholds: this.o.settings.thresholds,
+      cutoff: this.cutoff,
+      since: (key) => {
+        let t = this.sinceMarks.get(key);
+        if (t === undefined) this.sinceMarks.set(key, (t = now));
+        return t;
+      },
+      forget: (key) => this.sinceMarks.delete(key),
+      podFindingsUnder: (ownerKey) => this.tracker.podFindingsUnder(ownerKey),
+    };
+  }
+
+  private evaluate(def: ResourceDef, obj: K8sObject): void {
+    const now = Date.now();
+    const ctx = this.context(now);
+    const name = obj.metadata?.name ?? '';
+    try {
+      if (def.kind === 'Event') {
+        const involved = obj.involvedObject as { kind?: string; name?: string; namespace?: string } | undefined;
+        if (involved?.kind !== 'Pod' || !involved.name) return;
+        const pod = this.lookup('Pod', involved.namespace, involved.name);
+        // The event can outrun the pod's own watch; without the pod there is no owner to group on
+        // (it would become a per-pod incident). The next resync looks again; a pod that never
+        // shows up is gone, and so is its problem.
+        if (!pod) return;
+        const findings = detectEvent(obj, ctx, pod);
+        if (findings.length === 0) return;
+        this.apply(this.tracker.observe(objectKey('Pod', involved.namespace, involved.name), this.prepareAll(findings, now), { fullState: false, healthy: podHealthy(pod), why: 'is Ready' }));
+        return;
+      }
+      const rules = this.rulesByResource.get(def.name);
+      const findings = rules ? rules.flatMap((r) => detectCustom(r, obj, ctx)) : (STATE_DETECTORS[def.kind]?.(obj, ctx) ?? null);
+      if (findings === null) return; // namespaces, replicasets: context only
+      const key = objectKey(def.kind, obj.metadata?.namespace, name);
+      const isPod = def.kind === 'Pod';
+      this.apply(this.tracker.observe(key, this.prepareAll(findings, now), { fullState: true, healthy: isPod ? podHealthy(obj) : undefined, why: isPod ? 'is Ready' : 'is healthy again' }));
+    } catch (err) {
+      this.o.log.error(`detecting on ${def.kind} ${obj.metadata?.namespace ?? ''}/${name} failed: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private removed(def: ResourceDef, obj: K8sObject): void {
+    if (def.kind === 'Event' || def.kind === 'Namespace' || def.kind === 'ReplicaSet') return;
+    const key = objectKey(def.kind, obj.metadata?.namespace, obj.metadata?.name ?? '');
+    this.apply(this.tracker.remove(key));
+    for (const mark of this.sinceMarks.keys()) if (mark.startsWith(`${key}#`)) this.sinceMarks.delete(mark);
+    if ((this.o.settings.deletionKinds as readonly string[]).includes(def.kind)) {
+      const now = Date.now();
+      this.apply(this.tracker.observe(`${key}#deleted`, this.prepareAll([deletionFinding(def.kind, def.apiVersion, obj, now)], now), { fullState: false }));
+    }
+  }
+
+  private apply(actions: Action[]): void {
+    for (const a of actions) {
+      if (a.type === 'occurrence') this.o.sink.occurrence(a.anomaly, a.count);
+      else {
+        this.o.log.info(`recovered: ${a.fingerprint} (${a.message})`);
+        this.o.sink.recovered(a.fingerprint, a.message);
+      }
+    }
+    this.o.metrics.set('watcher_open_fingerprints', this.tracker.openFingerprints().length);
+  }
+
+  private prepareAll(findings: Finding[], now: number): Prepared[] {
+    return findings.map((f) => this.prepare(f, now)).filter((p): p is Prepared => !!p);
+  }
+
+  private prepare(f: Finding, now: number): Prepared | undefined {
+    const s = this.o.settings;
+    const override = s.detectors[f.kind as keyof typeof s.detectors];
+    const info = DETECTORS[f.kind as keyof typeof DETECTORS] as { severity: Severity; optIn?: boolean } | undefined;
+    if (!(override?.enabled ?? !info?.optIn)) return undefined;
+    if (f.mode === 'once' && f.observedAt !== undefined && f.observedAt < this.cutoff) return undefined;
+    const severity: Severity = override?.severity ?? f.severity ?? info?.severity ?? 'warning';
+    const owner: TopOwner = f.owner
+      ? { ref: f.owner, object: this.lookup(f.owner.kind, f.owner.namespace, f.owner.name) }
+      : f.object
+        ? topOwner(f.resource.kind, f.object, this.lookup)
+        : { ref: f.resource };
+    const ns = f.resource.namespace;
+    const verdict = this.filter({
+      namespace: ns,
+      labels: f.object?.metadata?.labels,
+      annotations: f.object?.metadata?.annotations,
+      ownerLabels: owner.object?.metadata?.labels,
+      ownerAnnotations: owner.object?.metadata?.annotations,
+      namespaceAnnotations: ns ? this.lookup('Namespace', undefined, ns)?.metadata?.annotations : undefined,
+      severity,
+    });
+    if (!verdict.ok) {
+      this.o.metrics.inc('watcher_filtered_total', { why: verdict.why });
+      return undefined;
+    }
+    const fp = fingerprint(owner.ref, f.kind);
+    const sameAsResource = refKey(owner.ref) === refKey(f.resource);
+    const anomaly: Anomaly = {
+      cluster: this.o.cluster,
+      fingerprint: fp,
+      kind: f.kind,
+      severity,
+      resource: plainRef(f.resource),
+      ...(sameAsResource ? {} : { owner: plainRef(owner.ref) }),
+      reason: cut(f.reason || f.kind, LIMITS.reason),
+      message: cut(f.message, LIMITS.message),
+      labels: cleanLabels(owner.object?.metadata?.labels ?? f.object?.metadata?.labels),
+      observedAt: new Date(f.observedAt ?? now).toISOString(),
+    };
+    return { fingerprint: fp, anomaly, mode: f.mode, source: f.source, ...(f.counter !== undefined ? { counter: f.counter } : {}), ownerKey: refKey(owner.ref) };
+  }
+}
+
+function plainRef(r: ResourceRef): ResourceRef {
+  return { kind: r.kind, name: cut(r.name, LIMITS.resourceName), ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.apiVersion ? { apiVersion: r.apiVersion } : {}) };
+}
+
+function cleanLabels(labels: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (NOISY_LABELS.has(k) || k.length > LIMITS.labelKey || typeof v !== 'string') continue;
+    out[k] = cut(v, LIMITS.labelValue);
+    if (Object.keys(out).length >= LIMITS.labels) break;
+  }
+  return out;
+}
