@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Anomaly } from '../workflows/definitions';
 
-export type ChildName = 'temporal' | 'worker' | 'api';
+export type ChildName = 'temporal' | 'worker' | 'api' | 'cluster' | 'watcher';
 
 export interface ChildSpec {
   name: ChildName;
@@ -22,6 +22,22 @@ export function appChildren(root: string, configPath: string, node = process.exe
     { name: 'worker', command: node, args: [resolve(root, 'dist/worker/main.js'), '--config', configPath] },
     { name: 'api', command: node, args: [resolve(root, 'dist/api/main.js'), '--config', configPath] },
   ];
+}
+
+/** The simulated cluster `make dev` runs when the config names its kubeconfig (see config/example.yaml). */
+export const SIM_KUBECONFIG = 'data/sim/kubeconfig';
+export const SIM_PORT = 6443;
+
+/** The simulated cluster (crash-looping rollout, getting worse every 20 s) and the watcher for it. */
+export function simChildren(root: string, configPath: string, cluster: string, node = process.execPath): { sim: ChildSpec; watcher: ChildSpec } {
+  return {
+    sim: {
+      name: 'cluster',
+      command: node,
+      args: [resolve(root, 'dist/simcluster/main.js'), '--port', String(SIM_PORT), '--name', cluster, '--scenario', 'crashLoopRollout', '--tick', '20', '--kubeconfig', resolve(root, SIM_KUBECONFIG)],
+    },
+    watcher: { name: 'watcher', command: node, args: [resolve(root, 'dist/watcher/main.js'), '--config', configPath, '--cluster', cluster] },
+  };
 }
 
 /**
@@ -69,7 +85,7 @@ export function demoAnomaly(observedAt: string): Anomaly {
     cluster: 'dev',
     // Grouped on the Deployment, like the watcher does, so repeating the command adds occurrences
     // to the same incident instead of opening a new one.
-    fingerprint: 'shop-deployment-checkout-crashloopbackoff',
+    fingerprint: 'deployment-shop-checkout-crashloopbackoff',
     kind: 'CrashLoopBackOff',
     severity: 'error',
     resource: { kind: 'Pod', name: 'checkout-7d9f8c6b5d-x2x4q', namespace: 'shop' },

@@ -4,7 +4,7 @@
 // Ctrl-C or SIGTERM stops everything it started; if one process dies, the rest are stopped too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +12,7 @@ import { Connection } from '@temporalio/client';
 import { ConfigError, configPathFromArgs, loadConfigFile } from '../config/load';
 import { loadTemporalDev, startDevArgs } from '../config/temporal-dev';
 import {
-  appChildren, childPrefix, demoCurlCommand, describeExit, LinePrefixer, localBaseUrl, portTakenMessage,
+  appChildren, childPrefix, demoCurlCommand, SIM_KUBECONFIG, SIM_PORT, simChildren, describeExit, LinePrefixer, localBaseUrl, portTakenMessage,
   prefixLines, signalExitCode, temporalCliPath, type ChildSpec,
 } from './dev-helpers';
 
@@ -189,10 +189,13 @@ async function main(): Promise<void> {
   const missing = apps.find((a) => !existsSync(a.args[0]!));
   if (missing) return fail(`${missing.args[0]} is missing: run \`make dev\` (it builds first) or \`make build\``);
 
+  // A cluster whose kubeconfig is the simulated cluster's: run the simulator and a watcher for it.
+  const simCluster = cfg.clusters.find((c) => c.kubeconfig && resolve(ROOT, c.kubeconfig) === resolve(ROOT, SIM_KUBECONFIG));
   const ports: [string, string, number][] = [
     ['Temporal frontend', s.ip, s.port],
     ['Temporal UI', s.ip, s.uiPort],
     ['api', cfg.api.host, cfg.api.port],
+    ...(simCluster ? ([['simulated cluster', '127.0.0.1', SIM_PORT]] as [string, string, number][]) : []),
   ];
   for (const [what, host, port] of ports) {
     const err = await bindError(host, port);
@@ -210,7 +213,15 @@ async function main(): Promise<void> {
   if (!(await waitFor('Temporal', () => temporalReady(expected, s.namespace, Object.keys(dev.searchAttributes))))) return;
 
   const env = { ...process.env, INCIDENT_API_TOKEN: token };
+  const sim = simCluster && simChildren(ROOT, configPath, simCluster.name);
+  if (sim) {
+    // The worker builds its diagnostics clients from this kubeconfig at start: write it first.
+    rmSync(resolve(ROOT, SIM_KUBECONFIG), { force: true });
+    start(sim.sim, env);
+    if (!(await waitFor('simulated cluster', async () => existsSync(resolve(ROOT, SIM_KUBECONFIG))))) return;
+  }
   apps.forEach((a) => start(a, env));
+  if (sim) start(sim.watcher, env);
   const api = localBaseUrl(cfg.api.host, cfg.api.port);
   if (!(await waitFor('api', () => httpOk(`${api}/readyz`)))) return;
 
@@ -220,6 +231,7 @@ async function main(): Promise<void> {
       'k8s-incident-flow dev stack is up (Ctrl-C stops everything).',
       `  Local chat:   ${api}/chat`,
       `  Temporal UI:  http://${s.ip}:${s.uiPort}`,
+      ...(sim ? [`  Cluster:      simulated "${simCluster!.name}" on 127.0.0.1:${SIM_PORT}: a crash-looping rollout; its incident appears in #incidents within seconds`] : []),
       `  API token:    data/dev-token (sent as "Authorization: Bearer <token>")`,
       '  Trigger a demo incident (run it again to add an occurrence):',
       '',
