@@ -108,7 +108,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
       const full = await directory.rewriteMentions(text);
       const target = await implied(full, channel, threadTs);
       if (target.ambiguous) return { text: ambiguity(target.ambiguous, full), ephemeral: true };
-      return await executeCommand(full, { actor, platform: 'slack', threadIncidentId: target.id }, commandDeps);
+      return await executeCommand(full, { actor, platform: 'slack', channel, threadIncidentId: target.id }, commandDeps);
     } catch (err) {
       log.error({ err }, 'Slack command failed');
       return { text: FAILED, ephemeral: true };

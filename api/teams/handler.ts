@@ -99,7 +99,10 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
     const actor = teamsActor(config, activity.from);
     const root = threadRoot(activity);
     const threadIncidentId = root ? await incidentForThread(root) : undefined;
-    const reply = await executeCommand(commandText(activity, config.people), { actor, platform: 'teams', threadIncidentId }, { client, config });
+    // /kubectl policies name channels as configured (platforms.teams.channels keys), not raw ids.
+    const conversationId = activity.conversation?.id.split(';')[0];
+    const channel = Object.entries(config.platforms.teams?.channels ?? {}).find(([, c]) => c.conversationId === conversationId)?.[0];
+    const reply = await executeCommand(commandText(activity, config.people), { actor, platform: 'teams', channel, threadIncidentId }, { client, config });
     await io.reply(replyActivity(reply, activity));
   }
 
