@@ -339,6 +339,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   // ---- resolved: postmortem, then a final alert refresh ----------------------------------------
   await diagnosing;
   let summary: string;
+  let itemsInPostmortem = s.actionItems?.length ?? 0;
+  // `/incident action` can still arrive after the postmortem was compiled: append those to it.
+  const appendLateActionItems = async () => {
+    while (s.postmortemId && (s.actionItems?.length ?? 0) > itemsInPostmortem) {
+      const items = s.actionItems!.slice(itemsInPostmortem);
+      await postmortem.appendActionItems({ id: s.postmortemId, items });
+      itemsInPostmortem += items.length;
+    }
+  };
   try {
     const stored = await postmortem.storePostmortem(s);
     s.postmortemId = stored.id;
@@ -362,6 +371,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   await updater;
   await publisher;
   await wf.condition(() => wf.allHandlersFinished());
+  await appendLateActionItems();
   return { id: s.id, status: s.status, postmortemId: s.postmortemId };
 }
 

@@ -32,6 +32,17 @@ export function createPostmortemActivities(store: PostmortemStore, context: () =
       const stored = await store.put(doc, renderMarkdown(doc));
       return { id: stored.id, location: stored.location, created: stored.created, summary: summaryLine(doc, ctx.apiUrl) };
     },
+    /** Action items that arrived after the postmortem was compiled; a retry adds nothing twice. */
+    async appendActionItems(input: { id: string; items: { text: string; by: string; at: string }[] }): Promise<void> {
+      const names = context().names;
+      const items = input.items.map((i) => ({ ...i, byName: names[i.by] ?? i.by }));
+      await store.edit(input.id, (doc) => {
+        const have = new Set((doc.actionItems ?? []).map((a) => `${a.at}|${a.text}`));
+        const fresh = items.filter((i) => !have.has(`${i.at}|${i.text}`));
+        if (!fresh.length) return undefined;
+        return { ...doc, actionItems: [...(doc.actionItems ?? []), ...fresh], reviewPrompts: doc.reviewPrompts.filter((p) => !p.startsWith('No action items were recorded')) };
+      });
+    },
   };
 }
 export type PostmortemActivities = ReturnType<typeof createPostmortemActivities>;

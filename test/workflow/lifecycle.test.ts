@@ -17,12 +17,17 @@ import {
 } from '../../workflows/definitions';
 import type { Config } from '../../config/schema';
 import { eventId, type EventSink } from '../../activities/events';
+import { FilePostmortemStore } from '../../activities/postmortem/file-store';
+import type { PostmortemStore } from '../../activities/postmortem/store';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let chat: MemoryChat;
 let config: Config;
+let files: FilePostmortemStore;
+let gate: Promise<void> = Promise.resolve();
+let putStarted: (() => void) | undefined;
 /** Every published event, by id: a sink that sees a repeated id would double-count. */
 const published: { id: string; type: string; incident: string }[] = [];
 const recordingSink: EventSink = {
@@ -38,7 +43,19 @@ beforeAll(async () => {
   config = testConfig((raw) => {
     raw.autoResolve = { enabled: true, quietPeriod: '1s' };
   });
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], fromSources: true });
+  files = new FilePostmortemStore(join(config.dataDir, 'postmortems'));
+  // The real file store, with a gate a test can close to hold a postmortem write in flight.
+  const gated: PostmortemStore = {
+    put: async (doc, md) => {
+      putStarted?.();
+      await gate;
+      return files.put(doc, md);
+    },
+    get: (id) => files.get(id),
+    list: (f) => files.list(f),
+    edit: (id, change) => files.edit(id, change),
+  };
+  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], postmortemStore: gated, fromSources: true });
   running = worker.run();
 }, 120_000);
 
@@ -135,6 +152,26 @@ describe('incident workflow on a real Temporal server', () => {
     expect([again.outcome, twice.outcome]).toEqual(['done', 'already']);
     await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'done' }] });
     await handle.result();
+  });
+
+  it('adds an action item that arrives while the postmortem is being written to the stored postmortem', async () => {
+    const handle = await start(env.client, anomaly());
+    let open!: () => void;
+    gate = new Promise((r) => (open = r));
+    const writing = new Promise<void>((r) => (putStarted = r));
+    try {
+      await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'fixed' }] });
+      await writing; // the postmortem was compiled and its write is held at the gate
+      await handle.executeUpdate(actionItemUpdate, { args: [{ actor: actor('alice'), text: 'late follow-up' }] });
+    } finally {
+      open();
+      gate = Promise.resolve();
+      putStarted = undefined;
+    }
+    const result = await handle.result();
+    const stored = await files.get(result.postmortemId!);
+    expect(stored!.json.actionItems.map((a) => a.text)).toEqual(['late follow-up']);
+    expect(stored!.markdown).toContain('late follow-up');
   });
 
   it('rejects a malformed update in its validator without touching the history', async () => {
