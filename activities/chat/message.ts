@@ -20,6 +20,8 @@ export interface IncidentMessage {
   firstSeen: string;
   lastSeen: string;
   assignee?: string;
+  /** The assignee was handed the incident and has not acknowledged yet. */
+  handoffPending?: boolean;
   level: number;
   /** Short diagnostics digest, when diagnostics have run. */
   digest?: string;
@@ -38,6 +40,13 @@ export interface MessageContext {
 }
 
 const STATUS_LABEL: Record<IncidentStatus, string> = { triggered: 'TRIGGERED', acknowledged: 'ACKNOWLEDGED', resolved: 'RESOLVED' };
+
+/** How every renderer labels the assignee, so the platforms agree. */
+export function assigneeLabel(m: Pick<IncidentMessage, 'status' | 'handoffPending'>): string {
+  if (m.status === 'acknowledged') return 'Acknowledged by';
+  if (m.status === 'resolved') return 'Responder';
+  return m.handoffPending ? 'Handed off to (awaiting ack)' : 'Paging';
+}
 
 export function resourceLabel(r: { kind: string; name: string }): string {
   return `${r.kind}/${r.name}`;
@@ -67,6 +76,7 @@ export function buildIncidentMessage(state: IncidentState, ctx: MessageContext):
     firstSeen: state.occurrences.firstSeen,
     lastSeen: state.occurrences.lastSeen,
     assignee: name(state.assignee),
+    handoffPending: state.handoffPendingTo !== undefined && state.status === 'triggered' ? true : undefined,
     level: state.level,
     digest: state.diagnostics?.digest,
     summary: state.summary,
@@ -82,7 +92,7 @@ export function renderText(m: IncidentMessage): string {
     `cluster ${m.cluster}${m.namespace ? ` · namespace ${m.namespace}` : ''} · ${m.reason}: ${m.detail}`,
     `occurrences ${m.occurrences} · first ${m.firstSeen} · last ${m.lastSeen}`,
   ];
-  if (m.assignee) lines.push(`${m.status === 'acknowledged' ? 'acknowledged by' : 'paging'} ${m.assignee}${m.level > 0 ? ` · level ${m.level}` : ''}`);
+  if (m.assignee) lines.push(`${assigneeLabel(m).toLowerCase()} ${m.assignee}${m.level > 0 ? ` · level ${m.level}` : ''}`);
   if (m.summary) lines.push(`resolution: ${m.summary}`);
   lines.push(`id ${m.incidentId}`);
   return lines.join('\n');

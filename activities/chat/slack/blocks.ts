@@ -3,7 +3,7 @@
 // digests) is escaped, so an event cannot inject `<!channel>` or fake links, and every field is cut
 // to Slack's limits, so a long message degrades instead of being rejected with invalid_blocks.
 import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { IncidentAction, IncidentMessage } from '../message';
+import { assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
 import { ACTIONS_BLOCK_ID, actionId } from './actions';
 
 /** Slack's documented Block Kit limits for messages. */
@@ -63,8 +63,7 @@ function field(label: string, value: string): { type: 'mrkdwn'; text: string } {
 
 function assigneeField(m: IncidentMessage) {
   if (!m.assignee) return undefined;
-  const label = m.status === 'acknowledged' ? 'Acknowledged by' : m.status === 'resolved' ? 'Responder' : 'Paging';
-  return field(label, m.assignee);
+  return field(assigneeLabel(m), m.assignee);
 }
 
 export function button(action: IncidentAction, incidentId: string): Button {

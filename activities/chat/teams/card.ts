@@ -3,7 +3,7 @@
 // invokes carrying the verb and `data.incidentId`, and the `refresh` action lets Teams fetch the
 // newest card when someone opens the conversation. Pure: same message in, same JSON out (golden tests).
 import type { Person } from '../../../config/schema';
-import type { IncidentMessage } from '../message';
+import { assigneeLabel, type IncidentMessage } from '../message';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERBS = ['ack', 'handoff', 'resolve', 'refresh'] as const;
@@ -28,7 +28,6 @@ const STATUS: Record<IncidentMessage['status'], { label: string; style: string }
   resolved: { label: 'RESOLVED', style: 'good' },
 };
 const SEVERITY_COLOR: Record<IncidentMessage['severity'], string> = { info: 'accent', warning: 'warning', error: 'attention', critical: 'attention' };
-const ASSIGNEE_LABEL: Record<IncidentMessage['status'], string> = { triggered: 'Paging', acknowledged: 'Acknowledged by', resolved: 'Responder' };
 const MAX_REFRESH_USERS = 60;
 const MAX_CHOICES = 100;
 
@@ -48,7 +47,7 @@ function facts(m: IncidentMessage): { title: string; value: string }[] {
   ];
   if (m.namespace) out.push({ title: 'Namespace', value: m.namespace });
   out.push({ title: 'Occurrences', value: String(m.occurrences) }, { title: 'First seen', value: m.firstSeen }, { title: 'Last seen', value: m.lastSeen });
-  if (m.assignee) out.push({ title: ASSIGNEE_LABEL[m.status], value: m.assignee });
+  if (m.assignee) out.push({ title: assigneeLabel(m), value: m.assignee });
   if (m.level > 0) out.push({ title: 'Escalation level', value: String(m.level) });
   if (m.summary) out.push({ title: 'Resolution', value: m.summary });
   return out;

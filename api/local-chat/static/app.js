@@ -133,7 +133,7 @@ function renderCard(c) {
       row('Where', [c.cluster, c.namespace].filter(Boolean).join(' / ')),
       row('Reason', `${c.reason}: ${c.detail}`),
       row('Occurrences', `${c.occurrences} · first ${time(c.firstSeen)} · last ${time(c.lastSeen)}`),
-      row({ acknowledged: 'Acknowledged by', resolved: 'Responder' }[c.status] || 'Paging', c.assignee),
+      row({ acknowledged: 'Acknowledged by', resolved: 'Responder' }[c.status] || (c.handoffPending ? 'Handed off to (awaiting ack)' : 'Paging'), c.assignee),
       row('Level', c.level > 0 ? String(c.level) : ''),
       row('Diagnostics', c.digest),
       row('Resolution', c.summary),
