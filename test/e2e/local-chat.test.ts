@@ -115,7 +115,7 @@ describe('the local chat page', () => {
     await handoff.waitFor({ state: 'hidden' });
     await toast(page, 'Handed off to Bob Marley; they are being paged and must acknowledge.', 'ok').waitFor();
     await status(c, 'triggered').waitFor();
-    await row(c, 'Paging').filter({ hasText: /^Bob Marley$/ }).waitFor();
+    await row(c, 'Handed off to \\(awaiting ack\\)').filter({ hasText: /^Bob Marley$/ }).waitFor();
     await button(c, 'Details').click();
     await row(panel(page), 'Handoff pending to').filter({ hasText: 'Bob Marley' }).waitFor();
     await panel(page)

@@ -24,6 +24,9 @@ export function testConfig(mutate: (raw: Record<string, any>) => void = () => {}
   ];
   raw.routing = { rules: [], default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
   raw.autoResolve = { enabled: false, quietPeriod: '2m' };
+  // The example's simulated `dev` cluster is for `make dev`; tests name their own clusters.
+  raw.clusters = [];
+  delete raw.kubectl;
   mutate(raw);
   return parseConfig(raw, 'test config');
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { loadConfigFile } from '../../../config/load';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { authorize, choosePolicy, type Where } from '../../../api/kubectl/policy';
 import { parseKubectl, type KubectlCommand } from '../../../api/kubectl/parse';
 import { kubectlSchema, type KubectlConfig } from '../../../config/schema-diagnostics';
@@ -82,12 +81,8 @@ describe('the kubectl configuration', () => {
     expect(r.error?.issues[0]?.message).toBe('Secrets can never be read from chat; remove "secrets" from the list');
   });
 
-  it('accepts the commented Kubernetes example in config/example.yaml', () => {
-    const lines = readFileSync(join(__dirname, '../../../config/example.yaml'), 'utf8').split('\n');
-    const start = lines.findIndex((l) => l.startsWith('# clusters:'));
-    expect(start).toBeGreaterThan(0);
-    const block = parse(lines.slice(start).map((l) => l.replace(/^# ?/, '')).join('\n'));
-    const config = testConfig((raw) => Object.assign(raw, block));
+  it('accepts the Kubernetes example in config/example.yaml', () => {
+    const config = loadConfigFile(join(__dirname, '../../../config/example.yaml'));
     expect(config.clusters[0]!.diagnostics).toMatchObject({ timeout: 60_000, callTimeout: 10_000, logLines: 40 });
     expect(config.kubectl.channels.map((c) => c.channel)).toEqual(['incidents', 'war-room']);
   });

@@ -5,6 +5,7 @@ import { exampleRaw } from '../../helpers/config';
 function withWatch(watch: unknown) {
   const raw = exampleRaw();
   raw.clusters = [{ name: 'prod', kubeconfig: '/etc/kube/prod.yaml', watch }];
+  delete raw.kubectl; // the example's channels name its `dev` cluster
   return raw;
 }
 
