@@ -31,4 +31,9 @@ export interface ChatPlatform {
   update(channel: string, id: string, text: string, card?: IncidentMessage, meta?: Record<string, string>): Promise<void>;
   /** Direct message to a platform user, idempotent by key. */
   directMessage(user: string, text: string, key: string, incidentId?: string): Promise<{ id: string }>;
+  /**
+   * The platform user with this email, for roster people without a platform id (only where the
+   * config allows email lookup). Undefined when nobody has that email.
+   */
+  userForEmail?(email: string): Promise<string | undefined>;
 }

@@ -44,7 +44,7 @@ export function createPagingActivities(platforms: Record<string, ChatPlatform>, 
       const platformsUsed = [...new Set(input.refs.map((r) => r.platform))];
       for (const name of platformsUsed) {
         const chat = platforms[name];
-        const user = (person.chat as Record<string, string | undefined>)[name];
+        const user = (person.chat as Record<string, string | undefined>)[name] ?? (person.email && chat?.userForEmail ? await chat.userForEmail(person.email) : undefined);
         if (!chat || !user) continue;
         await chat.directMessage(user, input.text, `${input.key}/dm/${name}`, input.incidentId);
         delivered.push(`${name} DM to ${user}`);

@@ -22,6 +22,8 @@ export interface SlackChatOptions {
   timeoutMs?: number;
   /** How many recent messages to scan for an earlier post with the same key (default 200). */
   dedupeScan?: number;
+  /** Find roster people without people[].chat.slack by their email (users.lookupByEmail). */
+  lookupUsersByEmail?: boolean;
   logger?: Logger;
 }
 
@@ -68,7 +70,7 @@ export function slackChatOptions(cfg: SlackConfig, env: NodeJS.ProcessEnv = proc
   } catch (err) {
     throw new Error(`platforms.slack.botToken: ${(err as Error).message}`);
   }
-  return { token, slackApiUrl: cfg.slackApiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan };
+  return { token, slackApiUrl: cfg.slackApiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan, lookupUsersByEmail: cfg.lookupUsersByEmail };
 }
 
 export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
@@ -144,6 +146,19 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
       const md = meta?.key && card ? { metadata: metadata(card.incidentId, meta.key) } : {};
       await call(`chat.update of ${id} in ${channel}`, () => client.chat.update({ channel, ts: id, text: slackText(text), blocks: card ? renderBlocks(card) : [], ...md }));
     },
+    ...(opts.lookupUsersByEmail
+      ? {
+          async userForEmail(email: string): Promise<string | undefined> {
+            try {
+              const res = await client.users.lookupByEmail({ email });
+              return res.user?.id && !res.user.deleted ? res.user.id : undefined;
+            } catch (err) {
+              if ((err as { data?: { error?: string } }).data?.error === 'users_not_found') return undefined;
+              throw slackFailure(err, `users.lookupByEmail for ${email}`);
+            }
+          },
+        }
+      : {}),
     async directMessage(user: string, text: string, key: string, incidentId?: string) {
       if (!/^[UW][A-Z0-9]+$/.test(user))
         throw permanentFailure(ErrorTypes.personUnreachable, `"${user}" is not a Slack user ID: set people[].chat.slack to the member ID (e.g. U0123ABCD, under "Copy member ID" in Slack)`);

@@ -153,10 +153,9 @@ describe('postmortems and the event archive in Elasticsearch', () => {
     expect(page.postmortems.map((p: { id: string }) => p.id)).toContain(pmId);
 
     // After the workflow closed, an action item goes into the postmortem document itself.
-    const late = await eventually(async () => {
-      const r = await command('bob', `/incident action ${id} load-test the new limit`);
-      return /added to the postmortem/.test(r.reply.text) ? r : undefined;
-    }, 'the incident to close');
+    await api().client.workflow.getHandle(id).result();
+    const late = await command('bob', `/incident action ${id} load-test the new limit`);
+    expect(late.reply.text).toMatch(/added to the postmortem/);
     expect(late.reply.outcome).toBe('done');
     const edited = await api().request(`/api/postmortems/${enc(pmId)}`, { token: 'ops', headers: { accept: 'text/markdown' } });
     expect(await edited.text()).toContain('- [ ] load-test the new limit (Bob Marley,');

@@ -41,6 +41,7 @@ beforeAll(async () => {
   raw = exampleRaw();
   raw.temporal = { address: env.address, namespace: 'default', taskQueue: 'incidents' };
   raw.dataDir = res.dir;
+  delete raw.kubectl; // the example's channels name its `dev` cluster
   raw.clusters = [{ name: 'ha', kubeconfig: ha.kubeconfig, watch: fastWatch({ leaderElection: { enabled: true, ...LEASE } }) }];
   configFile = join(res.dir, 'config.yaml');
   writeFileSync(configFile, stringify(raw));
