@@ -21,7 +21,9 @@ lint: setup
 test: setup
 	npx tsc --noEmit
 	npx eslint .
-	NODE_OPTIONS=--experimental-vm-modules npx jest --ci
+	@mkdir -p test-results
+	NODE_OPTIONS=--experimental-vm-modules npx jest --ci --json --outputFile=test-results/jest.json; \
+	  status=$$?; node scripts/test-summary.js test-results/jest.json || true; exit $$status
 
 unit: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit
