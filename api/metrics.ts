@@ -12,7 +12,8 @@ export class Metrics {
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
     this.help.set(name, help);
     const series = this.counters.get(name) ?? new Map<string, number>();
-    series.set(key(labels), (series.get(key(labels)) ?? 0) + by);
+    const k = key(labels);
+    series.set(k, (series.get(k) ?? 0) + by);
     this.counters.set(name, series);
   }
 

@@ -12,6 +12,8 @@ import { anomalyNamespace } from './schema';
 
 export interface SignalAnomalyOptions {
   taskQueue: string;
+  /** History events after which a new incident continues as new (default: the workflow's). */
+  historyLimit?: number;
 }
 
 export interface SignalAnomalyResult {
@@ -38,7 +40,7 @@ export async function signalAnomaly(client: Client, anomaly: Anomaly, opts: Sign
   const handle = await client.workflow.signalWithStart<typeof incidentWorkflow, [Anomaly]>(INCIDENT_WORKFLOW_TYPE, {
     workflowId,
     taskQueue: opts.taskQueue,
-    args: [{ anomaly }],
+    args: [opts.historyLimit ? { anomaly, historyLimit: opts.historyLimit } : { anomaly }],
     signal: occurrenceSignal,
     signalArgs: [anomaly],
     typedSearchAttributes: initialSearchAttributes(anomaly),

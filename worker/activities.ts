@@ -41,7 +41,8 @@ export function platformsFromConfig(cfg: Config, config: () => Config = () => cf
 export function createActivities(deps: ActivityDeps) {
   const cfg = deps.config();
   const platforms = deps.platforms ?? platformsFromConfig(cfg, deps.config);
-  const pagerduty = pagerDutyFromConfig(deps.config);
+  // Built only when the caller did not bring its own pagers and sinks (tests do).
+  const pagerduty = deps.pagers && deps.eventSinks ? undefined : pagerDutyFromConfig(deps.config);
   const context = (): MessageContext => {
     const c = deps.config();
     return {

@@ -19,6 +19,14 @@ export function incidentWorkflowId(cluster: string, fingerprint: string): string
   return `incident/${cluster}/${fingerprint}`;
 }
 
+/**
+ * One occurrence of a problem: the workflow id alone repeats when a resolved problem returns, so
+ * idempotency keys, event ids and the postmortem id are built on `<workflow id>@<opened at>`.
+ */
+export function incidentKey(s: { id: string; openedAt: string }): string {
+  return `${s.id}@${s.openedAt}`;
+}
+
 /** Inverse of {@link incidentWorkflowId}; undefined for ids that are not incident ids. */
 export function parseIncidentWorkflowId(id: string): { cluster: string; fingerprint: string } | undefined {
   const m = /^incident\/([^/]+)\/(.+)$/.exec(id);

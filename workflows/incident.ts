@@ -13,6 +13,7 @@ import {
   acknowledgeUpdate,
   actionItemUpdate,
   handoffUpdate,
+  incidentKey,
   noteSignal,
   occurrenceSignal,
   recoveredSignal,
@@ -187,7 +188,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       publishing = true;
       try {
         await events.publishEvents({
-          incident: { id: s.id, key: `${s.id}@${s.openedAt}`, cluster: s.cluster, namespace: s.namespace, severity: s.severity, kind: s.kind, status: s.status, resource: s.owner ?? s.resource },
+          incident: { id: s.id, key: incidentKey(s), cluster: s.cluster, namespace: s.namespace, severity: s.severity, kind: s.kind, status: s.status, resource: s.owner ?? s.resource },
           startIndex: from,
           entries,
         });
@@ -220,7 +221,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     addTimeline(s, { at: nowIso(), type: 'diagnostics', actor: 'system', text: s.diagnostics.digest, data: { available: s.diagnostics.available } });
     for (const ref of s.messages) {
       try {
-        await chat.replyInThread({ ref, key: `${s.id}@${s.openedAt}/diagnostics`, text: `Diagnostics: ${s.diagnostics.digest}`, incidentId: s.id });
+        await chat.replyInThread({ ref, key: `${incidentKey(s)}/diagnostics`, text: `Diagnostics: ${s.diagnostics.digest}`, incidentId: s.id });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting diagnostics failed: ${failureMessage(err)}` });
       }
@@ -316,7 +317,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       if (s.status !== 'triggered') return;
       const text = `you are paged for ${s.kind} on ${(s.owner ?? s.resource).kind}/${(s.owner ?? s.resource).name} in ${s.cluster} (${s.severity}). Reply /ack to take it.`;
       try {
-        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${s.id}@${s.openedAt}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via, severity: s.severity });
+        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${incidentKey(s)}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via, severity: s.severity });
         addTimeline(s, { at: nowIso(), type: 'paged', actor: 'system', text: `Paged ${t.name} (level ${s.level}) via ${receipt.delivered.join(', ')}`, data: { personId: t.personId, level: s.level, repeat: s.repeat } });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Paging ${t.name} failed: ${failureMessage(err)}`, data: { personId: t.personId } });
@@ -361,7 +362,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   }
   for (const ref of s.messages) {
     try {
-      await chat.replyInThread({ ref, key: `${s.id}@${s.openedAt}/postmortem`, text: `Resolved. ${summary}`, incidentId: s.id });
+      await chat.replyInThread({ ref, key: `${incidentKey(s)}/postmortem`, text: `Resolved. ${summary}`, incidentId: s.id });
     } catch (err) {
       addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting the postmortem link failed: ${failureMessage(err)}` });
     }

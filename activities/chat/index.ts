@@ -1,6 +1,6 @@
 // Chat activities: post the alert, keep it updated, reply in its thread. Built over a map of
 // platform adapters; the workflow never knows which platforms exist.
-import type { IncidentState, MessageRef } from '../../workflows/definitions';
+import { incidentKey, type IncidentState, type MessageRef } from '../../workflows/definitions';
 import { buildIncidentMessage, renderText, type MessageContext } from './message';
 import type { ChatPlatform } from './platform';
 import { ErrorTypes, permanentFailure } from '../errors';
@@ -21,8 +21,7 @@ export interface ThreadReplyInput {
   incidentId: string;
 }
 
-/** One incident occurrence of a workflow id: the id alone repeats when a resolved problem returns. */
-export const incidentKey = (s: Pick<IncidentState, 'id' | 'openedAt'>): string => `${s.id}@${s.openedAt}`;
+export { incidentKey };
 
 export function createChatActivities(platforms: Record<string, ChatPlatform>, context: () => MessageContext) {
   const platform = (name: string): ChatPlatform => {

@@ -71,4 +71,3 @@ export type LocalChatResponse<T> = ({ ok: true } & T) | { ok: false; error: stri
  * The page reads `GET ${LOCAL_CHAT_API_PREFIX}/channels`, `GET .../channels/:name/messages` and the
  * server-sent event stream `GET .../events` (`event: message` with a LocalMessage as data).
  */
-export const LOCAL_CHAT_METHODS = ['chat.postMessage', 'chat.update', 'chat.find', 'chat.dm'] as const;

@@ -8,7 +8,7 @@
 // - impact window = the first observation (the anomaly's observedAt, or openedAt if earlier) -> the
 //   observed recovery when there was one, else the resolution.
 import type { IncidentState, MessageRef, ResourceRef, TimelineEntry, TimelineType } from '../../workflows/definitions';
-import { incidentKey } from '../chat';
+import { incidentKey } from '../../workflows/definitions';
 
 export type ResponderRole = 'paged' | 'acknowledged' | 'handed off' | 'received handoff' | 'resolved';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { parseConfig } from '../../config/load';
+import { ConfigError, parseConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 
 export function exampleRaw(): Record<string, any> {
@@ -29,4 +29,17 @@ export function testConfig(mutate: (raw: Record<string, any>) => void = () => {}
   delete raw.kubectl;
   mutate(raw);
   return parseConfig(raw, 'test config');
+}
+
+/** The problems a config (the example, changed by `mutate`) is refused with; [] when it is valid. */
+export function configProblems(mutate: (raw: Record<string, any>) => void): string[] {
+  const raw = exampleRaw();
+  mutate(raw);
+  try {
+    parseConfig(raw, 'test');
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
 }

@@ -118,18 +118,4 @@ async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<vo
   if (errors.length) throw errors[0];
 }
 
-/** Polls `fn` until it returns something truthy (lists lag behind: poll, never sleep blindly). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { eventually } from './eventually';

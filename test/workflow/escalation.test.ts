@@ -4,12 +4,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startTimeSkippingServer } from '../helpers/temporal';
+import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
 import { createIncidentWorker } from '../../worker/worker';
-import { acknowledgeUpdate, handoffUpdate, incidentWorkflowId, occurrenceSignal, resolveUpdate, stateQuery, TASK_QUEUE, type IncidentInput } from '../../workflows/definitions';
+import { acknowledgeUpdate, handoffUpdate, resolveUpdate, stateQuery } from '../../workflows/definitions';
 import type { Config } from '../../config/schema';
 
 const MIN = 60_000;
@@ -32,8 +33,7 @@ beforeAll(async () => {
           { name: 'off-hours', rotation: 'daily', handoffTime: '18:00', start: '2026-01-05', participants: ['bob'] },
         ],
         // Carol covers the Monday morning after the spring-forward change.
-        overrides: [{ person: 'carol', from: '2027-03-29T09:00:00+02:00', to: '2027-03-29T12:00:00+02:00' }],
-      },
+        overrides: [{ person: 'carol', from: '2027-03-29T09:00:00+02:00', to: '2027-03-29T12:00:00+02:00' }] },
       { id: 'always-alice', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] },
     ];
     raw.escalationPolicies = [
@@ -42,8 +42,7 @@ beforeAll(async () => {
     ];
     raw.routing = {
       rules: [{ match: { labels: { team: 'scheduled' } }, channels: [{ platform: 'local', channel: 'ops' }], policy: 'scheduled' }],
-      default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' },
-    };
+      default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
   });
   worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, fromSources: true });
   running = worker.run();
@@ -56,14 +55,7 @@ afterAll(async () => {
 });
 
 async function open(labels: Record<string, string> = {}): Promise<WorkflowHandle> {
-  const a = anomaly({ labels });
-  return env.client.workflow.signalWithStart('incidentWorkflow', {
-    workflowId: incidentWorkflowId(a.cluster, a.fingerprint),
-    taskQueue: TASK_QUEUE,
-    args: [{ anomaly: a } as IncidentInput],
-    signal: occurrenceSignal,
-    signalArgs: [a],
-  });
+  return openIncident(env.client, anomaly({ labels }));
 }
 
 /** Pages sent for one incident, in order, as person ids (DM keys carry the person). */

@@ -3,6 +3,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { startDevServer } from '../helpers/temporal';
+import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
@@ -11,7 +12,7 @@ import { createIncidentWorker } from '../../worker/worker';
 import { permanentFailure, ErrorTypes } from '../../activities/errors';
 import type { PostmortemStore } from '../../activities/postmortem/store';
 import type { EventSink } from '../../activities/events';
-import { incidentWorkflowId, occurrenceSignal, resolveUpdate, stateQuery, TASK_QUEUE, type IncidentInput } from '../../workflows/definitions';
+import { resolveUpdate, stateQuery } from '../../workflows/definitions';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -24,22 +25,19 @@ const refusingStore: PostmortemStore = {
   },
   get: async () => undefined,
   list: async () => [],
-  edit: async () => undefined,
-};
+  edit: async () => undefined };
 const refusingSink: EventSink = {
   name: 'refusing',
   async publish() {
     sinkCalls++;
     throw permanentFailure(ErrorTypes.invalidRequest, 'archive refused the batch');
-  },
-};
+  } };
 
 beforeAll(async () => {
   env = await startDevServer();
   worker = await createIncidentWorker({
     connection: env.nativeConnection, namespace: 'default', config: testConfig(), platforms: { local: new MemoryChat() },
-    postmortemStore: refusingStore, eventSinks: [refusingSink], fromSources: true,
-  });
+    postmortemStore: refusingStore, eventSinks: [refusingSink], fromSources: true });
   running = worker.run();
 }, 120_000);
 
@@ -51,10 +49,7 @@ afterAll(async () => {
 
 describe('an incident whose outside systems fail permanently', () => {
   it('still completes when the postmortem store and an event sink refuse, and records both in the timeline', async () => {
-    const a = anomaly();
-    const handle = await env.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentWorkflowId(a.cluster, a.fingerprint), taskQueue: TASK_QUEUE, args: [{ anomaly: a } as IncidentInput], signal: occurrenceSignal, signalArgs: [a],
-    });
+    const handle = await openIncident(env.client, anomaly());
     await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'fixed' }] });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'resolved' });

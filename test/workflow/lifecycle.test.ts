@@ -4,16 +4,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { startDevServer } from '../helpers/temporal';
+import { eventually } from '../helpers/eventually';
+import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
 import { createIncidentWorker } from '../../worker/worker';
 import {
-  acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE,
-  type Anomaly, type IncidentInput,
+  acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery,
 } from '../../workflows/definitions';
 import type { Config } from '../../config/schema';
 import { eventId, type EventSink } from '../../activities/events';
@@ -34,8 +35,7 @@ const recordingSink: EventSink = {
   name: 'recording',
   async publish(batch) {
     batch.entries.forEach((e, i) => published.push({ id: eventId(batch, i), type: e.type, incident: batch.incident.id }));
-  },
-};
+  } };
 
 beforeAll(async () => {
   env = await startDevServer();
@@ -53,8 +53,7 @@ beforeAll(async () => {
     },
     get: (id) => files.get(id),
     list: (f) => files.list(f),
-    edit: (id, change) => files.edit(id, change),
-  };
+    edit: (id, change) => files.edit(id, change) };
   worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], postmortemStore: gated, fromSources: true });
   running = worker.run();
 }, 120_000);
@@ -65,39 +64,21 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function start(client: Client, a: Anomaly, extra: Partial<IncidentInput> = {}) {
-  return client.workflow.signalWithStart('incidentWorkflow', {
-    workflowId: incidentWorkflowId(a.cluster, a.fingerprint),
-    taskQueue: TASK_QUEUE,
-    args: [{ anomaly: a, ...extra } as IncidentInput],
-    signal: occurrenceSignal,
-    signalArgs: [a],
-  });
-}
 
-async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs}ms; last value: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('incident workflow on a real Temporal server', () => {
   it('alerts, pages the on-call person, takes an ack, a handoff, the new ack and a resolve, then writes the postmortem', async () => {
     const a = anomaly();
-    const handle = await start(env.client, a);
-    const alert = await eventually(() => chat.alerts().find((m) => m.card?.incidentId === handle.workflowId), Boolean);
+    const handle = await openIncident(env.client, a);
+    const alert = await eventually(() => chat.alerts().find((m) => m.card?.incidentId === handle.workflowId), 'the alert');
     expect(alert!.channel).toBe('incidents');
-    await eventually(() => chat.pagesFor('alice'), (n) => n === 1);
+    await eventually(() => chat.pagesFor('alice') === 1, 'one page to alice');
 
     const ack = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('alice') }] });
     expect(ack).toMatchObject({ outcome: 'done', status: 'acknowledged' });
     const handoff = await handle.executeUpdate(handoffUpdate, { args: [{ actor: actor('alice'), to: 'bob', toRequested: '@bob', note: 'my shift ends' }] });
     expect(handoff).toMatchObject({ outcome: 'done', status: 'triggered' });
-    await eventually(() => chat.pagesFor('bob'), (n) => n === 1);
+    await eventually(() => chat.pagesFor('bob') === 1, 'one page to bob');
     expect(await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('bob') }] })).toMatchObject({ outcome: 'done' });
     const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('bob'), summary: 'rolled back the image tag' }] });
     expect(resolved).toMatchObject({ outcome: 'done', status: 'resolved' });
@@ -114,7 +95,7 @@ describe('incident workflow on a real Temporal server', () => {
     expect(existsSync(file)).toBe(true);
     // The alert was updated in place, never re-posted.
     expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
-    await eventually(() => alert!.card?.status, (s) => s === 'resolved');
+    await eventually(() => alert!.card?.status === 'resolved', 'the alert to show resolved');
     expect(chat.pagesFor('alice')).toBe(1);
     // Every timeline entry reached the event sinks once, in order.
     const mine = published.filter((e) => e.incident === handle.workflowId);
@@ -123,7 +104,7 @@ describe('incident workflow on a real Temporal server', () => {
   });
 
   it('records action items and notes for the postmortem, and refuses action items from outside the roster', async () => {
-    const handle = await start(env.client, anomaly());
+    const handle = await openIncident(env.client, anomaly());
     const added = await handle.executeUpdate(actionItemUpdate, { args: [{ actor: actor('alice'), text: 'alert on image pull errors earlier' }] });
     expect(added.outcome).toBe('done');
     const refused = await handle.executeUpdate(actionItemUpdate, { args: [{ actor: actor(null, [], 'local:mallory'), text: 'x' }] });
@@ -139,7 +120,7 @@ describe('incident workflow on a real Temporal server', () => {
   });
 
   it('refuses an ack from someone not on the roster, records the attempt and changes nothing', async () => {
-    const handle = await start(env.client, anomaly());
+    const handle = await openIncident(env.client, anomaly());
     const refused = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor(null, [], 'local:mallory') }] });
     expect(refused.outcome).toBe('refused');
     expect(refused.message).toMatch(/not on the roster/);
@@ -155,7 +136,7 @@ describe('incident workflow on a real Temporal server', () => {
   });
 
   it('adds an action item that arrives while the postmortem is being written to the stored postmortem', async () => {
-    const handle = await start(env.client, anomaly());
+    const handle = await openIncident(env.client, anomaly());
     let open!: () => void;
     gate = new Promise((r) => (open = r));
     const writing = new Promise<void>((r) => (putStarted = r));
@@ -175,7 +156,7 @@ describe('incident workflow on a real Temporal server', () => {
   });
 
   it('rejects a malformed update in its validator without touching the history', async () => {
-    const handle = await start(env.client, anomaly());
+    const handle = await openIncident(env.client, anomaly());
     const error = await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: '  ' }] }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(/summary is required/);
@@ -187,9 +168,9 @@ describe('incident workflow on a real Temporal server', () => {
 
   it('turns 200 concurrent anomalies with one fingerprint into one incident with 200 occurrences and one alert', async () => {
     const a = anomaly();
-    await Promise.all(Array.from({ length: 200 }, () => start(env.client, { ...a, observedAt: new Date().toISOString() })));
+    await Promise.all(Array.from({ length: 200 }, () => openIncident(env.client, { ...a, observedAt: new Date().toISOString() })));
     const handle = env.client.workflow.getHandle(incidentWorkflowId(a.cluster, a.fingerprint));
-    const state = await eventually(() => handle.query(stateQuery), (s) => s.occurrences.count === 200);
+    const state = await eventually(async () => { const st = await handle.query(stateQuery); return st.occurrences.count === 200 && st; }, '200 occurrences');
     expect(state.occurrences.samples.length).toBeLessThanOrEqual(5);
     const runs = [];
     for await (const w of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(w.runId);
@@ -197,7 +178,7 @@ describe('incident workflow on a real Temporal server', () => {
     const alerts = chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId);
     expect(alerts).toHaveLength(1);
     // The debounced updater coalesces the storm: a handful of edits, not one per occurrence.
-    await eventually(() => alerts[0]!.card?.occurrences, (n) => n === 200);
+    await eventually(() => alerts[0]!.card?.occurrences === 200, 'the alert to show 200 occurrences');
     expect(alerts[0]!.updates).toBeLessThan(10);
     await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'storm over' }] });
     await handle.result();
@@ -205,8 +186,8 @@ describe('incident workflow on a real Temporal server', () => {
 
   it('auto-resolves after observed recovery holds for the quiet period, and a recurrence cancels it', async () => {
     const a = anomaly();
-    const handle = await start(env.client, a);
-    await eventually(() => handle.query(stateQuery), (s) => s.messages.length === 1);
+    const handle = await openIncident(env.client, a);
+    await eventually(async () => (await handle.query(stateQuery)).messages.length === 1, 'the alert reference');
     await handle.signal(recoveredSignal, { observedAt: new Date().toISOString(), message: 'all replicas ready' });
     await handle.signal(occurrenceSignal, a); // recurs within the quiet period
     let state = await handle.query(stateQuery);
@@ -223,9 +204,9 @@ describe('incident workflow on a real Temporal server', () => {
 
   it('continues as new when history grows, carrying state without re-alerting or re-paging', async () => {
     const a = anomaly();
-    const handle = await start(env.client, a, { historyLimit: 60 });
+    const handle = await openIncident(env.client, a, { historyLimit: 60 });
     for (let i = 0; i < 80; i++) await handle.signal(occurrenceSignal, a);
-    const state = await eventually(() => handle.query(stateQuery), (s) => s.generation >= 1 && s.occurrences.count === 81);
+    const state = await eventually(async () => { const st = await handle.query(stateQuery); return st.generation >= 1 && st.occurrences.count === 81 && st; }, 'a continued run with 81 occurrences');
     expect(state.messages).toHaveLength(1);
     expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
     expect(chat.pagesFor('alice')).toBeGreaterThan(0);

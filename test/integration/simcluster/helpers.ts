@@ -1,5 +1,6 @@
 // Shared by the simulated-cluster tests: the real @kubernetes/client-node, clients for a cluster's
 // tokens, a watch recorder and polling with a deadline (the machine is shared: never sleep blindly).
+import { eventually as pollUntil } from '../../helpers/eventually';
 import type {
   ApiException, AppsV1Api, BatchV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig,
 } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
@@ -46,20 +47,9 @@ export async function apiError(p: Promise<unknown>): Promise<{ code: number; sta
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export async function eventually<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The shared poller, polling faster: the simulated cluster answers in milliseconds. */
+export const eventually = <T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> =>
+  pollUntil(fn, what, timeoutMs, 25);
 
 export interface Recorded {
   events: { type: string; name?: string; rv?: string; object: any }[];

@@ -1,18 +1,8 @@
 // paging.pagerduty in the config: defaults, and clear errors for what cannot work.
-import { ConfigError, parseConfig } from '../../../config/load';
-import { exampleRaw } from '../../helpers/config';
+import { parseConfig } from '../../../config/load';
+import { configProblems, exampleRaw } from '../../helpers/config';
 
-function problems(mutate: (raw: Record<string, any>) => void): string[] {
-  const raw = exampleRaw();
-  mutate(raw);
-  try {
-    parseConfig(raw, 'test');
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-}
+const problems = configProblems;
 
 describe('the PagerDuty config', () => {
   it('defaults to the public Events API and a 10 s request timeout', () => {

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startDevServer } from '../../helpers/temporal';
+import { openIncident } from '../../helpers/incident';
+import { signalAnomaly } from '../../../intake/signal';
 import { testConfig } from '../../helpers/config';
 import { anomaly } from '../../helpers/anomaly';
 import { actor } from '../../helpers/actors';
 import { MemoryChat } from '../../fakes/memory-chat';
 import { createIncidentWorker } from '../../../worker/worker';
-import { acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE, type IncidentInput } from '../../../workflows/definitions';
+import { acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, TASK_QUEUE } from '../../../workflows/definitions';
 
 it('records incident histories for the replay test', async () => {
   const env = await startDevServer();
@@ -21,12 +23,8 @@ it('records incident histories for the replay test', async () => {
   });
   const worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: new MemoryChat() }, fromSources: true });
   const running = worker.run();
-  const open = async (extra: Partial<IncidentInput> = {}) => {
-    const a = { ...anomaly(), fingerprint: `replay-${Math.random().toString(36).slice(2, 8)}` };
-    return env.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentWorkflowId(a.cluster, a.fingerprint), taskQueue: TASK_QUEUE, args: [{ anomaly: a, ...extra } as IncidentInput], signal: occurrenceSignal, signalArgs: [a],
-    });
-  };
+  const replayAnomaly = () => ({ ...anomaly(), fingerprint: `replay-${Math.random().toString(36).slice(2, 8)}` });
+  const open = () => openIncident(env.client, replayAnomaly());
   const save = async (name: string, handle: WorkflowHandle) => {
     await handle.result();
     writeFileSync(join(__dirname, `${name}.json`), historyToJSON(await handle.fetchHistory()));
@@ -50,11 +48,12 @@ it('records incident histories for the replay test', async () => {
     await recovering.signal(recoveredSignal, { observedAt: new Date().toISOString(), message: 'pods ready' });
     await save('auto-resolve', recovering);
     // Continue-as-new: the second run is the one replayed (it starts from carried state).
-    const long = await open({ historyLimit: 40 });
+    const started = await signalAnomaly(env.client, replayAnomaly(), { taskQueue: TASK_QUEUE, historyLimit: 40 });
+    const long = env.client.workflow.getHandle(started.workflowId);
     for (let i = 0; i < 50; i++) await long.signal(occurrenceSignal, anomaly());
     while ((await long.query(stateQuery)).generation < 1) await new Promise((r) => setTimeout(r, 100));
     await long.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'done' }] });
-    const first = env.client.workflow.getHandle(long.workflowId, long.signaledRunId);
+    const first = env.client.workflow.getHandle(long.workflowId, started.runId);
     writeFileSync(join(__dirname, 'continue-as-new-first-run.json'), historyToJSON(await first.fetchHistory()));
     await save('continue-as-new-second-run', env.client.workflow.getHandle(long.workflowId));
   } finally {

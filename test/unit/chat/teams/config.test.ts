@@ -1,18 +1,8 @@
 // platforms.teams in the config: secure defaults and errors that say what to fix.
-import { ConfigError, parseConfig } from '../../../../config/load';
-import { exampleRaw } from '../../../helpers/config';
+import { parseConfig } from '../../../../config/load';
+import { configProblems, exampleRaw } from '../../../helpers/config';
 
-function problems(mutate: (raw: Record<string, any>) => void): string[] {
-  const raw = exampleRaw();
-  mutate(raw);
-  try {
-    parseConfig(raw, 'test');
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-}
+const problems = configProblems;
 
 const ops = { conversationId: '19:ops@thread.tacv2', serviceUrl: 'https://smba.trafficmanager.net/emea/' };
 
