@@ -5,10 +5,6 @@ import { z } from 'zod';
 import { durationWithin, secretRef as secret } from './primitives';
 const timeout = (fallback: string) => z.string().default(fallback).pipe(durationWithin(100));
 
-// Same shape as `secretRef` in schema.ts; repeated here because schema.ts imports this file (a
-// circular import would leave one side undefined while modules load).
-
-
 const personKey = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a person id');
 
 export const TEAMS_DEFAULTS = {
@@ -17,6 +13,8 @@ export const TEAMS_DEFAULTS = {
   tokenIssuer: 'https://api.botframework.com',
   loginBaseUrl: 'https://login.microsoftonline.com',
   oauthScope: 'https://api.botframework.com',
+  graphUrl: 'https://graph.microsoft.com/v1.0',
+  graphScope: 'https://graph.microsoft.com',
 } as const;
 
 const teamsChannel = z
@@ -27,6 +25,23 @@ const teamsChannel = z
     serviceUrl: z.string().url(),
     /** Azure AD tenant of the team; default `platforms.teams.tenantId`. */
     tenantId: z.string().min(1).optional(),
+    /** The team's Microsoft 365 group id (a GUID): where Microsoft Graph finds the channel's messages. */
+    teamId: z.string().uuid('expected the team\'s group id, a GUID (Teams: "Get link to team", the groupId parameter)').optional(),
+  })
+  .strict();
+
+/**
+ * Microsoft Graph, read only: a post retried after a worker died may already be in the channel, and
+ * the Bot Connector cannot look messages up. With this on, a retried post first reads the channel's
+ * (or thread's) recent messages through Graph and reuses the one carrying its key.
+ */
+const teamsGraph = z
+  .object({
+    /** Needs the RSC permission ChannelMessage.Read.Group in the app manifest (or ChannelMessage.Read.All). */
+    enabled: z.boolean().default(false),
+    url: z.string().url().default(TEAMS_DEFAULTS.graphUrl),
+    /** Scope of the Graph token (`/.default` is appended). */
+    scope: z.string().min(1).default(TEAMS_DEFAULTS.graphScope),
   })
   .strict();
 
@@ -58,11 +73,18 @@ export const teamsSchema = z
       })
       .strict()
       .default({ openIdMetadataUrl: TEAMS_DEFAULTS.openIdMetadataUrl, tokenIssuer: TEAMS_DEFAULTS.tokenIssuer, oauthScope: TEAMS_DEFAULTS.oauthScope }),
+    graph: teamsGraph.default({ enabled: false, url: TEAMS_DEFAULTS.graphUrl, scope: TEAMS_DEFAULTS.graphScope }),
     /** How long one call to the Bot Connector may take before the activity retries. */
     requestTimeout: timeout('10s'),
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (t.enabled && t.graph.enabled) {
+      // Graph tokens come only from the team's own tenant, and Graph addresses a channel by team and channel.
+      if (!t.tenantId) ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'graph.enabled needs the tenant id (Graph tokens are issued by the team\'s tenant)' });
+      for (const [name, c] of Object.entries(t.channels))
+        if (!c.teamId) ctx.addIssue({ code: 'custom', path: ['channels', name, 'teamId'], message: 'graph.enabled needs the team\'s group id (a GUID) for every channel' });
+    }
     if (!t.enabled || t.allowUnauthenticated) return;
     if (!t.appId) ctx.addIssue({ code: 'custom', path: ['appId'], message: 'Teams needs the bot\'s Microsoft App ID (or allowUnauthenticated: true for local development only)' });
     if (!t.appPassword) ctx.addIssue({ code: 'custom', path: ['appPassword'], message: 'Teams needs the app password as a secret, e.g. { fromEnv: TEAMS_APP_PASSWORD }' });

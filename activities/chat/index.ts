@@ -3,6 +3,7 @@
 import { incidentKey, type IncidentState, type MessageRef } from '../../workflows/definitions';
 import { buildIncidentMessage, renderText, type MessageContext } from './message';
 import type { ChatPlatform } from './platform';
+import { earlierAttemptSince } from './attempt';
 import { ErrorTypes, permanentFailure } from '../errors';
 
 export interface PostAlertInput {
@@ -38,6 +39,7 @@ export function createChatActivities(platforms: Record<string, ChatPlatform>, co
         card: message,
         key: `${incidentKey(state)}/alert`,
         incidentId: state.id,
+        retrySince: earlierAttemptSince(),
       });
       return { platform: channel.platform, channel: channel.channel, id, ...(meta ? { meta } : {}) };
     },
@@ -48,7 +50,8 @@ export function createChatActivities(platforms: Record<string, ChatPlatform>, co
       for (const ref of refs) await platform(ref.platform).update(ref.channel, ref.id, text, message, ref.meta);
     },
     async replyInThread({ ref, key, text, incidentId }: ThreadReplyInput): Promise<void> {
-      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text, key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}) });
+      const retrySince = earlierAttemptSince();
+      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text, key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}), ...(retrySince ? { retrySince } : {}) });
     },
   };
 }

@@ -14,6 +14,11 @@ export interface PostRequest {
   mentions?: string[];
   /** With `threadId`: the thread's `MessageRef.meta`, so the reply reaches it even if config changed. */
   meta?: Record<string, string>;
+  /**
+   * Set on a retry: an earlier attempt may have posted this at or after this time (epoch ms), and
+   * the platform should look for that message before posting (see attempt.ts).
+   */
+  retrySince?: number;
 }
 
 /** What a post returns: the message id and, for platforms that need it, how to reach it again. */

@@ -3,6 +3,7 @@
 import type { Config, Person } from '../../config/schema';
 import type { MessageRef, Severity } from '../../workflows/definitions';
 import type { ChatPlatform } from '../chat/platform';
+import { earlierAttemptSince } from '../chat/attempt';
 import { ErrorTypes, permanentFailure } from '../errors';
 
 export interface PageInput {
@@ -49,7 +50,7 @@ export function createPagingActivities(platforms: Record<string, ChatPlatform>, 
         await chat.directMessage(user, input.text, `${input.key}/dm/${name}`, input.incidentId);
         delivered.push(`${name} DM to ${user}`);
         for (const ref of input.refs.filter((r) => r.platform === name)) {
-          await chat.post({ channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user], meta: ref.meta });
+          await chat.post({ channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user], meta: ref.meta, retrySince: earlierAttemptSince() });
           delivered.push(`${name} mention in #${ref.channel}`);
         }
       }

@@ -23,8 +23,8 @@ export interface ListenerDeps {
   log: FastifyBaseLogger;
 }
 
-export const COMMANDS = /^\/(incident|ack|handoff|resolve)$/;
-const COMMAND_WORDS = new Set(['incident', 'ack', 'handoff', 'resolve', 'help']);
+export const COMMANDS = /^\/(incident|ack|handoff|resolve|kubectl)$/;
+const COMMAND_WORDS = new Set(['incident', 'ack', 'handoff', 'resolve', 'kubectl', 'help']);
 /** Open incidents checked when a command names none and is not in a thread. */
 const CHANNEL_CANDIDATES = 10;
 
@@ -90,7 +90,10 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
    */
   async function implied(text: string, channel: string, threadTs?: string): Promise<{ id?: string; ambiguous?: string[] }> {
     const parsed = parseCommand(text);
-    if (!parsed.ok || !('incidentId' in parsed.command) || parsed.command.incidentId) return {};
+    if (!parsed.ok) return {};
+    // /kubectl takes its incident (default namespace, timeline) from the thread only, as in local chat.
+    if (parsed.command.kind === 'kubectl') return threadTs ? { id: await threadIncident(channel, threadTs) } : {};
+    if (!('incidentId' in parsed.command) || parsed.command.incidentId) return {};
     if (threadTs) {
       const id = await threadIncident(channel, threadTs);
       if (id) return { id };

@@ -7,7 +7,8 @@ import { TEAMS_DEFAULTS, type TeamsChannelConfig, type TeamsConfig } from '../..
 import { ErrorTypes, permanentFailure } from '../../errors';
 import type { IncidentMessage } from '../message';
 import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
-import { cardAttachment, cardContextFor, renderAdaptiveCard } from './card';
+import { cardAttachment, cardContextFor, renderAdaptiveCard, textCard, withElementId } from './card';
+import { GraphLookup, postMarker } from './graph';
 import { BotConnector, TokenClient, type ConnectorActivity } from './connector';
 import { PostLedger } from './ledger';
 
@@ -58,8 +59,14 @@ function targetOf(t: TeamsConfig, channel: string, meta?: Record<string, string>
   return channelTarget(t, channel);
 }
 
-function metaOf(target: TeamsTarget): Record<string, string> {
-  return { serviceUrl: target.serviceUrl, conversationId: target.conversationId, ...(target.tenantId ? { tenantId: target.tenantId } : {}) };
+function metaOf(target: TeamsTarget, teamId?: string): Record<string, string> {
+  return {
+    serviceUrl: target.serviceUrl,
+    conversationId: target.conversationId,
+    ...(target.tenantId ? { tenantId: target.tenantId } : {}),
+    // Kept so a retried thread reply can look for itself through Graph even after a config change.
+    ...(teamId ? { teamId } : {}),
+  };
 }
 
 /** Teams renders text as Markdown, where a single newline is no line break. */
@@ -67,26 +74,36 @@ function markdown(text: string): string {
   return text.replace(/\r?\n/g, '\n\n');
 }
 
-function cardActivity(card: IncidentMessage, text: string, people: Person[]): ConnectorActivity {
+function cardActivity(card: IncidentMessage, text: string, people: Person[], key?: string): ConnectorActivity {
+  const rendered = renderAdaptiveCard(card, cardContextFor(people));
   return {
     type: 'message',
     // The notification preview; the card carries the content.
     summary: text.split('\n', 1)[0],
-    attachments: [cardAttachment(renderAdaptiveCard(card, cardContextFor(people)))],
+    attachments: [cardAttachment(key ? withElementId(rendered, postMarker(key)) : rendered)],
   };
 }
 
-/** `@<teams user id>` in the text becomes a real Teams mention, so the person is notified. */
-export function withMentions(text: string, users: string[], people: Person[]): ConnectorActivity {
+/**
+ * A note or thread reply: a small card carrying the post's key. `@<teams user id>` in the text
+ * becomes a real Teams mention, so the person is notified.
+ */
+export function noteActivity(text: string, users: string[], people: Person[], key: string): ConnectorActivity {
   let out = markdown(text);
-  const entities: Record<string, unknown>[] = [];
+  const mentions: { text: string; mentioned: { id: string; name: string } }[] = [];
   for (const user of users) {
     const name = people.find((p) => p.chat.teams === user)?.name ?? user;
     const tag = `<at>${escapeXml(name)}</at>`;
     out = out.includes(`@${user}`) ? out.split(`@${user}`).join(tag) : `${tag} ${out}`;
-    entities.push({ type: 'mention', text: tag, mentioned: { id: user, name } });
+    mentions.push({ text: tag, mentioned: { id: user, name } });
   }
-  return { type: 'message', text: out, ...(entities.length ? { entities } : {}) };
+  const preview = text.replace(/@(\S+)/g, (m, id: string) => people.find((p) => p.chat.teams === id)?.name ?? m).split('\n', 1)[0];
+  return { type: 'message', summary: preview, attachments: [cardAttachment(withElementId(textCard(out, mentions), postMarker(key)))] };
+}
+
+/** `19:x@thread.tacv2;messageid=1` -> `19:x@thread.tacv2`: Graph's channel id. */
+function channelIdOf(conversationId: string): string {
+  return conversationId.split(';messageid=')[0]!;
 }
 
 function escapeXml(s: string): string {
@@ -97,6 +114,17 @@ export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
   const initial = teamsOf(opts.config());
   const connector = opts.connector ?? new BotConnector(teamsTokenClient(initial, opts.password), initial.requestTimeout);
   const ledger = new PostLedger<PostedMessage>();
+  const graph = new GraphLookup({
+    url: initial.graph.url,
+    tokens: new TokenClient({ appId: initial.appId, password: opts.password, loginUrl: teamsLoginUrl(initial), oauthScope: initial.graph.scope, timeoutMs: initial.requestTimeout }),
+    timeoutMs: initial.requestTimeout,
+  });
+
+  /** On a retry with Graph on: the message an earlier attempt (maybe in a process that died) posted. */
+  async function earlierPost(t: TeamsConfig, req: PostRequest, target: TeamsTarget, teamId: string | undefined): Promise<string | undefined> {
+    if (req.retrySince === undefined || !t.graph.enabled || !teamId) return undefined;
+    return graph.find({ teamId, channelId: channelIdOf(target.conversationId), threadId: req.threadId }, req.key, req.retrySince);
+  }
 
   return {
     name: 'teams',
@@ -105,12 +133,18 @@ export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
       const config = opts.config();
       const t = teamsOf(config);
       const target = req.threadId ? targetOf(t, req.channel, req.meta) : channelTarget(t, req.channel);
-      const activity = req.card ? cardActivity(req.card, req.text, config.people) : withMentions(req.text, req.mentions ?? [], config.people);
+      const configured = t.channels[req.channel];
+      // The kept reference's team, else the configured one if it is still the same channel.
+      const teamId = req.meta?.teamId ?? (configured?.conversationId === channelIdOf(target.conversationId) ? configured.teamId : undefined);
+      const activity = req.card ? cardActivity(req.card, req.text, config.people, req.key) : noteActivity(req.text, req.mentions ?? [], config.people, req.key);
       return ledger.once(`${target.conversationId}|${req.key}`, t.requestTimeout, async () => {
+        const meta = metaOf(target, teamId);
+        const earlier = await earlierPost(t, req, target, teamId);
+        if (earlier) return { id: earlier, meta };
         const { id } = req.threadId
           ? await connector.replyToActivity(target.serviceUrl, target.conversationId, req.threadId, activity)
           : await connector.sendToConversation(target.serviceUrl, target.conversationId, activity);
-        return { id, meta: metaOf(target) };
+        return { id, meta };
       });
     },
 
@@ -121,6 +155,8 @@ export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
       await connector.updateActivity(target.serviceUrl, target.conversationId, id, activity);
     },
 
+    // Direct messages are not looked up: Graph addresses a bot's 1:1 chat by ids the Bot Connector
+    // does not give us. A page is better twice (after a crash in that window) than not at all.
     async directMessage(user: string, text: string, key: string): Promise<{ id: string }> {
       const t = teamsOf(opts.config());
       return ledger.once(`dm|${key}`, t.requestTimeout, async () => {

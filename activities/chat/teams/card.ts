@@ -152,3 +152,25 @@ export function cardContextFor(people: Person[], notice?: CardContext['notice'])
   const teams = people.filter((p) => p.chat.teams);
   return { people: teams.map((p) => ({ id: p.id, name: p.name })), refreshUserIds: teams.map((p) => p.chat.teams!), ...(notice ? { notice } : {}) };
 }
+
+/**
+ * A plain message as a small card (thread replies and channel notes). Cards, unlike text messages,
+ * can carry the post's key (postMarker), which a retry looks for through Graph. Mentions go in
+ * `msteams.entities`, as Teams expects them in cards, and notify the person like text mentions.
+ */
+export function textCard(markdown: string, mentions: { text: string; mentioned: { id: string; name: string } }[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    body: [{ type: 'TextBlock', text: markdown, wrap: true }],
+    msteams: { width: 'Full', ...(mentions.length ? { entities: mentions.map((m) => ({ type: 'mention', ...m })) } : {}) },
+  };
+}
+
+/** The card with `id` on its first element (a copy; the renderers stay pure). */
+export function withElementId(card: AdaptiveCard, id: string): AdaptiveCard {
+  const body = (card.body as Record<string, unknown>[] | undefined) ?? [];
+  if (body.length === 0) return card;
+  return { ...card, body: [{ ...body[0], id }, ...body.slice(1)] };
+}

@@ -2,6 +2,7 @@
 //   GET  /v1/.well-known/openidconfiguration, /v1/.well-known/keys   (what login.botframework.com serves)
 //   POST /<tenant>/oauth2/v2.0/token                                  (client-credentials grant, like Entra ID)
 //   POST /v3/conversations, POST|PUT /v3/conversations/:id/activities[/:activityId]   (the Bot Connector)
+//   GET  /v1.0/teams/:team/channels/:channel/messages/delta | /messages/:id/replies  (Microsoft Graph, see graph.ts)
 // Strict like the real ones: the connector requires a token the token endpoint issued, unknown
 // conversations and activities are 404 with Bot Framework's error body, malformed activities and
 // mentions missing from the text are 400. Tests switch on 429/5xx or an "accepted, answer late" mode.
@@ -9,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { jwk, newSigningKey, signJwt, type SigningKey } from './jwt';
+import { GRAPH_SCOPE, handleGraph } from './graph';
 
 export const CHANNEL_ISSUER = 'https://api.botframework.com';
 export const BOT_SCOPE = 'https://api.botframework.com/.default';
@@ -20,6 +22,8 @@ export interface FakeBotFrameworkOptions {
   tenantId: string;
   /** Channel conversations that exist, e.g. `19:ops@thread.tacv2`. */
   conversations: string[];
+  /** The Microsoft 365 group id of the team those channels belong to (Graph addresses channels by it). */
+  teamId?: string;
 }
 
 export interface StoredActivity {
@@ -31,6 +35,10 @@ export interface StoredActivity {
   /** Every version after the first, newest last. */
   updates: Record<string, any>[];
   fromBot: boolean;
+  createdAt: number;
+  modifiedAt: number;
+  /** Set when someone deleted the message in Teams (Graph still lists it, with deletedDateTime). */
+  deletedAt?: number;
 }
 
 type Fault = { status: number; retryAfter?: string; body?: unknown };
@@ -43,6 +51,11 @@ export class FakeBotFramework {
   url = '';
   private server?: Server;
   private readonly tokens = new Set<string>();
+  /** Graph access tokens (audience Graph; the connector refuses them, as Graph refuses connector tokens). */
+  readonly graphTokens = new Set<string>();
+  /** Whether the app was granted reading channel messages (RSC ChannelMessage.Read.Group). */
+  graphPermission = true;
+  readonly graphRequests: { path: string; query: string; status: number }[] = [];
   private readonly conversations: Set<string>;
   private readonly faults: Fault[] = [];
   private delayMs = 0;
@@ -95,7 +108,8 @@ export class FakeBotFramework {
   /** Records an activity a user sent (so the bot may reply to it) and returns its id. */
   recordInbound(conversationId: string, activity: Record<string, any>): string {
     const id = String(++this.seq);
-    this.stored.push({ id, conversationId: baseConversation(conversationId), replyToId: threadRoot(conversationId), activity: { ...activity, id }, updates: [], fromBot: false });
+    const now = Date.now();
+    this.stored.push({ id, conversationId: baseConversation(conversationId), replyToId: threadRoot(conversationId), activity: { ...activity, id }, updates: [], fromBot: false, createdAt: now, modifiedAt: now });
     return id;
   }
 
@@ -109,6 +123,12 @@ export class FakeBotFramework {
   /** The card as it is now (after updates). */
   latest(s: StoredActivity): Record<string, any> {
     return s.updates.at(-1) ?? s.activity;
+  }
+  /** Someone deletes a message in Teams. */
+  deleteMessage(id: string): void {
+    const s = this.stored.find((m) => m.id === id);
+    if (!s) throw new Error(`no message ${id}`);
+    s.deletedAt = s.modifiedAt = Date.now();
   }
   /** Direct messages the bot sent to a Teams user. */
   dmsTo(user: string): StoredActivity[] {
@@ -133,6 +153,7 @@ export class FakeBotFramework {
       const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
       if (token && req.method === 'POST') return this.token(decodeURIComponent(token[1]!), req, raw, send);
       if (path.startsWith('/v3/')) return await this.connector(req.method ?? '', path, req.headers.authorization, raw, send);
+      if (path.startsWith('/v1.0/')) return handleGraph(this, req, path, send);
       send(404, { error: { code: 'NotFound', message: `no route ${req.method} ${path}` } });
     } catch (err) {
       send(500, { error: { code: 'ServiceError', message: (err as Error).message } });
@@ -149,6 +170,13 @@ export class FakeBotFramework {
     if (form.get('client_id') !== this.opts.appId)
       return send(400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found.` });
     if (form.get('client_secret') !== this.opts.password) return send(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+    if (form.get('scope') === GRAPH_SCOPE) {
+      // Graph tokens for an app come from the tenant that granted it permissions, never the Bot Framework one.
+      if (tenant === 'botframework.com') return send(400, { error: 'invalid_request', error_description: 'AADSTS90023: Graph tokens must come from the tenant.' });
+      const graphToken = signJwt(this.key, { aud: 'https://graph.microsoft.com', appid: this.opts.appId, tid: tenant, jti: randomBytes(8).toString('hex') });
+      this.graphTokens.add(graphToken);
+      return send(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: graphToken });
+    }
     if (form.get('scope') !== BOT_SCOPE) return send(400, { error: 'invalid_scope', error_description: `AADSTS70011: The provided value for scope ${form.get('scope')} is not valid.` });
     const accessToken = signJwt(this.key, { aud: CHANNEL_ISSUER, appid: this.opts.appId, iss: `${this.url}/${tenant}/`, jti: randomBytes(8).toString('hex') });
     this.tokens.add(accessToken);
@@ -176,9 +204,10 @@ export class FakeBotFramework {
     const invalid = invalidActivity(body);
     if (invalid) return send(400, { error: { code: 'BadArgument', message: invalid } });
     if (method === 'PUT' && activityId) {
-      const existing = this.stored.find((s) => s.conversationId === base && s.id === activityId && s.fromBot);
+      const existing = this.stored.find((s) => s.conversationId === base && s.id === activityId && s.fromBot && !s.deletedAt);
       if (!existing) return send(404, { error: { code: 'ActivityNotFound', message: 'Activity not found.' } });
       existing.updates.push(body);
+      existing.modifiedAt = Date.now();
       return send(200, { id: activityId });
     }
     if (method !== 'POST') return send(405, { error: { code: 'MethodNotAllowed', message: method } });
@@ -187,7 +216,8 @@ export class FakeBotFramework {
       return send(404, { error: { code: 'ActivityNotFound', message: `Activity ${root} not found.` } });
     const id = String(++this.seq);
     // Stored before answering: with answerLate() the caller times out although the post exists.
-    this.stored.push({ id, conversationId: base, replyToId: root ? (this.stored.find((s) => s.id === root)?.replyToId ?? root) : undefined, activity: body, updates: [], fromBot: true });
+    const now = Date.now();
+    this.stored.push({ id, conversationId: base, replyToId: root ? (this.stored.find((s) => s.id === root)?.replyToId ?? root) : undefined, activity: body, updates: [], fromBot: true, createdAt: now, modifiedAt: now });
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     send(201, { id });
   }
@@ -228,5 +258,25 @@ function invalidActivity(a: Record<string, any>): string | undefined {
     if (e.type === 'mention' && (!e.mentioned?.id || typeof e.text !== 'string' || !String(a.text ?? '').includes(e.text)))
       return 'Mention entity text must appear in the message text.';
   }
+  for (const att of attachments) {
+    const texts = cardTexts(att.content).join('\n');
+    for (const e of att.content.msteams?.entities ?? [])
+      if (e.type === 'mention' && (!e.mentioned?.id || typeof e.text !== 'string' || !texts.includes(e.text))) return 'Mention entity text must appear in a TextBlock of the card.';
+  }
   return undefined;
+}
+
+/** The text of every TextBlock in a card, depth first. */
+export function cardTexts(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(cardTexts);
+  if (!node || typeof node !== 'object') return [];
+  const n = node as Record<string, unknown>;
+  const own = n.type === 'TextBlock' && typeof n.text === 'string' ? [n.text] : [];
+  return [...own, ...cardTexts(n.body), ...cardTexts(n.items), ...cardTexts(n.columns)];
+}
+
+/** What a person reads in a bot message: its text, else the text of its card. */
+export function messageText(s: StoredActivity): string {
+  const a = s.updates.at(-1) ?? s.activity;
+  return a.text ?? (a.attachments ?? []).flatMap((att: { content: unknown }) => cardTexts(att.content)).join('\n');
 }

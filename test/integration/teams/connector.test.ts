@@ -9,7 +9,7 @@ import { initialState } from '../../../workflows/state';
 import type { Config } from '../../../config/schema';
 import { testConfig } from '../../helpers/config';
 import { anomaly } from '../../helpers/anomaly';
-import { FakeBotFramework } from '../../fakes/botframework/server';
+import { FakeBotFramework, messageText } from '../../fakes/botframework/server';
 import { OPS, fakeOptions, users, withTeams } from './fixtures';
 
 let fake: FakeBotFramework;
@@ -62,7 +62,7 @@ describe('the Teams adapter', () => {
     }
     const stored = fake.cards(OPS).find((c) => c.id === posted.id)!;
     expect(fake.latest(stored).attachments[0].content.body[0].items[0].text).toMatch(/^ACKNOWLEDGED/);
-    expect(fake.botMessages(OPS).some((m) => m.replyToId === posted.id && m.activity.text === 'diagnostics')).toBe(true);
+    expect(fake.botMessages(OPS).some((m) => m.replyToId === posted.id && messageText(m) === 'diagnostics')).toBe(true);
   });
 
   it('does not post twice when Teams accepted a post but answered too late and the activity retries', async () => {
@@ -89,8 +89,9 @@ describe('the Teams adapter', () => {
     const root = await teams.post({ channel: 'ops', text: 'x', card: message, key: key() });
     await teams.post({ channel: 'ops', threadId: root.id, meta: root.meta, text: `@${users.bob.id} you are paged`, key: key(), mentions: [users.bob.id] });
     const reply = fake.botMessages(OPS).at(-1)!;
-    expect(reply.activity.text).toBe('<at>Bob Marley</at> you are paged');
-    expect(reply.activity.entities).toEqual([{ type: 'mention', text: '<at>Bob Marley</at>', mentioned: { id: users.bob.id, name: 'Bob Marley' } }]);
+    expect(messageText(reply)).toBe('<at>Bob Marley</at> you are paged');
+    expect(reply.activity.summary).toBe('Bob Marley you are paged');
+    expect(reply.activity.attachments[0].content.msteams.entities).toEqual([{ type: 'mention', text: '<at>Bob Marley</at>', mentioned: { id: users.bob.id, name: 'Bob Marley' } }]);
     const k = key();
     await teams.directMessage(users.bob.id, 'you are paged', k);
     await teams.directMessage(users.bob.id, 'you are paged', k);

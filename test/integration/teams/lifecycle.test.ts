@@ -5,7 +5,7 @@
 import type { IncidentState } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
-import { FakeBotFramework, type StoredActivity } from '../../fakes/botframework/server';
+import { FakeBotFramework, messageText, type StoredActivity } from '../../fakes/botframework/server';
 import { newSigningKey } from '../../fakes/botframework/jwt';
 import { TeamsClient, mention, threadOf } from '../../fakes/botframework/teams-client';
 import { ALICE_AAD, OPS, fakeOptions, users, withTeams } from './fixtures';
@@ -95,7 +95,7 @@ describe('incidents in Microsoft Teams', () => {
     expect(postmortem.status).toBe(200);
     await eventually(async () => headline(card).startsWith('RESOLVED') && facts(fake.latest(card).attachments[0].content).Resolution === 'fixed image tag', 'the card to show the resolution');
     expect(fake.latest(card).attachments[0].content.actions.map((a: any) => a.type)).not.toContain('Action.Execute');
-    await eventually(async () => fake.botMessages(OPS).some((m) => m.replyToId === card.id && /^Resolved\./.test(m.activity.text ?? '')), 'the postmortem link in the thread');
+    await eventually(async () => fake.botMessages(OPS).some((m) => m.replyToId === card.id && /^Resolved\./.test(messageText(m))), 'the postmortem link in the thread');
   });
 
   it('answers a refused button press only to the person who pressed it and records the refusal', async () => {

@@ -1,59 +1,29 @@
 // Durability: the worker PROCESS is killed (SIGKILL, no goodbye) while an incident waits for an
 // ack, the escalation deadline passes while no worker runs, and a new worker process picks the
 // incident up: it escalates exactly once and nobody is paged twice.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
 import type { LocalMessage } from '../../../activities/chat/local-protocol';
-import { exampleRaw } from '../../helpers/config';
 import { anomaly } from '../../helpers/anomaly';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
+import { killAllWorkerProcesses, startWorkerProcess, writeWorkerConfig } from '../../helpers/worker-process';
 
-const ROOT = resolve(__dirname, '../../..');
 let stack: Stack;
 let configFile: string;
-const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  const raw = exampleRaw();
-  raw.temporal = { address: stack.env.address, namespace: 'default', taskQueue: 'incidents' };
-  raw.dataDir = stack.dataDir;
-  raw.api = { host: '127.0.0.1', port: 0, tokens: [] };
-  raw.platforms = { local: { enabled: true, url: stack.url } };
-  raw.schedules = [{ id: 'primary', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] }];
-  raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ schedule: 'primary' }], delay: '4s' }, { targets: [{ person: 'carol' }], delay: '1h' }] }];
-  raw.routing = { rules: [], default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
-  raw.alertUpdateDebounce = '200ms';
-  configFile = join(stack.dataDir, 'worker.yaml');
-  writeFileSync(configFile, stringify(raw));
+  configFile = writeWorkerConfig(stack, (raw) => {
+    raw.platforms = { local: { enabled: true, url: stack.url } };
+    raw.schedules = [{ id: 'primary', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] }];
+    raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ schedule: 'primary' }], delay: '4s' }, { targets: [{ person: 'carol' }], delay: '1h' }] }];
+    raw.routing = { rules: [], default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
+    raw.alertUpdateDebounce = '200ms';
+  });
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  await killAllWorkerProcesses();
   await stack?.stop();
 });
-
-function startWorker(): { child: ChildProcess; ready: Promise<void>; output: () => string } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'worker/main.ts', '--config', configFile], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'WARN' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let out = '';
-  const ready = new Promise<void>((ok, fail) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('worker polling')) ok();
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => fail(new Error(`worker exited early (${code}): ${out}`)));
-  });
-  return { child, ready, output: () => out };
-}
 
 async function dms(user: string, incidentId: string): Promise<LocalMessage[]> {
   const res = await stack.request(`/local-chat/api/channels/dm-${user}/messages`);
@@ -63,20 +33,19 @@ async function dms(user: string, incidentId: string): Promise<LocalMessage[]> {
 
 describe('a worker process killed mid-wait', () => {
   it('is replaced by a new process that continues the incident without paging anyone twice', async () => {
-    const first = startWorker();
+    const first = startWorkerProcess(configFile);
     await first.ready;
     const res = await stack.request('/api/anomalies', { token: 'ops', json: anomaly({ cluster: 'durable' }) });
     expect(res.status).toBe(202);
     const { incidentId } = (await res.json()) as { incidentId: string };
     await eventually(async () => (await dms('alice', incidentId)).length === 1, 'the page to alice');
 
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.kill('SIGKILL');
     // The 4s escalation deadline passes while no worker is running.
     await new Promise((r) => setTimeout(r, 5_000));
     expect(await dms('carol', incidentId)).toHaveLength(0);
 
-    const second = startWorker();
+    const second = startWorkerProcess(configFile);
     await second.ready;
     await eventually(async () => (await dms('carol', incidentId)).length === 1, 'the level-2 page to carol after the restart', 30_000);
 
@@ -91,7 +60,6 @@ describe('a worker process killed mid-wait', () => {
     expect(state.timeline.filter((e) => e.type === 'paged')).toHaveLength(2);
     expect(await dms('alice', incidentId)).toHaveLength(1);
     expect(await dms('carol', incidentId)).toHaveLength(1);
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.kill('SIGTERM');
   }, 90_000);
 });

@@ -1,0 +1,69 @@
+// The real worker as its own OS process (worker/main.ts with a config file), for tests that kill
+// it with SIGKILL mid-work. Every process started here is killed by `killAll()`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { exampleRaw } from './config';
+import type { Stack } from './stack';
+
+const ROOT = resolve(__dirname, '../..');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves when the worker polls its task queue; rejects if it exits first. */
+  ready: Promise<void>;
+  output(): string;
+  /** SIGKILL (no goodbye) or SIGTERM, and wait for the exit. */
+  kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+export function startWorkerProcess(configFile: string): WorkerProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'worker/main.ts', '--config', configFile], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  void exited.then(() => children.delete(child));
+  let out = '';
+  const ready = new Promise<void>((ok, fail) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('worker polling')) ok();
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => fail(new Error(`worker exited early (${code}): ${out}`)));
+  });
+  return {
+    child,
+    ready,
+    output: () => out,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export async function killAllWorkerProcesses(): Promise<void> {
+  await Promise.all([...children].map((c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGKILL'))))));
+}
+
+/**
+ * A config file for worker processes of `stack`: the shipped example on the stack's Temporal server
+ * and data dir, changed by `mutate`. Returns its path.
+ */
+export function writeWorkerConfig(stack: Stack, mutate: (raw: Record<string, any>) => void): string {
+  const raw = exampleRaw();
+  raw.temporal = { address: stack.env.address, namespace: 'default', taskQueue: 'incidents' };
+  raw.dataDir = stack.dataDir;
+  raw.api = { host: '127.0.0.1', port: 0, tokens: [] };
+  mutate(raw);
+  const file = join(stack.dataDir, 'worker.yaml');
+  writeFileSync(file, stringify(raw));
+  return file;
+}
