@@ -1,25 +1,20 @@
 // /kubectl from the local chat, end to end: the api's command endpoint, the channel policy from the
 // config, the real @kubernetes/client-node against the simulated cluster, and (in an incident
 // thread) the note in the incident's timeline through the real workflow.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LocalMessage } from '../../../activities/chat/local-protocol';
 import type { IncidentState } from '../../../workflows/definitions';
-import { PLANTED_SECRETS, scenarios, startSimCluster, type SimCluster } from '../../../simcluster';
+import { PLANTED_SECRETS, type SimCluster } from '../../../simcluster';
 import { anomaly } from '../../helpers/anomaly';
+import { startShopCluster, type ShopCluster } from '../../helpers/shop-cluster';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 
+let shop: ShopCluster | undefined;
 let sim: SimCluster | undefined;
 let stack: Stack | undefined;
-let dir: string | undefined;
 beforeAll(async () => {
-  sim = await startSimCluster({ name: 'shop-prod' });
-  scenarios.crashLoopRollout(sim, { replicas: 3 });
-  scenarios.nodeNotReady(sim);
-  dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  sim.writeKubeconfig(kubeconfig, 'readOnly');
+  shop = await startShopCluster();
+  sim = shop.sim;
+  const { kubeconfig } = shop;
   stack = await startStack({
     worker: true,
     config: (raw) => {
@@ -37,8 +32,7 @@ afterAll(async () => {
   try {
     await stack?.stop();
   } finally {
-    await sim?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await shop?.stop();
   }
 });
 

@@ -2,81 +2,54 @@
 // the api, the channel they were typed in picks the kubectl.channels policy from the config, and
 // allowed reads go through the real @kubernetes/client-node to the simulated cluster. Answers come
 // back the way Slack shows them: output to the channel, refusals only to the person (ephemeral).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { IncidentState } from '../../../workflows/definitions';
-import { scenarios, startSimCluster, type SimCluster } from '../../../simcluster';
+import type { SimCluster } from '../../../simcluster';
 import { anomaly } from '../../helpers/anomaly';
-import { eventually, startStack, type Stack } from '../../helpers/stack';
-import { SlackInbound } from '../../fakes/slack/inbound';
-import { FAKE_BOT, FakeSlack } from '../../fakes/slack/server';
-import { USERS } from './slack-stack';
+import { startShopCluster, type ShopCluster } from '../../helpers/shop-cluster';
+import { eventually, type Stack } from '../../helpers/stack';
+import type { SlackInbound } from '../../fakes/slack/inbound';
+import { FAKE_BOT, type FakeSlack } from '../../fakes/slack/server';
+import { USERS, startSlackStack, type SlackStack } from './slack-stack';
 
+let shop: ShopCluster | undefined;
+let slack: SlackStack | undefined;
 let sim: SimCluster | undefined;
 let fake: FakeSlack | undefined;
 let stack: Stack | undefined;
-let dir: string | undefined;
 let inbound: SlackInbound;
 /** Slack channel ids: `shop` may read namespaces shop and payments; `nodes` may only `get nodes`; `random` has no policy. */
 const ch = { shop: '', nodes: '', random: '' };
 
 beforeAll(async () => {
-  sim = await startSimCluster({ name: 'shop-prod' });
-  scenarios.crashLoopRollout(sim, { replicas: 3 });
-  scenarios.nodeNotReady(sim);
-  fake = await FakeSlack.start();
-  dir = mkdtempSync(join(tmpdir(), 'slack-kubectl-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  sim.writeKubeconfig(kubeconfig, 'readOnly');
-  const signingSecret = randomBytes(16).toString('hex');
-  writeFileSync(join(dir, 'bot-token'), fake.botToken);
-  writeFileSync(join(dir, 'signing-secret'), signingSecret);
-  for (const [name, id] of Object.entries(USERS)) fake.addUser({ id, name, email: `${name}@example.com` });
-  ch.shop = fake.addChannel('kube-shop');
-  ch.nodes = fake.addChannel('kube-nodes');
-  ch.random = fake.addChannel('random');
-  const f = fake;
-  const d = dir;
-  stack = await startStack({
-    worker: true,
-    config: (raw) => {
-      for (const p of raw.people) p.chat = { ...p.chat, slack: USERS[p.id as 'alice' | 'bob' | 'carol'] };
-      raw.platforms.slack = {
-        enabled: true,
-        mode: 'http',
-        botToken: { fromFile: join(d, 'bot-token') },
-        signingSecret: { fromFile: join(d, 'signing-secret') },
-        slackApiUrl: f.apiUrl,
-        requestTimeout: '2s',
-      };
+  shop = await startShopCluster();
+  sim = shop.sim;
+  const { kubeconfig } = shop;
+  slack = await startSlackStack(['kube-shop', 'kube-nodes', 'random'], {
+    config: (raw, channels) => {
       raw.clusters = [{ name: 'shop-prod', kubeconfig, diagnostics: { enabled: false } }];
       raw.kubectl = {
         channels: [
-          { platform: 'slack', channel: ch.shop, cluster: 'shop-prod', namespaces: ['shop', 'payments'] },
-          { platform: 'slack', channel: ch.nodes, cluster: 'shop-prod', namespaces: ['*'], verbs: ['get'], resources: ['nodes'] },
+          { platform: 'slack', channel: channels['kube-shop'], cluster: 'shop-prod', namespaces: ['shop', 'payments'] },
+          { platform: 'slack', channel: channels['kube-nodes'], cluster: 'shop-prod', namespaces: ['*'], verbs: ['get'], resources: ['nodes'] },
         ],
       };
       raw.routing = {
-        rules: [{ name: 'shop', match: { namespace: ['shop'] }, channels: [{ platform: 'slack', channel: ch.shop }], policy: 'default' }],
+        rules: [{ name: 'shop', match: { namespace: ['shop'] }, channels: [{ platform: 'slack', channel: channels['kube-shop'] }], policy: 'default' }],
         default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' },
       };
     },
   });
-  inbound = new SlackInbound(fake, `${stack.url}/slack/events`, signingSecret);
+  ({ fake, stack, inbound } = slack);
+  ch.shop = slack.channels['kube-shop']!;
+  ch.nodes = slack.channels['kube-nodes']!;
+  ch.random = slack.channels['random']!;
 }, 120_000);
 
 afterAll(async () => {
   try {
-    await stack?.stop();
+    await slack?.stop();
   } finally {
-    try {
-      await fake?.stop();
-      await sim?.stop();
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+    await shop?.stop();
   }
 });
 

@@ -29,7 +29,16 @@ export interface SlackStack {
   stop(): Promise<void>;
 }
 
-export async function startSlackStack(channelNames: string[], opts: { notMember?: string[]; requestTimeout?: string; mode?: 'http' | 'socket' } = {}): Promise<SlackStack> {
+export interface SlackStackOptions {
+  /** Channels the bot is not a member of (also routed, like `channelNames`). */
+  notMember?: string[];
+  requestTimeout?: string;
+  mode?: 'http' | 'socket';
+  /** More config changes, applied after the Slack ones above (e.g. replace raw.routing, add raw.clusters / raw.kubectl). */
+  config?: (raw: Record<string, any>, channels: Record<string, string>) => void;
+}
+
+export async function startSlackStack(channelNames: string[], opts: SlackStackOptions = {}): Promise<SlackStack> {
   const fake = await FakeSlack.start();
   const dir = mkdtempSync(join(tmpdir(), 'slack-secrets-'));
   let stack: Stack | undefined;
@@ -59,6 +68,7 @@ export async function startSlackStack(channelNames: string[], opts: { notMember?
           rules: Object.entries(channels).map(([name, id]) => ({ name, match: { namespace: [name] }, channels: [{ platform: 'slack', channel: id }], policy: 'default' })),
           default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' },
         };
+        opts.config?.(raw, channels);
       },
     });
     const s = stack;

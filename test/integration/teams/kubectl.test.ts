@@ -3,12 +3,10 @@
 // under platforms.teams.channels) picks the kubectl.channels policy, and allowed reads go through
 // the real @kubernetes/client-node to the simulated cluster. Output is a reply for everyone;
 // Teams has no ephemeral channel messages, so a refusal is a reply addressed to the person by mention.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { IncidentState } from '../../../workflows/definitions';
-import { scenarios, startSimCluster, type SimCluster } from '../../../simcluster';
+import type { SimCluster } from '../../../simcluster';
 import { anomaly } from '../../helpers/anomaly';
+import { startShopCluster, type ShopCluster } from '../../helpers/shop-cluster';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { FakeBotFramework, type StoredActivity } from '../../fakes/botframework/server';
 import { TeamsClient, threadOf, type TeamsUser } from '../../fakes/botframework/teams-client';
@@ -21,19 +19,16 @@ const ALERTS = '19:alerts@thread.tacv2';
 /** A channel the bot is in but the config does not name at all. */
 const LOBBY = '19:lobby@thread.tacv2';
 
+let shop: ShopCluster | undefined;
 let sim: SimCluster | undefined;
 let fake: FakeBotFramework | undefined;
 let stack: Stack | undefined;
-let dir: string | undefined;
 let teams: TeamsClient;
 
 beforeAll(async () => {
-  sim = await startSimCluster({ name: 'shop-prod' });
-  scenarios.crashLoopRollout(sim, { replicas: 3 });
-  scenarios.nodeNotReady(sim);
-  dir = mkdtempSync(join(tmpdir(), 'teams-kubectl-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  sim.writeKubeconfig(kubeconfig, 'readOnly');
+  shop = await startShopCluster();
+  sim = shop.sim;
+  const { kubeconfig } = shop;
   fake = await FakeBotFramework.start({ ...fakeOptions(), conversations: [OPS, DEV, ALERTS, LOBBY] });
   const f = fake;
   stack = await startStack({
@@ -60,9 +55,8 @@ afterAll(async () => {
   } finally {
     try {
       await fake?.stop();
-      await sim?.stop();
     } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await shop?.stop();
     }
   }
 });
