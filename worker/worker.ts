@@ -16,16 +16,18 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
   config: Config | (() => Config);
   /** Force building from sources even if a bundle exists. */
   fromSources?: boolean;
+  /** Load this prebuilt bundle (tests bundle the current sources once per run). */
+  workflowBundlePath?: string;
 }
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
   const config = typeof opts.config === 'function' ? opts.config : () => opts.config as Config;
-  const useBundle = !opts.fromSources && existsSync(WORKFLOW_BUNDLE_PATH);
+  const bundle = opts.workflowBundlePath ?? (!opts.fromSources && existsSync(WORKFLOW_BUNDLE_PATH) ? WORKFLOW_BUNDLE_PATH : undefined);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
-    ...(useBundle ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore }),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
     shutdownGraceTime: '20s',

@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Config } from '../../config/schema';
 import { buildApi } from '../../api/server';
 import { createIncidentWorker } from '../../worker/worker';
-import { startDevServer } from './temporal';
+import { startDevServer, testWorkflowCode } from './temporal';
 import { testConfig } from './config';
 
 /** Token names in the stack's config: `ops` is a service token, the others act as that person. */
@@ -77,7 +77,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     let worker: Worker | undefined;
     if (opts.worker) {
-      worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, fromSources: true });
+      worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, ...testWorkflowCode() });
       const running = worker.run().catch((err: unknown) => err);
       const w = worker;
       cleanups.push(async () => {

@@ -50,3 +50,12 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   });
   return env;
 }
+
+/**
+ * How test workers load workflow code: the bundle test/global-setup.ts built from the current
+ * sources for this run, else the sources themselves (never a possibly stale `make build` bundle).
+ */
+export function testWorkflowCode(): { workflowBundlePath: string } | { fromSources: true } {
+  const path = process.env.TEST_WORKFLOW_BUNDLE;
+  return path && existsSync(path) ? { workflowBundlePath: path } : { fromSources: true };
+}

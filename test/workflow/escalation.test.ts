@@ -3,7 +3,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startTimeSkippingServer } from '../helpers/temporal';
+import { startTimeSkippingServer, testWorkflowCode } from '../helpers/temporal';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
@@ -44,7 +44,7 @@ beforeAll(async () => {
       rules: [{ match: { labels: { team: 'scheduled' } }, channels: [{ platform: 'local', channel: 'ops' }], policy: 'scheduled' }],
       default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
   });
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, fromSources: true });
+  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, ...testWorkflowCode() });
   running = worker.run();
 }, 120_000);
 

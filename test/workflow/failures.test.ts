@@ -2,7 +2,7 @@
 // still resolves and completes, and its timeline says what failed.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { startDevServer } from '../helpers/temporal';
+import { startDevServer, testWorkflowCode } from '../helpers/temporal';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   env = await startDevServer();
   worker = await createIncidentWorker({
     connection: env.nativeConnection, namespace: 'default', config: testConfig(), platforms: { local: new MemoryChat() },
-    postmortemStore: refusingStore, eventSinks: [refusingSink], fromSources: true });
+    postmortemStore: refusingStore, eventSinks: [refusingSink], ...testWorkflowCode() });
   running = worker.run();
 }, 120_000);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startDevServer } from '../helpers/temporal';
+import { startDevServer, testWorkflowCode } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
@@ -54,7 +54,7 @@ beforeAll(async () => {
     get: (id) => files.get(id),
     list: (f) => files.list(f),
     edit: (id, change) => files.edit(id, change) };
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], postmortemStore: gated, fromSources: true });
+  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], postmortemStore: gated, ...testWorkflowCode() });
   running = worker.run();
 }, 120_000);
 

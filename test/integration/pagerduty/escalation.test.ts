@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startTimeSkippingServer } from '../../helpers/temporal';
+import { startTimeSkippingServer, testWorkflowCode } from '../../helpers/temporal';
 import { testConfig } from '../../helpers/config';
 import { anomaly } from '../../helpers/anomaly';
 import { actor } from '../../helpers/actors';
@@ -44,7 +44,7 @@ beforeAll(async () => {
     raw.paging = { pagerduty: { enabled: true, url: fake!.url, routingKey: { fromFile: join(raw.dataDir, 'routing-key') } } };
   });
   dataDir = config.dataDir;
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, fromSources: true });
+  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, ...testWorkflowCode() });
   running = worker.run();
 }, 120_000);
 

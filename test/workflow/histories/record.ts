@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startDevServer } from '../../helpers/temporal';
+import { startDevServer, testWorkflowCode } from '../../helpers/temporal';
 import { openIncident } from '../../helpers/incident';
 import { signalAnomaly } from '../../../intake/signal';
 import { testConfig } from '../../helpers/config';
@@ -21,7 +21,7 @@ it('records incident histories for the replay test', async () => {
     raw.autoResolve = { enabled: true, quietPeriod: '1s' };
     raw.escalationPolicies[0].levels[0].delay = '2s';
   });
-  const worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: new MemoryChat() }, fromSources: true });
+  const worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: new MemoryChat() }, ...testWorkflowCode() });
   const running = worker.run();
   const replayAnomaly = () => ({ ...anomaly(), fingerprint: `replay-${Math.random().toString(36).slice(2, 8)}` });
   const open = () => openIncident(env.client, replayAnomaly());

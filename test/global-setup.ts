@@ -1,0 +1,18 @@
+// Bundles the workflow code once per `jest` run, from the current sources, so the many workers the
+// tests create (and the replay tests) load one bundle instead of each running webpack again.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+export default async function globalSetup(): Promise<void> {
+  const noop = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: resolve(__dirname, '../workflows'),
+    logger: { trace: noop, debug: noop, info: noop, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m), log: noop },
+  });
+  const path = join(tmpdir(), `k8s-incident-flow-workflows-${process.pid}.js`);
+  writeFileSync(path, code);
+  // Test workers are started after this and inherit the variable (see test/helpers/temporal.ts).
+  process.env.TEST_WORKFLOW_BUNDLE = path;
+}
