@@ -21,6 +21,10 @@ const HELP: Record<string, string> = {
   watcher_lease_transitions_total: 'Times this replica acquired or lost the lease.',
   watcher_open_fingerprints: 'Fingerprints with an open anomaly as seen by this replica.',
   watcher_synced: '1 once every informer has listed once since this replica started watching.',
+  watcher_reconcile_passes_total: 'Reconciliation passes over the open incidents of this cluster (outcome ok, partial: some unreadable, failed: no list).',
+  watcher_reconcile_failures_total: 'Temporal calls of reconciliation that failed (step list or query); retried at the next pass.',
+  watcher_reconcile_recoveries_total: 'Open incidents found recovered by reconciliation (why deleted or healthy); each sends recovered.',
+  watcher_reconcile_incidents: 'Open incidents of this cluster at the last reconciliation pass, by verdict.',
 };
 
 function key(name: string, labels: Labels): string {

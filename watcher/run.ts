@@ -1,5 +1,6 @@
 // Composes one cluster's watcher: metrics + /healthz, the coalescing intake to Temporal, the
-// informers and detectors, and leader election (only the Lease holder watches and signals). Used by
+// informers and detectors, reconciliation of open incidents, and leader election (only the Lease
+// holder watches, reconciles and signals). Used by
 // watcher/main.ts and by tests that run watchers in-process.
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
@@ -9,6 +10,7 @@ import { kubeConfigFor } from './kube';
 import { Intake, temporalSignaler } from './intake';
 import { startWatcherHttp } from './http';
 import { LeaderElector, defaultIdentity, defaultLeaseName } from './lease';
+import { temporalDirectory } from './reconcile';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { ClusterWatcher } from './watcher';
@@ -80,7 +82,12 @@ export async function startClusterWatcher(o: StartWatcherOptions): Promise<Runni
     signaler: temporalSignaler(o.client, c.name, o.config.temporal.taskQueue), windowMs: settings.coalesceWindow,
     maxConcurrent: settings.maxConcurrentSignals, metrics, log, ...(o.backoff ? { retry: o.backoff } : {}),
   });
-  const watcher = new ClusterWatcher({ cluster: c.name, settings, kc, sink: intake, metrics, log, ...(o.backoff ? { restartBackoff: o.backoff } : {}) });
+  const watcher = new ClusterWatcher({
+    cluster: c.name, settings, kc, sink: intake, metrics, log, incidents: temporalDirectory(o.client, c.name),
+    // `elector` is set before anything can start watching.
+    leading: () => (elector ? elector.isLeader() : true),
+    ...(o.backoff ? { restartBackoff: o.backoff } : {}),
+  });
   let synced = false;
   const startWatching = async (taken: { previousRenewTime?: number } = {}) => {
     synced = false;

@@ -54,6 +54,10 @@ export class Tracker {
     return [...this.byFingerprint.keys()];
   }
 
+  isOpen(fingerprint: string): boolean {
+    return this.byFingerprint.has(fingerprint);
+  }
+
   podFindingsUnder(ownerKey: string): boolean {
     return (this.podOwners.get(ownerKey) ?? 0) > 0;
   }

@@ -1,12 +1,16 @@
 // One cluster's watcher: informers -> detectors -> filters -> fingerprint -> tracker -> intake.
 // Detection runs on every change, on the full cached state once all informers have listed (so an
 // anomaly that began while no watcher ran is found), after every relist, and every resyncInterval
-// (time thresholds, symptoms that become reportable later).
+// (time thresholds, symptoms that become reportable later). While it runs (it runs only while
+// leading), reconciliation (reconcile.ts) recovers open incidents whose problem cleared unseen.
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { WatchSettings, CustomResourceRule } from '../config/schema-watch';
 import type { Anomaly, ResourceRef, Severity } from '../workflows/definitions';
 import { LIMITS } from '../intake/schema';
-import { DETECTORS, STATE_DETECTORS, deletionFinding, detectCustom, detectEvent, effectiveRules, podHealthy, type DetectorContext, type Finding } from './detectors';
+import {
+  DETECTORS, DETECTOR_KINDS, STATE_DETECTORS, clearModeOf, deletionFinding, detectCustom, detectEvent, effectiveRules, podHealthy, type Detector,
+  type DetectorContext, type Finding,
+} from './detectors';
 import { createFilter } from './filters';
 import { fingerprint } from './fingerprint';
 import { SupervisedInformer } from './informers';
@@ -15,6 +19,7 @@ import { builtinResources, customResource, type ResourceDef } from './kube';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { topOwner, type TopOwner } from './owners';
+import { Reconciler, type IncidentDirectory, type KeepReason, type OpenIncident, type Verdict } from './reconcile';
 import { Tracker, type Action, type Prepared } from './tracker';
 
 export interface AnomalySink {
@@ -30,17 +35,31 @@ export interface ClusterWatcherOptions {
   metrics: Metrics;
   log: Logger;
   restartBackoff?: { initialMs: number; maxMs: number };
+  /** This cluster's incidents in Temporal: with it, the watcher reconciles open incidents. */
+  incidents?: IncidentDirectory;
+  /** Whether this replica holds the lease (it stops watching when it loses it, a moment later). */
+  leading?: () => boolean;
 }
 
 /** Labels that differ per pod or revision: noise in an incident that groups many pods. */
 const NOISY_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'batch.kubernetes.io/controller-uid', 'controller-uid']);
 
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const describe = (r: ResourceRef) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+const keep = (why: KeepReason): Verdict => ({ recovered: false, why });
 
 export class ClusterWatcher {
   private informers: SupervisedInformer[] = [];
   private readonly byKind = new Map<string, SupervisedInformer>();
   private readonly rulesByResource = new Map<string, CustomResourceRule[]>();
+  private rules: CustomResourceRule[] = [];
+  /** Lowercased kinds that are one-off facts: the last part of a fingerprint names its kind. */
+  private oneOffSuffixes = new Set<string>();
+  /** Kinds whose informers have listed since this start (reconciliation judges only those). */
+  private readonly listedKinds = new Set<string>();
+  /** Fingerprints told `recovered` since this start and not reported again since. */
+  private readonly toldRecovered = new Set<string>();
+  private reconciler?: Reconciler;
   private tracker = new Tracker();
   private readonly sinceMarks = new Map<string, number>();
   private ready = false;
@@ -74,11 +93,15 @@ export class ClusterWatcher {
     this.ready = false;
     this.tracker = new Tracker();
     this.sinceMarks.clear();
+    this.listedKinds.clear();
+    this.toldRecovered.clear();
     this.synced = new Promise((r) => (this.syncedResolve = r));
     this.o.metrics.set('watcher_synced', 0);
     const defs: ResourceDef[] = builtinResources(this.o.kc);
     this.rulesByResource.clear();
-    for (const rule of effectiveRules(this.o.settings)) {
+    this.rules = effectiveRules(this.o.settings);
+    this.oneOffSuffixes = oneOffSuffixes(this.rules);
+    for (const rule of this.rules) {
       const def = customResource(this.o.kc, rule);
       const rules = this.rulesByResource.get(def.name) ?? [];
       if (rules.length === 0) defs.push(def);
@@ -94,7 +117,12 @@ export class ClusterWatcher {
           add: (obj) => this.ready && this.evaluate(def, obj),
           update: (obj) => this.ready && this.evaluate(def, obj),
           remove: (obj) => this.ready && this.removed(def, obj),
-          listed: () => this.ready && this.scan([inf]),
+          listed: () => {
+            this.listedKinds.add(def.kind);
+            if (!this.ready) return;
+            this.scan([inf]);
+            this.reconciler?.kick();
+          },
         },
         { watchTimeoutMs: this.o.settings.watchTimeout, restartBackoff: this.o.restartBackoff, metrics: this.o.metrics, log: this.o.log },
       );
@@ -102,6 +130,18 @@ export class ClusterWatcher {
       // Owner and namespace lookups go to the built-in caches only.
       if (!def.optional) this.byKind.set(def.kind, inf);
     }
+    const directory = this.o.incidents;
+    this.reconciler = directory
+      ? new Reconciler({
+          directory,
+          precheck: (fp) => this.precheck(fp),
+          assess: (incident) => this.assess(incident),
+          recovered: (fp, message) => this.apply([{ type: 'recovered', fingerprint: fp, message }]),
+          leading: () => this.running && (this.o.leading?.() ?? true),
+          metrics: this.o.metrics,
+          log: this.o.log,
+        })
+      : undefined;
     for (const inf of this.informers) inf.start();
     const required = this.informers.filter((i) => !i.def.optional);
     void Promise.all(required.map((i) => i.synced)).then(() => {
@@ -111,7 +151,11 @@ export class ClusterWatcher {
       this.o.log.info(`all informers listed; scanning the current state of cluster ${this.o.cluster}`);
       this.scan(this.informers);
       this.syncedResolve();
-      this.resyncTimer = setInterval(() => this.scan(this.informers), this.o.settings.resyncInterval);
+      this.reconciler?.kick();
+      this.resyncTimer = setInterval(() => {
+        this.scan(this.informers);
+        this.reconciler?.kick();
+      }, this.o.settings.resyncInterval);
     });
   }
 
@@ -120,6 +164,7 @@ export class ClusterWatcher {
     this.running = false;
     this.ready = false;
     clearInterval(this.resyncTimer);
+    await this.reconciler?.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
     this.o.metrics.set('watcher_synced', 0);
   }
@@ -190,9 +235,12 @@ export class ClusterWatcher {
 
   private apply(actions: Action[]): void {
     for (const a of actions) {
-      if (a.type === 'occurrence') this.o.sink.occurrence(a.anomaly, a.count);
-      else {
+      if (a.type === 'occurrence') {
+        this.toldRecovered.delete(a.anomaly.fingerprint);
+        this.o.sink.occurrence(a.anomaly, a.count);
+      } else {
         this.o.log.info(`recovered: ${a.fingerprint} (${a.message})`);
+        this.toldRecovered.add(a.fingerprint);
         this.o.sink.recovered(a.fingerprint, a.message);
       }
     }
@@ -203,6 +251,86 @@ export class ClusterWatcher {
     return findings.map((f) => this.prepare(f, now)).filter((p): p is Prepared => !!p);
   }
 
+  /** What a finding groups on: the rule's `groupBy` owner, else the top owner. */
+  private groupOf(f: Finding): TopOwner {
+    if (f.owner) return { ref: f.owner, object: this.lookup(f.owner.kind, f.owner.namespace, f.owner.name) };
+    return f.object ? topOwner(f.resource.kind, f.object, this.lookup) : { ref: f.resource };
+  }
+
+  // ---- reconciliation: verdicts on open incidents, on the current caches -----------------------
+
+  /** What needs no look at the incident itself; undefined = read it and assess. */
+  private precheck(fp: string): KeepReason | undefined {
+    if (!this.running || !this.ready) return 'unsynced';
+    if (this.tracker.isOpen(fp)) return 'tracked';
+    if (this.toldRecovered.has(fp)) return 'recovering';
+    if (this.oneOffSuffixes.has(fp.slice(fp.lastIndexOf('-') + 1))) return 'one-off';
+    return undefined;
+  }
+
+  /**
+   * Whether an open incident the tracker does not have open has really recovered. Only state-derived
+   * kinds can (`state`, `pod`); one-off facts never do. Only an incident this watcher would raise
+   * (its fingerprint is the one the watcher computes for its kind and owner). `pod`: no pod of the
+   * owner may be unready (a crash loop between two crashes is not a recovery). `state`: no object
+   * of the resource's kind may show the problem even with every threshold elapsed (a threshold
+   * not reached again since this start is not a recovery).
+   */
+  private assess(inc: OpenIncident): Verdict {
+    const pre = this.precheck(inc.fingerprint);
+    if (pre) return keep(pre);
+    if (inc.recovering) return keep('recovering');
+    const mode = clearModeOf(inc.kind, this.rules);
+    if (!mode) return keep('foreign');
+    if (mode === 'once') return keep('one-off');
+    const group = inc.owner ?? inc.resource;
+    if (fingerprint(group, inc.kind) !== inc.fingerprint) return keep('foreign');
+    const kinds = mode === 'pod' ? ['Pod'] : [...new Set([inc.resource.kind, ...inc.resources.map((r) => r.kind)])];
+    if (kinds.some((k) => !this.listedKinds.has(k))) return keep('unsynced');
+    if (mode === 'pod' ? this.podsFailing(group) : this.statePresent(inc, kinds)) return keep('present');
+    let subject = group;
+    let exists = this.exists(group);
+    if (exists === undefined && mode === 'state') [subject, exists] = [inc.resource, this.exists(inc.resource)];
+    const found = 'found when the watcher reconciled its open incidents with the cluster';
+    return exists === false
+      ? { recovered: true, why: 'deleted', message: `${describe(subject)} was deleted; ${found}` }
+      : { recovered: true, why: 'healthy', message: `${describe(subject)} is healthy again; ${found}` };
+  }
+
+  /** A pod of this owner (or this pod) that is neither Ready nor finished nor on its way out. */
+  private podsFailing(group: ResourceRef): boolean {
+    const key = refKey(group);
+    for (const pod of this.byKind.get('Pod')?.list() ?? []) {
+      if (group.namespace && pod.metadata?.namespace !== group.namespace) continue;
+      if (podHealthy(pod) || pod.status?.phase === 'Failed' || pod.metadata?.deletionTimestamp) continue;
+      if (refKey(topOwner('Pod', pod, this.lookup).ref) === key) return true;
+    }
+    return false;
+  }
+
+  /** Some object of these kinds shows the incident's problem, thresholds and symptom rules aside. */
+  private statePresent(inc: OpenIncident, kinds: string[]): boolean {
+    // Every waiting period has elapsed and no symptom is quiet: the bare condition, no side effects.
+    const ctx: DetectorContext = { now: Number.MAX_SAFE_INTEGER, thresholds: this.o.settings.thresholds, cutoff: -Infinity, since: () => 0, forget: () => undefined, podFindingsUnder: () => false };
+    for (const inf of this.informers) {
+      if (!kinds.includes(inf.def.kind)) continue;
+      const rules = this.rulesByResource.get(inf.def.name);
+      const detect: Detector | undefined = rules ? (obj, c) => rules.flatMap((r) => detectCustom(r, obj, c)) : STATE_DETECTORS[inf.def.kind];
+      if (!detect) continue;
+      for (const obj of inf.list()) {
+        for (const f of detect(obj, ctx)) if (f.kind === inc.kind && f.mode !== 'once' && fingerprint(this.groupOf(f).ref, f.kind) === inc.fingerprint) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the object is in the caches; undefined when no informer watches its kind. */
+  private exists(ref: ResourceRef): boolean | undefined {
+    const infs = this.informers.filter((i) => i.def.kind === ref.kind && this.listedKinds.has(i.def.kind));
+    if (infs.length === 0) return undefined;
+    return infs.some((i) => !!i.get(ref.name, ref.namespace));
+  }
+
   private prepare(f: Finding, now: number): Prepared | undefined {
     const s = this.o.settings;
     const override = s.detectors[f.kind as keyof typeof s.detectors];
@@ -210,11 +338,7 @@ export class ClusterWatcher {
     if (!(override?.enabled ?? !info?.optIn)) return undefined;
     if (f.mode === 'once' && f.observedAt !== undefined && f.observedAt < this.cutoff) return undefined;
     const severity: Severity = override?.severity ?? f.severity ?? info?.severity ?? 'warning';
-    const owner: TopOwner = f.owner
-      ? { ref: f.owner, object: this.lookup(f.owner.kind, f.owner.namespace, f.owner.name) }
-      : f.object
-        ? topOwner(f.resource.kind, f.object, this.lookup)
-        : { ref: f.resource };
+    const owner = this.groupOf(f);
     const ns = f.resource.namespace;
     const verdict = this.filter({
       namespace: ns,
@@ -245,6 +369,16 @@ export class ClusterWatcher {
     };
     return { fingerprint: fp, anomaly, mode: f.mode, source: f.source, ...(f.counter !== undefined ? { counter: f.counter } : {}), ownerKey: refKey(owner.ref) };
   }
+}
+
+/** Lowercased one-off kinds (a fingerprint ends with its kind), unless a recoverable kind shares the spelling. */
+function oneOffSuffixes(rules: readonly CustomResourceRule[]): Set<string> {
+  const modes = new Map<string, Set<string>>();
+  for (const kind of [...DETECTOR_KINDS, ...rules.map((r) => r.anomaly)]) {
+    const k = kind.toLowerCase();
+    modes.set(k, (modes.get(k) ?? new Set()).add(clearModeOf(kind, rules) ?? ''));
+  }
+  return new Set([...modes].filter(([, m]) => m.size === 1 && m.has('once')).map(([k]) => k));
 }
 
 function plainRef(r: ResourceRef): ResourceRef {

@@ -2,33 +2,40 @@
 // means. Pure data, shared by the config schema (severity overrides are validated against it) and
 // the detectors. Custom-resource rules add their own kinds on top (config `watch.customResources`).
 import type { Severity } from '../../workflows/definitions';
+import type { ClearMode } from './types';
 
 export interface DetectorInfo {
   severity: Severity;
+  /**
+   * How the kind's findings clear (see ClearMode); what the detectors emit for it. Reconciliation
+   * reads it to tell a state that can recover from a one-off fact that never does. The event kinds
+   * are `pod`: the watcher only reports events about pods it has cached.
+   */
+  clears: ClearMode;
   /** Opt-in detectors stay off until `watch.detectors.<kind>.enabled: true`. */
   optIn?: boolean;
   description: string;
 }
 
 export const DETECTORS = {
-  CrashLoopBackOff: { severity: 'error', description: 'a container keeps crashing and Kubernetes backs off restarting it' },
-  ImagePullBackOff: { severity: 'error', description: 'an image cannot be pulled (ImagePullBackOff, ErrImagePull, InvalidImageName)' },
-  OOMKilled: { severity: 'error', description: 'a container was killed for exceeding its memory limit' },
-  CreateContainerConfigError: { severity: 'error', description: 'a container cannot be created from its config (missing ConfigMap/Secret key)' },
-  LivenessProbeFailed: { severity: 'warning', description: 'liveness probe failures reached the threshold' },
-  ReadinessProbeFailed: { severity: 'warning', description: 'readiness probe failures reached the threshold' },
-  FailedScheduling: { severity: 'warning', description: 'a pod cannot be scheduled on any node' },
-  FailedMount: { severity: 'warning', description: 'a volume cannot be attached or mounted' },
-  Evicted: { severity: 'warning', description: 'a pod was evicted from its node' },
-  NodeNotReady: { severity: 'critical', description: 'a node is not Ready' },
-  NodeMemoryPressure: { severity: 'warning', description: 'a node reports MemoryPressure' },
-  NodeDiskPressure: { severity: 'warning', description: 'a node reports DiskPressure' },
-  NodePIDPressure: { severity: 'warning', description: 'a node reports PIDPressure' },
-  ReplicasUnavailable: { severity: 'error', description: 'a Deployment, StatefulSet or DaemonSet has unavailable replicas beyond the threshold' },
-  ProgressDeadlineExceeded: { severity: 'error', description: 'a Deployment rollout exceeded its progress deadline' },
-  JobFailed: { severity: 'error', description: 'a Job failed' },
-  PVCPending: { severity: 'warning', description: 'a PersistentVolumeClaim stays Pending beyond the threshold' },
-  ResourceDeleted: { severity: 'warning', optIn: true, description: 'a watched resource was deleted (opt-in)' },
+  CrashLoopBackOff: { severity: 'error', clears: 'pod', description: 'a container keeps crashing and Kubernetes backs off restarting it' },
+  ImagePullBackOff: { severity: 'error', clears: 'pod', description: 'an image cannot be pulled (ImagePullBackOff, ErrImagePull, InvalidImageName)' },
+  OOMKilled: { severity: 'error', clears: 'pod', description: 'a container was killed for exceeding its memory limit' },
+  CreateContainerConfigError: { severity: 'error', clears: 'pod', description: 'a container cannot be created from its config (missing ConfigMap/Secret key)' },
+  LivenessProbeFailed: { severity: 'warning', clears: 'pod', description: 'liveness probe failures reached the threshold' },
+  ReadinessProbeFailed: { severity: 'warning', clears: 'pod', description: 'readiness probe failures reached the threshold' },
+  FailedScheduling: { severity: 'warning', clears: 'pod', description: 'a pod cannot be scheduled on any node' },
+  FailedMount: { severity: 'warning', clears: 'pod', description: 'a volume cannot be attached or mounted' },
+  Evicted: { severity: 'warning', clears: 'once', description: 'a pod was evicted from its node' },
+  NodeNotReady: { severity: 'critical', clears: 'state', description: 'a node is not Ready' },
+  NodeMemoryPressure: { severity: 'warning', clears: 'state', description: 'a node reports MemoryPressure' },
+  NodeDiskPressure: { severity: 'warning', clears: 'state', description: 'a node reports DiskPressure' },
+  NodePIDPressure: { severity: 'warning', clears: 'state', description: 'a node reports PIDPressure' },
+  ReplicasUnavailable: { severity: 'error', clears: 'state', description: 'a Deployment, StatefulSet or DaemonSet has unavailable replicas beyond the threshold' },
+  ProgressDeadlineExceeded: { severity: 'error', clears: 'state', description: 'a Deployment rollout exceeded its progress deadline' },
+  JobFailed: { severity: 'error', clears: 'once', description: 'a Job failed' },
+  PVCPending: { severity: 'warning', clears: 'state', description: 'a PersistentVolumeClaim stays Pending beyond the threshold' },
+  ResourceDeleted: { severity: 'warning', clears: 'once', optIn: true, description: 'a watched resource was deleted (opt-in)' },
 } as const satisfies Record<string, DetectorInfo>;
 
 export type DetectorKind = keyof typeof DETECTORS;

@@ -1,8 +1,10 @@
 // The detector registry: which detector looks at which kind of object.
+import type { CustomResourceRule } from '../../config/schema-watch';
 import { refOf, type K8sObject } from '../k8s';
+import { DETECTORS } from './catalog';
 import { detectNode } from './nodes';
 import { detectPod } from './pods';
-import type { Detector, Finding } from './types';
+import type { ClearMode, Detector, Finding } from './types';
 import { detectJob, detectPvc, detectWorkload } from './workloads';
 
 export const STATE_DETECTORS: Readonly<Record<string, Detector>> = {
@@ -28,6 +30,18 @@ export function deletionFinding(kind: string, apiVersion: string, obj: K8sObject
     source: `deleted:${obj.metadata?.uid ?? obj.metadata?.resourceVersion ?? ''}`,
     observedAt: now,
   };
+}
+
+/**
+ * How findings of an anomaly kind clear: the catalog's mode, or for a custom-resource kind `once`
+ * when a rule reporting it is terminal and `state` otherwise. Undefined for a kind the watcher does
+ * not report (an anomaly sent through the api, a rule removed from the config).
+ */
+export function clearModeOf(kind: string, rules: readonly CustomResourceRule[]): ClearMode | undefined {
+  if (Object.prototype.hasOwnProperty.call(DETECTORS, kind)) return DETECTORS[kind as keyof typeof DETECTORS].clears;
+  const own = rules.filter((r) => r.anomaly === kind);
+  if (own.length === 0) return undefined;
+  return own.some((r) => r.terminal) ? 'once' : 'state';
 }
 
 export { detectEvent } from './events';
