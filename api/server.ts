@@ -12,7 +12,9 @@ import { registerRest } from './rest';
 import { registerMetrics } from './metrics';
 import { registerLocalChat } from './local-chat/routes';
 import { registerTeams } from './teams/routes';
+import { registerDiscord } from './discord/routes';
 import { registerSlack } from './slack';
+import { registerMattermost } from './mattermost';
 import { registerPage } from './local-chat/page';
 import { LocalChatStore } from './local-chat/store';
 import type { PostmortemReader } from './postmortems';
@@ -92,7 +94,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const postmortems = deps.postmortems ?? ownStore!;
   registerRest(app, { config, client, auth, postmortems });
   registerTeams(app, { config, client, env: deps.env });
+  registerDiscord(app, { config, client, env: deps.env });
   await registerSlack(app, { config, client, env: deps.env ?? process.env });
+  registerMattermost(app, { config, client, env: deps.env ?? process.env });
 
   if (config.platforms.local.enabled) {
     const store = deps.chatStore ?? (await LocalChatStore.open(localChatFile(config)));

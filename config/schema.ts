@@ -7,7 +7,9 @@ import { duration, secretRef, timeZone } from './primitives';
 export { duration, secretRef };
 import { clustersSchema, kubectlSchema } from './schema-kubernetes';
 import { slackSchema } from './schema-slack';
+import { discordProblems, discordSchema } from './schema-discord';
 import { pagerdutySchema, teamsProblems, teamsSchema } from './schema-teams';
+import { mattermostProblems, mattermostSchema } from './schema-mattermost';
 import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schema-elastic';
 
 const id = z
@@ -183,7 +185,9 @@ export const configSchema = z
           .strict()
           .default({ enabled: true, url: 'http://127.0.0.1:8080' }),
         slack: slackSchema,
+        discord: discordSchema,
         teams: teamsSchema,
+        mattermost: mattermostSchema,
       })
       .strict()
       .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } }),
@@ -244,6 +248,8 @@ export function referenceProblems(raw: unknown): { path: (string | number)[]; me
   arr(obj(cfg.kubectl).channels).forEach((c, ci) => ref(obj(c).cluster, clusterNames, 'cluster', 'clusters', ['kubectl', 'channels', ci, 'cluster']));
   out.push(...elasticProblems(cfg));
   out.push(...teamsProblems(cfg));
+  out.push(...discordProblems(cfg));
+  out.push(...mattermostProblems(cfg));
   return out;
 }
 

@@ -4,7 +4,9 @@ import type { Config } from '../config/schema';
 import { createChatActivities } from '../activities/chat';
 import { createLocalChat } from '../activities/chat/local';
 import { createSlackChat, slackChatOptions } from '../activities/chat/slack/adapter';
+import { createMattermostChat, mattermostChatOptions } from '../activities/chat/mattermost/adapter';
 import { createTeamsChat } from '../activities/chat/teams/adapter';
+import { createDiscordChat, discordChatOptions } from '../activities/chat/discord/adapter';
 import { readSecret } from '../config/load';
 import { pagerDutyFromConfig } from '../activities/paging/pagerduty';
 import type { MessageContext } from '../activities/chat/message';
@@ -33,8 +35,10 @@ export function platformsFromConfig(cfg: Config, config: () => Config = () => cf
   const platforms: Record<string, ChatPlatform> = {};
   if (cfg.platforms.local.enabled) platforms.local = createLocalChat({ url: cfg.platforms.local.url });
   if (cfg.platforms.slack?.enabled) platforms.slack = createSlackChat(slackChatOptions(cfg.platforms.slack));
+  if (cfg.platforms.mattermost?.enabled) platforms.mattermost = createMattermostChat(mattermostChatOptions(cfg.platforms.mattermost, config));
   const teams = cfg.platforms.teams;
   if (teams?.enabled) platforms.teams = createTeamsChat({ config, password: teams.appPassword && readSecret(teams.appPassword) });
+  if (cfg.platforms.discord?.enabled) platforms.discord = createDiscordChat(discordChatOptions(cfg.platforms.discord));
   return platforms;
 }
 

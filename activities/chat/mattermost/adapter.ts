@@ -1,0 +1,183 @@
+// Mattermost adapter of the ChatPlatform interface, over the REST API v4. Every post is idempotent:
+// it carries its key in the post props, and before posting it looks for a bot post with that key
+// (the thread for replies; for alerts and DMs the channel's posts changed since the first attempt,
+// or its newest posts on a first attempt). So an activity that timed out after Mattermost accepted
+// the post finds that post on retry instead of posting a second one.
+import type { Config } from '../../../config/schema';
+import { MATTERMOST_ID, type MattermostConfig } from '../../../config/schema-mattermost';
+import { readSecret } from '../../../config/load';
+import { ErrorTypes, permanentFailure } from '../../errors';
+import type { IncidentMessage } from '../message';
+import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
+import { PROP_INCIDENT, PROP_KEY } from './actions';
+import { MAX_PER_PAGE, MattermostClient, postsOf, type MattermostPost } from './client';
+import { mattermostFailure, MattermostHttpError, type Subject } from './errors';
+import { mattermostText, renderPost, type RenderContext } from './render';
+
+export interface MattermostChatOptions {
+  /** Server base URL, e.g. https://chat.example.com */
+  url: string;
+  /** The bot account's access token. */
+  token: string;
+  /** Signs the buttons' callback context (the api verifies it). */
+  actionSecret: string;
+  /** Where Mattermost sends button clicks (the api's address); read per post, so a config reload applies. */
+  actionsUrl: () => string | undefined;
+  /** Per-call timeout in ms (default 10 s); a timed-out call fails and the activity retries. */
+  timeoutMs?: number;
+  /** How many recent channel posts a first attempt scans for an earlier post with the same key (default 200). */
+  dedupeScan?: number;
+  /** Find roster people without people[].chat.mattermost by their email. */
+  lookupUsersByEmail?: boolean;
+}
+
+/** Margin for clock differences between Temporal and Mattermost when looking back to the first attempt. */
+const SINCE_MARGIN_MS = 5 * 60_000;
+const USERNAME_CACHE_MS = 10 * 60_000;
+
+function secret(cfg: MattermostConfig, key: 'botToken' | 'actionSecret', env: NodeJS.ProcessEnv): string {
+  const ref = cfg[key];
+  if (!ref) throw new Error(`platforms.mattermost.${key} is required when Mattermost is enabled`);
+  try {
+    return readSecret(ref, env);
+  } catch (err) {
+    throw new Error(`platforms.mattermost.${key}: ${(err as Error).message}`);
+  }
+}
+
+export function mattermostChatOptions(cfg: MattermostConfig, config: () => Config, env: NodeJS.ProcessEnv = process.env): MattermostChatOptions {
+  if (!cfg.url) throw new Error('platforms.mattermost.url is required when Mattermost is enabled');
+  return {
+    url: cfg.url,
+    token: secret(cfg, 'botToken', env),
+    actionSecret: secret(cfg, 'actionSecret', env),
+    actionsUrl: () => config().platforms.mattermost?.actionsUrl ?? config().api.publicUrl,
+    timeoutMs: cfg.requestTimeout,
+    dedupeScan: cfg.dedupeScan,
+    lookupUsersByEmail: cfg.lookupUsersByEmail,
+  };
+}
+
+export function createMattermostChat(opts: MattermostChatOptions): ChatPlatform {
+  const client = new MattermostClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const scan = opts.dedupeScan ?? 200;
+  const usernames = new Map<string, { name: string; at: number }>();
+
+  async function call<T>(what: string, subject: Subject, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw mattermostFailure(err, what, subject);
+    }
+  }
+
+  const botId = async () => (await call('GET /users/me (the bot)', 'other', () => client.me())).id;
+
+  function checkChannel(channel: string): void {
+    if (!MATTERMOST_ID.test(channel))
+      throw permanentFailure(ErrorTypes.channelNotFound, `Mattermost channel "${channel}" is not a channel ID: use the 26-character ID (channel menu > View Info) in routing, not its name`);
+  }
+
+  function renderContext(): RenderContext {
+    const actionsUrl = opts.actionsUrl();
+    if (!actionsUrl) throw permanentFailure(ErrorTypes.invalidRequest, 'Mattermost buttons need the api\'s address: set platforms.mattermost.actionsUrl (or api.publicUrl)');
+    return { actionsUrl, actionSecret: opts.actionSecret };
+  }
+
+  /** `@<user id>` -> `@<username>`: Mattermost mentions people by username. */
+  async function username(id: string): Promise<string> {
+    const cached = usernames.get(id);
+    if (cached && Date.now() - cached.at < USERNAME_CACHE_MS) return cached.name;
+    const user = await call(`GET /users/${id}`, 'user', () => client.user(id));
+    usernames.set(id, { name: user.username, at: Date.now() });
+    return user.username;
+  }
+
+  /** An earlier bot post with `key`: in the thread, else among channel posts changed since the first attempt, else the newest `scan`. */
+  async function findByKey(channel: string, key: string, where: { rootId?: string; since?: number }): Promise<string | undefined> {
+    const bot = await botId();
+    const mine = (p: MattermostPost) => p.user_id === bot && p.props?.[PROP_KEY] === key;
+    if (where.rootId) return postsOf(await call(`GET thread of ${where.rootId}`, 'post', () => client.thread(where.rootId!))).find(mine)?.id;
+    if (where.since !== undefined) {
+      const since = where.since - SINCE_MARGIN_MS;
+      return postsOf(await call(`GET posts of channel ${channel}`, 'channel', () => client.channelPosts(channel, { since }))).find(mine)?.id;
+    }
+    for (let page = 0, seen = 0; seen < scan; page++) {
+      const perPage = Math.min(MAX_PER_PAGE, scan);
+      const list = await call(`GET posts of channel ${channel}`, 'channel', () => client.channelPosts(channel, { page, perPage }));
+      const posts = postsOf(list);
+      const hit = posts.find(mine);
+      if (hit) return hit.id;
+      seen += posts.length;
+      if (posts.length < perPage) break;
+    }
+    return undefined;
+  }
+
+  const incidentProps = (incidentId: string | undefined, key: string) => ({ [PROP_INCIDENT]: incidentId ?? '', [PROP_KEY]: key });
+
+  async function postOnce(channel: string, p: { message: string; key: string; props?: Record<string, unknown>; rootId?: string; incidentId?: string; retrySince?: number }): Promise<PostedMessage> {
+    // The key travels in MessageRef.meta, so updates can restate it (a patch replaces all props).
+    const meta = { key: p.key };
+    const existing = await findByKey(channel, p.key, { rootId: p.rootId, since: p.retrySince });
+    if (existing) return { id: existing, meta };
+    const created = await call(`POST /posts to channel ${channel}`, p.rootId ? 'post' : 'channel', () =>
+      client.createPost({ channel_id: channel, message: p.message, ...(p.rootId ? { root_id: p.rootId } : {}), props: { ...p.props, ...incidentProps(p.incidentId, p.key) } }),
+    );
+    return { id: created.id, meta };
+  }
+
+  return {
+    name: 'mattermost',
+
+    async post(req: PostRequest): Promise<PostedMessage> {
+      checkChannel(req.channel);
+      const mentions: Record<string, string> = {};
+      for (const user of req.mentions ?? []) if (MATTERMOST_ID.test(user)) mentions[user] = await username(user);
+      const rendered = req.card ? renderPost(req.card, renderContext()) : undefined;
+      return postOnce(req.channel, {
+        message: rendered?.message ?? mattermostText(req.text, mentions),
+        props: rendered?.props,
+        key: req.key,
+        rootId: req.threadId,
+        incidentId: req.incidentId,
+        retrySince: req.retrySince,
+      });
+    },
+
+    async update(channel: string, id: string, text: string, card?: IncidentMessage, meta?: Record<string, string>): Promise<void> {
+      checkChannel(channel);
+      // A patch replaces all props: restate the incident and, when known, the key.
+      const rendered = card ? renderPost(card, renderContext()) : undefined;
+      const patch = rendered
+        ? { message: rendered.message, props: { ...rendered.props, ...(meta?.key ? incidentProps(card!.incidentId, meta.key) : { [PROP_INCIDENT]: card!.incidentId }) } }
+        : { message: mattermostText(text) };
+      await call(`PUT /posts/${id}/patch in channel ${channel}`, 'post', () => client.patchPost(id, patch));
+    },
+
+    ...(opts.lookupUsersByEmail
+      ? {
+          async userForEmail(email: string): Promise<string | undefined> {
+            const user = await call(`GET /users/email/${email}`, 'user', () => client.userByEmail(email));
+            return user && !user.delete_at ? user.id : undefined;
+          },
+        }
+      : {}),
+
+    async directMessage(user: string, text: string, key: string, incidentId?: string): Promise<{ id: string }> {
+      if (!MATTERMOST_ID.test(user))
+        throw permanentFailure(ErrorTypes.personUnreachable, `"${user}" is not a Mattermost user ID: set people[].chat.mattermost to the 26-character user ID, not the username`);
+      const bot = await botId();
+      const dm = await call(`POST /channels/direct with ${user}`, 'user', async () => {
+        try {
+          return await client.directChannel(bot, user);
+        } catch (err) {
+          // Mattermost answers 400 for a user id that names nobody.
+          if (err instanceof MattermostHttpError && err.status === 400) throw new MattermostHttpError(404, err.body, 0, err.message);
+          throw err;
+        }
+      });
+      return postOnce(dm.id, { message: mattermostText(text), key, incidentId });
+    },
+  };
+}
