@@ -3,33 +3,26 @@
 // delivers slash commands, button clicks and dialog submissions to it exactly as Mattermost does).
 // Each channel name is also a namespace routed to that channel, so every test gets its own
 // Mattermost channel by choosing the namespace of its anomaly.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Anomaly, IncidentState } from '../../../workflows/definitions';
 import { COMMAND_PATH } from '../../../activities/chat/mattermost/actions';
-import { anomaly } from '../../helpers/anomaly';
-import { eventually, startStack, type Stack } from '../../helpers/stack';
+import { startChatStack, routeNamespacesTo, type ChatStackBase } from '../../helpers/chat-stack';
+import { eventually } from '../../helpers/stack';
 import { MattermostInbound } from '../../fakes/mattermost/inbound';
 import { FakeMattermost, type FakePost, type FakeUser } from '../../fakes/mattermost/server';
 
 export const COMMANDS = ['incident', 'ack', 'handoff', 'resolve', 'kubectl'] as const;
 
-export interface MattermostStack {
-  stack: Stack;
+export interface MattermostStack extends ChatStackBase {
   fake: FakeMattermost;
   inbound: MattermostInbound;
   users: Record<'alice' | 'bob' | 'carol' | 'mallory', FakeUser>;
   /** channel name (= routed namespace) -> Mattermost channel id */
   channels: Record<string, string>;
   actionSecret: string;
-  /** Reports an anomaly in `namespace`; returns the incident id. */
-  report(namespace: string, overrides?: Partial<Anomaly>): Promise<string>;
-  state(id: string): Promise<IncidentState>;
   /** The alert post in a channel, once there is exactly one. */
   alert(channel: string): Promise<FakePost>;
-  stop(): Promise<void>;
 }
 
 export interface MattermostStackOptions {
@@ -39,84 +32,46 @@ export interface MattermostStackOptions {
 
 export async function startMattermostStack(channelNames: string[], opts: MattermostStackOptions = {}): Promise<MattermostStack> {
   const fake = await FakeMattermost.start();
-  const dir = mkdtempSync(join(tmpdir(), 'mattermost-secrets-'));
-  let stack: Stack | undefined;
-  try {
-    // Usernames differ from roster ids, so mentions must really be mapped through user ids.
-    const users = {
-      alice: fake.addUser('alice.liddell', { email: 'alice@example.com' }),
-      bob: fake.addUser('bob.marley', { email: 'bob@example.com' }),
-      carol: fake.addUser('carol.danvers', { email: 'carol@example.com' }),
-      mallory: fake.addUser('mallory', { email: 'mallory@example.com' }),
-    };
-    const channels = Object.fromEntries(channelNames.map((n) => [n, fake.addChannel(n)]));
-    const actionSecret = randomBytes(24).toString('hex');
-    const commandTokens = Object.fromEntries(COMMANDS.map((c) => [c, randomBytes(13).toString('hex')]));
+  // Usernames differ from roster ids, so mentions must really be mapped through user ids.
+  const users = {
+    alice: fake.addUser('alice.liddell', { email: 'alice@example.com' }),
+    bob: fake.addUser('bob.marley', { email: 'bob@example.com' }),
+    carol: fake.addUser('carol.danvers', { email: 'carol@example.com' }),
+    mallory: fake.addUser('mallory', { email: 'mallory@example.com' }),
+  };
+  const channels = Object.fromEntries(channelNames.map((n) => [n, fake.addChannel(n)]));
+  const actionSecret = randomBytes(24).toString('hex');
+  const commandTokens = Object.fromEntries(COMMANDS.map((c) => [c, randomBytes(13).toString('hex')]));
+
+  const base = await startChatStack(fake, 'mattermost', (raw, dir) => {
     writeFileSync(join(dir, 'bot-token'), fake.botToken);
     writeFileSync(join(dir, 'action-secret'), actionSecret);
     for (const c of COMMANDS) writeFileSync(join(dir, `command-${c}`), commandTokens[c]!);
-
-    stack = await startStack({
-      worker: true,
-      config: (raw) => {
-        for (const p of raw.people) p.chat = { ...p.chat, mattermost: users[p.id as 'alice' | 'bob' | 'carol']?.id };
-        // Replaced by the stack with the api's real address once it listens (buttons and dialogs call it).
-        raw.api.publicUrl = 'http://127.0.0.1:9';
-        raw.platforms.mattermost = {
-          enabled: true,
-          url: fake.url,
-          botToken: { fromFile: join(dir, 'bot-token') },
-          commandTokens: COMMANDS.map((c) => ({ fromFile: join(dir, `command-${c}`) })),
-          actionSecret: { fromFile: join(dir, 'action-secret') },
-          requestTimeout: '2s',
-        };
-        raw.routing = {
-          rules: Object.entries(channels).map(([name, id]) => ({ name, match: { namespace: [name] }, channels: [{ platform: 'mattermost', channel: id }], policy: 'default' })),
-          default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' },
-        };
-        opts.config?.(raw, channels);
-      },
-    });
-    const s = stack;
-    // The slash commands as an admin creates them in Mattermost, each with its own token.
-    for (const c of COMMANDS) fake.addCommand(c, `${s.url}${COMMAND_PATH}`, commandTokens[c]);
-
-    const state = async (id: string): Promise<IncidentState> => {
-      const res = await s.request(`/api/incidents/${encodeURIComponent(id)}`, { token: 'ops' });
-      if (res.status !== 200) throw new Error(`GET incident answered ${res.status}`);
-      return (await res.json()) as IncidentState;
+    for (const p of raw.people) p.chat = { ...p.chat, mattermost: users[p.id as 'alice' | 'bob' | 'carol']?.id };
+    // Replaced by the stack with the api's real address once it listens (buttons and dialogs call it).
+    raw.api.publicUrl = 'http://127.0.0.1:9';
+    raw.platforms.mattermost = {
+      enabled: true,
+      url: fake.url,
+      botToken: { fromFile: join(dir, 'bot-token') },
+      commandTokens: COMMANDS.map((c) => ({ fromFile: join(dir, `command-${c}`) })),
+      actionSecret: { fromFile: join(dir, 'action-secret') },
+      requestTimeout: '2s',
     };
-
-    return {
-      stack: s,
-      fake,
-      inbound: new MattermostInbound(fake),
-      users,
-      channels,
-      actionSecret,
-      state,
-      async report(namespace, overrides = {}) {
-        const a = anomaly({ resource: { kind: 'Pod', name: 'checkout-7d9f-abc', namespace }, owner: { kind: 'Deployment', name: 'checkout', namespace }, ...overrides });
-        const res = await s.request('/api/anomalies', { token: 'ops', json: a });
-        if (res.status !== 202) throw new Error(`POST /api/anomalies answered ${res.status}: ${await res.text()}`);
-        return ((await res.json()) as { incidentId: string }).incidentId;
-      },
-      alert: (channel) => eventually(async () => (fake.botPosts(channel).length === 1 ? fake.botPosts(channel)[0] : undefined), `one alert in ${channel}`),
-      async stop() {
-        try {
-          await s.stop();
-        } finally {
-          await fake.stop();
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    };
-  } catch (err) {
-    await stack?.stop().catch(() => undefined);
-    await fake.stop();
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
+    raw.routing = routeNamespacesTo('mattermost', channels);
+    opts.config?.(raw, channels);
+  });
+  // The slash commands as an admin creates them in Mattermost, each with its own token.
+  for (const c of COMMANDS) fake.addCommand(c, `${base.stack.url}${COMMAND_PATH}`, commandTokens[c]);
+  return {
+    ...base,
+    fake,
+    inbound: new MattermostInbound(fake),
+    users,
+    channels,
+    actionSecret,
+    alert: (channel) => eventually(async () => (fake.botPosts(channel).length === 1 ? fake.botPosts(channel)[0] : undefined), `one alert in ${channel}`),
+  };
 }
 
 /** The alert's attachment as Mattermost stores it now. */
