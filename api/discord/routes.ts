@@ -49,8 +49,9 @@ export async function deliverLate(rest: DiscordRest, applicationId: string, toke
   const base = `/webhooks/${applicationId}/${token}`;
   const data = r.type === ResponseType.message ? r.data ?? {} : messageResponse('That took too long to open a form; use /handoff or /resolve instead.', true).data!;
   const { flags, ...message } = data as { flags?: number };
-  await rest.call('PATCH', `${base}/messages/@original`, { body: message, auth: false });
+  // The channel's copy first: once the caller's own answer changes, everything it announced is there.
   if (!((flags ?? 0) & EPHEMERAL)) await rest.call('POST', base, { body: message, auth: false });
+  await rest.call('PATCH', `${base}/messages/@original`, { body: message, auth: false });
 }
 
 export function registerDiscord(app: FastifyInstance, deps: DiscordRouteDeps): void {

@@ -20,7 +20,12 @@ export interface DiscordStack extends ChatStackBase {
   alert(channel: string): Promise<FakeMessage>;
 }
 
-export async function startDiscordStack(channelNames: string[]): Promise<DiscordStack> {
+export interface DiscordStackOptions {
+  /** More config changes, applied after the Discord ones (e.g. replace raw.routing, add raw.clusters / raw.kubectl). */
+  config?: (raw: Record<string, any>, channels: Record<string, string>) => void;
+}
+
+export async function startDiscordStack(channelNames: string[], opts: DiscordStackOptions = {}): Promise<DiscordStack> {
   const fake = await FakeDiscord.start();
   const users = { alice: fake.addUser('alice'), bob: fake.addUser('bob'), carol: fake.addUser('carol'), mallory: fake.addUser('mallory') };
   const channels = Object.fromEntries(channelNames.map((n) => [n, fake.addChannel(n)]));
@@ -38,6 +43,7 @@ export async function startDiscordStack(channelNames: string[]): Promise<Discord
       requestTimeout: '2s',
     };
     raw.routing = routeNamespacesTo('discord', channels);
+    opts.config?.(raw, channels);
   });
   client.endpoint = `${base.stack.url}/discord/interactions`;
   return {

@@ -101,7 +101,7 @@ describe('answering after Discord\'s 3 seconds', () => {
     expect(followUp).toBeUndefined();
   });
 
-  it('defers a slow answer as ephemeral "thinking", then edits it in and announces a change in the channel', async () => {
+  it('defers a slow answer as ephemeral "thinking", announces a change in the channel, then edits the answer in', async () => {
     const token = fake.issueInteractionToken();
     const rest = new DiscordRest({ apiUrl: fake.apiUrl, timeoutMs: 2_000 });
     const slow = new Promise<ReturnType<typeof messageResponse>>((r) => setTimeout(() => r(messageResponse('Acknowledged by Alice Liddell', false)), 200));
@@ -109,8 +109,8 @@ describe('answering after Discord\'s 3 seconds', () => {
     expect(response).toEqual({ type: 5, data: { flags: EPHEMERAL } });
     await followUp;
     expect(fake.followUps.filter((f) => f.token === token).map((f) => [f.kind, f.body.content])).toEqual([
-      ['original', 'Acknowledged by Alice Liddell'],
       ['followup', 'Acknowledged by Alice Liddell'],
+      ['original', 'Acknowledged by Alice Liddell'],
     ]);
     // The webhook calls are authorized by the interaction token alone; the bot token never goes there.
     expect(fake.requestsTo('PATCH', /^\/webhooks\//).map((r) => [r.status, r.auth])).toEqual([[200, false]]);
