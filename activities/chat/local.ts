@@ -40,8 +40,10 @@ export function createLocalChat(opts: LocalChatOptions): ChatPlatform {
   return {
     name: 'local',
     async post(req: PostRequest) {
-      // The service dedupes by key, so a retry after a timeout returns the first message.
-      const { message } = await call<{ message: LocalMessage }>('chat.postMessage', { ...req, mentions: req.mentions ?? [] });
+      // The service dedupes by key, so a retry after a timeout returns the first message; the
+      // retry hint is therefore not part of its (strict) protocol.
+      const { retrySince: _retrySince, ...fields } = req;
+      const { message } = await call<{ message: LocalMessage }>('chat.postMessage', { ...fields, mentions: req.mentions ?? [] });
       return { id: message.id };
     },
     async update(channel: string, id: string, text: string, card?: IncidentMessage) {

@@ -2,6 +2,7 @@
 // (and a real Temporal dev server for the commands), without a worker.
 import { startStack, type Stack } from '../../helpers/stack';
 import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import { createLocalChat } from '../../../activities/chat/local';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -24,6 +25,15 @@ describe('local chat protocol', () => {
     expect(again.message.id).toBe(first.message.id);
     const { messages } = await get('/channels/proto-post/messages');
     expect(messages).toHaveLength(1);
+  });
+
+  it('gives the worker\'s retried post (which carries a retry hint) the first message, not an error', async () => {
+    const chat = createLocalChat({ url: stack.url });
+    const req = { channel: 'proto-retry', text: '@carol you are paged', key: 'incident/a/b@t/page/L1R0/carol/mention', mentions: ['carol'] };
+    const first = await chat.post(req);
+    const retried = await chat.post({ ...req, retrySince: Date.now() - 30_000 });
+    expect(retried.id).toBe(first.id);
+    expect((await get('/channels/proto-retry/messages')).messages).toHaveLength(1);
   });
 
   it('finds a message by key, or answers null', async () => {
