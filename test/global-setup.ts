@@ -1,5 +1,6 @@
 // Bundles the workflow code once per `jest` run, from the current sources, so the many workers the
-// tests create (and the replay tests) load one bundle instead of each running webpack again.
+// tests create (and the replay tests) load one bundle instead of each running webpack again; and
+// names the run, so global-teardown.ts can remove the data dirs its tests made.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,8 @@ export default async function globalSetup(): Promise<void> {
   });
   const path = join(tmpdir(), `k8s-incident-flow-workflows-${process.pid}.js`);
   writeFileSync(path, code);
-  // Test workers are started after this and inherit the variable (see test/helpers/temporal.ts).
+  // Test workers are started after this and inherit the variables (see test/helpers/temporal.ts
+  // and test/helpers/config.ts).
   process.env.TEST_WORKFLOW_BUNDLE = path;
+  process.env.TEST_RUN_ID = String(process.pid);
 }

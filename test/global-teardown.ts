@@ -1,6 +1,11 @@
-// Removes the workflow bundle global-setup.ts wrote.
-import { rmSync } from 'node:fs';
+// Removes the workflow bundle global-setup.ts wrote and every test data dir of this run.
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export default function globalTeardown(): void {
   if (process.env.TEST_WORKFLOW_BUNDLE) rmSync(process.env.TEST_WORKFLOW_BUNDLE, { force: true });
+  const prefix = `incident-test-${process.env.TEST_RUN_ID}-`;
+  if (!process.env.TEST_RUN_ID) return;
+  for (const name of readdirSync(tmpdir())) if (name.startsWith(prefix)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/load';
 import { Connection } from '@temporalio/client';
 import { createIncidentWorker } from './worker';
-import { missingSearchAttributes, missingSearchAttributesMessage } from './preflight';
+import { missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${missingSearchAttributesMessage(namespace, missing)}\n`);
     process.exit(2);
   }
+  for (const advice of startupAdvice(config)) process.stderr.write(`note: ${advice}\n`);
   const connection = await NativeConnection.connect({ address });
   const worker = await createIncidentWorker({ connection, namespace: config.temporal.namespace, config });
   process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})\n`);

@@ -11,10 +11,16 @@ export function exampleRaw(): Record<string, any> {
   return parse(readFileSync(join(__dirname, '../../config/example.yaml'), 'utf8'));
 }
 
+/**
+ * Data dirs are named after the jest run (test/global-setup.ts), whose teardown removes whatever
+ * a test left behind; removing them earlier could pull the floor from under a stack still stopping.
+ */
+export const TEST_DIR_PREFIX = `incident-test-${process.env.TEST_RUN_ID ?? 'manual'}-`;
+
 /** A config with a fresh data dir, a simple always-on rotation and fast timers unless overridden. */
 export function testConfig(mutate: (raw: Record<string, any>) => void = () => {}): Config {
   const raw = exampleRaw();
-  raw.dataDir = mkdtempSync(join(tmpdir(), 'incident-test-'));
+  raw.dataDir = mkdtempSync(join(tmpdir(), TEST_DIR_PREFIX));
   raw.alertUpdateDebounce = '200ms';
   raw.schedules = [
     { id: 'primary', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] },

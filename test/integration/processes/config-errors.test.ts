@@ -1,21 +1,26 @@
 // A bad config file stops every process at start with exit code 2 and every problem listed by
 // path, before anything connects anywhere.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../..');
 
 function run(entry: string, configText: string) {
-  const file = join(mkdtempSync(join(tmpdir(), 'bad-config-')), 'config.yaml');
-  writeFileSync(file, configText);
-  return spawnSync(process.execPath, ['-r', '@swc-node/register', entry, '--config', file], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', INCIDENT_API_TOKEN: 'a-token-that-is-long-enough' },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
+  try {
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, configText);
+    return spawnSync(process.execPath, ['-r', '@swc-node/register', entry, '--config', file], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', INCIDENT_API_TOKEN: 'a-token-that-is-long-enough' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const broken = readFileSync(join(ROOT, 'config/example.yaml'), 'utf8')
