@@ -2,6 +2,7 @@
 // of `platforms.teams.channels`; each post returns a conversation reference (service URL,
 // conversation id, tenant) that the workflow keeps in MessageRef.meta, so updates and thread replies
 // reach the message from Temporal's state, whatever this process remembers or the config says now.
+import { log } from '@temporalio/activity';
 import type { Config, Person } from '../../../config/schema';
 import { TEAMS_DEFAULTS, type TeamsChannelConfig, type TeamsConfig } from '../../../config/schema-teams';
 import { ErrorTypes, permanentFailure } from '../../errors';
@@ -19,6 +20,8 @@ export interface TeamsChatOptions {
   password?: string;
   /** Overrides the connector built from the config (tests). */
   connector?: BotConnector;
+  /** Where a failed Graph lookup is reported (default: the activity log). */
+  warn?: (message: string) => void;
 }
 
 /** Where a message lives: the parts of a Bot Framework conversation reference we need. */
@@ -101,6 +104,14 @@ export function noteActivity(text: string, users: string[], people: Person[], ke
   return { type: 'message', summary: preview, attachments: [cardAttachment(withElementId(textCard(out, mentions), postMarker(key)))] };
 }
 
+function activityWarn(message: string): void {
+  try {
+    log.warn(message);
+  } catch {
+    process.emitWarning(message); // outside an activity
+  }
+}
+
 /** `19:x@thread.tacv2;messageid=1` -> `19:x@thread.tacv2`: Graph's channel id. */
 function channelIdOf(conversationId: string): string {
   return conversationId.split(';messageid=')[0]!;
@@ -120,10 +131,19 @@ export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
     timeoutMs: initial.requestTimeout,
   });
 
-  /** On a retry with Graph on: the message an earlier attempt (maybe in a process that died) posted. */
+  /**
+   * On a retry with Graph on: the message an earlier attempt (maybe in a process that died) posted.
+   * A lookup that fails (no permission, Graph down) must not hold the alert back: the post goes out,
+   * at worst a second time, and the log says why.
+   */
   async function earlierPost(t: TeamsConfig, req: PostRequest, target: TeamsTarget, teamId: string | undefined): Promise<string | undefined> {
     if (req.retrySince === undefined || !t.graph.enabled || !teamId) return undefined;
-    return graph.find({ teamId, channelId: channelIdOf(target.conversationId), threadId: req.threadId }, req.key, req.retrySince);
+    try {
+      return await graph.find({ teamId, channelId: channelIdOf(target.conversationId), threadId: req.threadId }, req.key, req.retrySince);
+    } catch (err) {
+      (opts.warn ?? activityWarn)(`Teams post ${req.key}: could not check for an earlier copy, posting anyway: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   return {

@@ -125,17 +125,22 @@ describe('Teams posts retried by another worker process', () => {
     expect(fake.graphRequests.length).toBe(before);
   });
 
-  it('fail permanently, naming the permission to grant, when Graph refuses to read the channel', async () => {
+  it('post anyway when Graph refuses to read the channel, and say in the log which permission is missing', async () => {
+    const warnings: string[] = [];
+    const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '300ms', graph: { enabled: true } }));
+    configs.push(config);
+    const adapter = createTeamsChat({ config: () => config, password: fake.opts.password, warn: (m) => warnings.push(m) });
+    const cardsBefore = fake.cards(OPS).length;
     fake.graphPermission = false;
     try {
-      const err = await processAdapter({ enabled: true })
-        .post({ channel: 'ops', text: 'x', card: message, key: key(), retrySince: Date.now() })
-        .catch((e: unknown) => e);
-      expect(err).toMatchObject({ type: 'InvalidAuth', nonRetryable: true });
-      expect((err as Error).message).toContain('ChannelMessage.Read.Group');
+      const posted = await adapter.post({ channel: 'ops', text: 'x', card: message, key: key(), retrySince: Date.now() });
+      expect(fake.cards(OPS).at(-1)!.id).toBe(posted.id);
     } finally {
       fake.graphPermission = true;
     }
+    expect(fake.cards(OPS).length).toBe(cardsBefore + 1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/could not check for an earlier copy, posting anyway: .*ChannelMessage\.Read\.Group/);
   });
 });
 
