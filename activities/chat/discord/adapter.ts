@@ -7,6 +7,7 @@
 // enforce_nonce, so Discord itself returns the first message for a repeat within a few minutes; and
 // a retried activity first looks for the bot's message carrying the key's mark (embed footer or last
 // line), so a retry after a longer gap, or from another worker, finds it too.
+import { log } from '@temporalio/activity';
 import type { DiscordConfig } from '../../../config/schema-discord';
 import { DISCORD_DEFAULT_API_URL, SNOWFLAKE } from '../../../config/schema-discord';
 import { readSecret } from '../../../config/load';
@@ -28,6 +29,8 @@ export interface DiscordChatOptions {
   timeoutMs?: number;
   /** How many recent messages a retried post scans for its earlier post (default 200). */
   dedupeScan?: number;
+  /** Where a failed lookup is reported (default: the activity log). */
+  warn?: (message: string) => void;
 }
 
 /** How far before the first attempt a retry looks, for clock skew between this worker and Discord. */
@@ -48,6 +51,14 @@ export function discordChatOptions(cfg: DiscordConfig, env: NodeJS.ProcessEnv = 
 }
 
 type Body = Record<string, unknown>;
+
+function activityWarn(message: string): void {
+  try {
+    log.warn(message);
+  } catch {
+    process.emitWarning(message); // outside an activity
+  }
+}
 
 /** Only the listed users may be pinged; never @everyone, roles or anyone named in cluster text. */
 const allowedMentions = (users: string[] = []) => (users.length ? { users } : { parse: [] });
@@ -118,8 +129,15 @@ export function createDiscordChat(opts: DiscordChatOptions): ChatPlatform {
     }
   }
 
+  /** A lookup that fails (no Read Message History, Discord down) must not hold the post back: the nonce still guards a quick repeat. */
   async function earlier(channel: string, key: string, since: number | undefined): Promise<string | undefined> {
-    return since === undefined ? undefined : findByMark(channel, key, since);
+    if (since === undefined) return undefined;
+    try {
+      return await findByMark(channel, key, since);
+    } catch (err) {
+      (opts.warn ?? activityWarn)(`Discord post ${key}: could not check for an earlier copy, posting anyway: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   async function reply(req: PostRequest & { threadId: string }): Promise<PostedMessage> {

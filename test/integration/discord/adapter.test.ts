@@ -103,6 +103,16 @@ describe('Discord adapter', () => {
     expect(posts(channel)).toHaveLength(1); // found by the lookup, not even re-sent
   });
 
+  it('posts anyway when a retry cannot read the channel history, and says so in the log', async () => {
+    const warnings: string[] = [];
+    const withLog = createDiscordChat({ token: fake.botToken, apiUrl: fake.apiUrl, timeoutMs: 500, warn: (m) => warnings.push(m) });
+    fake.failNext('GET', new RegExp(`^/channels/${channel}/messages$`), 403);
+    const posted = await withLog.post({ ...alert(`${INCIDENT}@t/alert-history-refused`), retrySince: Date.now() });
+    expect(fake.messages(channel).map((m) => m.id)).toEqual([posted.id]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/could not check for an earlier copy, posting anyway/);
+  });
+
   it('turns a 429 into a retryable RateLimited failure with Discord\'s retry_after, after a single request', async () => {
     fake.failNext('POST', /^\/channels\/\d+\/messages$/, 429, { retryAfter: 2.5 });
     const f = await failure(discord.post(alert()));
