@@ -2,6 +2,7 @@
 // signal-with-start to a real Temporal dev server and the real workflow. Measures the time until the
 // workflow has counted all N, the alert posts and updates (coalescing), history length, and memory.
 // Run: make bench (or node -r @swc-node/register bench/intake.ts)
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startDevServer } from '../test/helpers/temporal';
 import { testConfig } from '../test/helpers/config';
@@ -15,7 +16,8 @@ import { resolveUpdate, stateQuery, TASK_QUEUE } from '../workflows/definitions'
 export async function runIntakeBench(sizes = [200, 1000]) {
   const env = await startDevServer();
   const chat = new MemoryChat();
-  const worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config: testConfig(), platforms: { local: chat }, fromSources: true });
+  const config = testConfig();
+  const worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, fromSources: true });
   const running = worker.run();
   const rows = [];
   try {
@@ -56,6 +58,7 @@ export async function runIntakeBench(sizes = [200, 1000]) {
     worker.shutdown();
     await running;
     await env.teardown();
+    rmSync(config.dataDir, { recursive: true, force: true });
   }
   return rows;
 }
