@@ -9,11 +9,12 @@
 // rollover could be stored twice. Retries come within minutes and rollovers rarely, so the
 // archive accepts that; search on `event.id` when exactness matters.
 import type { Client } from '@elastic/elasticsearch';
-import { Context, log } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { TimelineEntry } from '../../workflows/definitions';
 import { eventId, type EventBatch, type EventSink } from '../events';
 import { elasticFailure, rateLimitDelayMs, type ElasticConnection } from '../postmortem/elastic';
 import { rateLimited, unavailable } from '../errors';
+import { activityWarn as warn } from '../log';
 
 const keyword = { type: 'keyword' } as const;
 
@@ -152,13 +153,5 @@ function heartbeat(): void {
     Context.current().heartbeat();
   } catch {
     // not inside an activity (tests call the sink directly)
-  }
-}
-
-function warn(message: string): void {
-  try {
-    log.warn(message);
-  } catch {
-    process.emitWarning(message);
   }
 }

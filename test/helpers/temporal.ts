@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { loadTemporalDev, serverExtraArgs } from '../../config/temporal-dev';
+import { createIncidentWorker, type IncidentWorkerOptions } from '../../worker/worker';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -58,4 +59,21 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 export function testWorkflowCode(): { workflowBundlePath: string } | { fromSources: true } {
   const path = process.env.TEST_WORKFLOW_BUNDLE;
   return path && existsSync(path) ? { workflowBundlePath: path } : { fromSources: true };
+}
+
+export interface RunningWorker {
+  /** Shuts the worker down and waits until it has stopped. */
+  stop(): Promise<void>;
+}
+
+/** The real incident worker on `env`, polling until stop(); workflow code as testWorkflowCode() says. */
+export async function runTestWorker(env: TestWorkflowEnvironment, opts: Omit<IncidentWorkerOptions, 'connection' | 'namespace'>): Promise<RunningWorker> {
+  const worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', ...opts, ...testWorkflowCode() });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

@@ -1,22 +1,19 @@
 // Escalation over workflow time on the time-skipping test server: timers fire when the test skips
 // time, so minutes-long ladders run in milliseconds while the real workflow code decides.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startTimeSkippingServer, testWorkflowCode } from '../helpers/temporal';
+import { startTimeSkippingServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
-import { createIncidentWorker } from '../../worker/worker';
 import { acknowledgeUpdate, handoffUpdate, resolveUpdate, stateQuery } from '../../workflows/definitions';
 import type { Config } from '../../config/schema';
 
 const MIN = 60_000;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker | undefined;
 let chat: MemoryChat;
 let config: Config;
 
@@ -44,13 +41,11 @@ beforeAll(async () => {
       rules: [{ match: { labels: { team: 'scheduled' } }, channels: [{ platform: 'local', channel: 'ops' }], policy: 'scheduled' }],
       default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
   });
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, ...testWorkflowCode() });
-  running = worker.run();
+  worker = await runTestWorker(env, { config, platforms: { local: chat } });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 

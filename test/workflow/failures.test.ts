@@ -1,22 +1,19 @@
 // Permanent failures of outside systems must not take an incident down with them: the incident
 // still resolves and completes, and its timeline says what failed.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { startDevServer, testWorkflowCode } from '../helpers/temporal';
+import { startDevServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
-import { createIncidentWorker } from '../../worker/worker';
 import { permanentFailure, ErrorTypes } from '../../activities/errors';
 import type { PostmortemStore } from '../../activities/postmortem/store';
 import type { EventSink } from '../../activities/events';
 import { resolveUpdate, stateQuery } from '../../workflows/definitions';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker | undefined;
 let sinkCalls = 0;
 
 const refusingStore: PostmortemStore = {
@@ -35,15 +32,12 @@ const refusingSink: EventSink = {
 
 beforeAll(async () => {
   env = await startDevServer();
-  worker = await createIncidentWorker({
-    connection: env.nativeConnection, namespace: 'default', config: testConfig(), platforms: { local: new MemoryChat() },
-    postmortemStore: refusingStore, eventSinks: [refusingSink], ...testWorkflowCode() });
-  running = worker.run();
+  worker = await runTestWorker(env, { config: testConfig(), platforms: { local: new MemoryChat() },
+    postmortemStore: refusingStore, eventSinks: [refusingSink] });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 

@@ -3,16 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startDevServer, testWorkflowCode } from '../helpers/temporal';
+import { startDevServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
-import { createIncidentWorker } from '../../worker/worker';
 import {
   acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, incidentWorkflowId, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery,
 } from '../../workflows/definitions';
@@ -22,8 +20,7 @@ import { FilePostmortemStore } from '../../activities/postmortem/file-store';
 import type { PostmortemStore } from '../../activities/postmortem/store';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker | undefined;
 let chat: MemoryChat;
 let config: Config;
 let files: FilePostmortemStore;
@@ -54,13 +51,11 @@ beforeAll(async () => {
     get: (id) => files.get(id),
     list: (f) => files.list(f),
     edit: (id, change) => files.edit(id, change) };
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, eventSinks: [recordingSink], postmortemStore: gated, ...testWorkflowCode() });
-  running = worker.run();
+  worker = await runTestWorker(env, { config, platforms: { local: chat }, eventSinks: [recordingSink], postmortemStore: gated });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 

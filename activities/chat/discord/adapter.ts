@@ -7,11 +7,11 @@
 // enforce_nonce, so Discord itself returns the first message for a repeat within a few minutes; and
 // a retried activity first looks for the bot's message carrying the key's mark (embed footer or last
 // line), so a retry after a longer gap, or from another worker, finds it too.
-import { log } from '@temporalio/activity';
 import type { DiscordConfig } from '../../../config/schema-discord';
 import { DISCORD_DEFAULT_API_URL, SNOWFLAKE } from '../../../config/schema-discord';
 import { readSecret } from '../../../config/load';
 import { ErrorTypes, permanentFailure } from '../../errors';
+import { activityWarn } from '../../log';
 import { earlierAttemptSince } from '../attempt';
 import type { IncidentMessage } from '../message';
 import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
@@ -51,14 +51,6 @@ export function discordChatOptions(cfg: DiscordConfig, env: NodeJS.ProcessEnv = 
 }
 
 type Body = Record<string, unknown>;
-
-function activityWarn(message: string): void {
-  try {
-    log.warn(message);
-  } catch {
-    process.emitWarning(message); // outside an activity
-  }
-}
 
 /** Only the listed users may be pinged; never @everyone, roles or anyone named in cluster text. */
 const allowedMentions = (users: string[] = []) => (users.length ? { users } : { parse: [] });

@@ -2,10 +2,10 @@
 // of `platforms.teams.channels`; each post returns a conversation reference (service URL,
 // conversation id, tenant) that the workflow keeps in MessageRef.meta, so updates and thread replies
 // reach the message from Temporal's state, whatever this process remembers or the config says now.
-import { log } from '@temporalio/activity';
 import type { Config, Person } from '../../../config/schema';
 import { TEAMS_DEFAULTS, type TeamsChannelConfig, type TeamsConfig } from '../../../config/schema-teams';
 import { ErrorTypes, permanentFailure } from '../../errors';
+import { activityWarn } from '../../log';
 import type { IncidentMessage } from '../message';
 import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
 import { cardAttachment, cardContextFor, renderAdaptiveCard, textCard, withElementId } from './card';
@@ -102,14 +102,6 @@ export function noteActivity(text: string, users: string[], people: Person[], ke
   }
   const preview = text.replace(/@(\S+)/g, (m, id: string) => people.find((p) => p.chat.teams === id)?.name ?? m).split('\n', 1)[0];
   return { type: 'message', summary: preview, attachments: [cardAttachment(withElementId(textCard(out, mentions), postMarker(key)))] };
-}
-
-function activityWarn(message: string): void {
-  try {
-    log.warn(message);
-  } catch {
-    process.emitWarning(message); // outside an activity
-  }
 }
 
 /** `19:x@thread.tacv2;messageid=1` -> `19:x@thread.tacv2`: Graph's channel id. */

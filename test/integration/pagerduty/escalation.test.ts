@@ -4,23 +4,20 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startTimeSkippingServer, testWorkflowCode } from '../../helpers/temporal';
+import { startTimeSkippingServer, runTestWorker, type RunningWorker } from '../../helpers/temporal';
 import { testConfig } from '../../helpers/config';
 import { anomaly } from '../../helpers/anomaly';
 import { actor } from '../../helpers/actors';
 import { eventually } from '../../helpers/stack';
 import { MemoryChat } from '../../fakes/memory-chat';
 import { FakePagerDuty } from '../../fakes/pagerduty/server';
-import { createIncidentWorker } from '../../../worker/worker';
 import { acknowledgeUpdate, incidentWorkflowId, occurrenceSignal, resolveUpdate, stateQuery, TASK_QUEUE, type IncidentInput } from '../../../workflows/definitions';
 
 const MIN = 60_000;
 const ROUTING_KEY = 'r'.repeat(32);
 let env: TestWorkflowEnvironment | undefined;
-let worker: Worker | undefined;
-let running: Promise<void> | undefined;
+let worker: RunningWorker | undefined;
 let fake: FakePagerDuty | undefined;
 let chat: MemoryChat;
 let dataDir: string | undefined;
@@ -44,13 +41,11 @@ beforeAll(async () => {
     raw.paging = { pagerduty: { enabled: true, url: fake!.url, routingKey: { fromFile: join(raw.dataDir, 'routing-key') } } };
   });
   dataDir = config.dataDir;
-  worker = await createIncidentWorker({ connection: env.nativeConnection, namespace: 'default', config, platforms: { local: chat }, ...testWorkflowCode() });
-  running = worker.run();
+  worker = await runTestWorker(env, { config, platforms: { local: chat } });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
   await fake?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

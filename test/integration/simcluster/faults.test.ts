@@ -1,15 +1,11 @@
 // Injected faults, each touching only what it names, observed through the real client library.
 import { startSimCluster, type SimCluster } from '../../../simcluster';
-import { apiError, clients, type Clients, eventually, k8s, podObject, record, type Recorded } from './helpers';
+import { apiError, clients, type Clients, eventually, k8s, podObject, watchRecorder } from './helpers';
 
 let c: SimCluster;
 let ro: Clients;
-const open: Recorded[] = [];
-const watch = async (path: string, query: Record<string, string | number | boolean | undefined>) => {
-  const r = await record(ro.kc, path, query);
-  open.push(r);
-  return r;
-};
+const watches = watchRecorder(() => ro.kc);
+const watch = watches.watch;
 
 beforeAll(async () => {
   c = await startSimCluster({ name: 'sim-faults', bookmarkIntervalMs: 50 });
@@ -18,7 +14,7 @@ beforeAll(async () => {
 afterEach(() => {
   c.faults.failNext(0);
   c.faults.slow(0);
-  for (const r of open.splice(0)) r.abort();
+  watches.abortAll();
 });
 afterAll(() => c?.stop());
 

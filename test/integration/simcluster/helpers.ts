@@ -76,6 +76,21 @@ export async function record(kc: KubeConfig, path: string, query: Record<string,
   return { events, done, isDone: () => finished, abort: () => controller.abort() };
 }
 
+/** Watches a test file opens, so afterEach can abort them all (`kc` is read when a watch starts). */
+export function watchRecorder(kc: () => KubeConfig) {
+  const open: Recorded[] = [];
+  return {
+    async watch(path: string, query: Record<string, string | number | boolean | undefined>): Promise<Recorded> {
+      const r = await record(kc(), path, query);
+      open.push(r);
+      return r;
+    },
+    abortAll(): void {
+      for (const r of open.splice(0)) r.abort();
+    },
+  };
+}
+
 export const podObject = (name: string, namespace = 'default', labels: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
   kind: 'Pod',

@@ -2,23 +2,19 @@
 // resourceVersion, selectors, bookmarks, timeoutSeconds, 410 Gone after compaction and relisting.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { startSimCluster, type SimCluster } from '../../../simcluster';
-import { clients, type Clients, eventually, k8s, podObject, record, type Recorded } from './helpers';
+import { clients, type Clients, eventually, k8s, podObject, watchRecorder } from './helpers';
 
 let c: SimCluster;
 let ro: Clients;
-const open: Recorded[] = [];
-const watch = async (path: string, query: Record<string, string | number | boolean | undefined>) => {
-  const r = await record(ro.kc, path, query);
-  open.push(r);
-  return r;
-};
+const watches = watchRecorder(() => ro.kc);
+const watch = watches.watch;
 
 beforeAll(async () => {
   c = await startSimCluster({ name: 'sim-watch', bookmarkIntervalMs: 100 });
   ro = clients(c);
 });
 afterEach(() => {
-  for (const r of open.splice(0)) r.abort();
+  watches.abortAll();
 });
 afterAll(() => c?.stop());
 

@@ -25,10 +25,10 @@ afterAll(async () => {
 });
 
 /** A worker process's Teams adapter: nothing shared with any other. */
-function processAdapter(graph: Record<string, unknown> | undefined): ChatPlatform {
+function processAdapter(graph: Record<string, unknown> | undefined, warn?: (message: string) => void): ChatPlatform {
   const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '300ms', ...(graph ? { graph } : {}) }));
   configs.push(config);
-  return createTeamsChat({ config: () => config, password: fake.opts.password });
+  return createTeamsChat({ config: () => config, password: fake.opts.password, ...(warn ? { warn } : {}) });
 }
 
 const a = anomaly();
@@ -127,9 +127,7 @@ describe('Teams posts retried by another worker process', () => {
 
   it('post anyway when Graph refuses to read the channel, and say in the log which permission is missing', async () => {
     const warnings: string[] = [];
-    const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '300ms', graph: { enabled: true } }));
-    configs.push(config);
-    const adapter = createTeamsChat({ config: () => config, password: fake.opts.password, warn: (m) => warnings.push(m) });
+    const adapter = processAdapter({ enabled: true }, (m) => warnings.push(m));
     const cardsBefore = fake.cards(OPS).length;
     fake.graphPermission = false;
     try {
