@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config/schema';
 import { readSecret } from '../config/load';
 import type { Actor } from '../workflows/definitions';
+import { narrowByToken } from '../workflows/policy/scope';
 import { actorForPerson, findPerson } from './identity';
 
 export interface Principal {
@@ -54,7 +55,8 @@ export class TokenAuthenticator {
       if (t.person) {
         const person = findPerson(config, t.person);
         if (!person) throw new AuthConfigError(`api.tokens "${t.name}": unknown person "${t.person}"`);
-        principal = { actor: actorForPerson(person, via), tokenName: t.name, service: false };
+        const actor = actorForPerson(person, via);
+        principal = { actor: t.grants ? { ...actor, ...narrowByToken(actor, t.grants) } : actor, tokenName: t.name, service: false };
       } else {
         principal = { actor: { personId: null, roles: [...(t.roles ?? [])], via, display: `${t.name} (service token)` }, tokenName: t.name, service: true };
       }

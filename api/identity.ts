@@ -19,7 +19,9 @@ export function personForPlatformUser(config: Config, platform: Platform, platfo
 }
 
 export function actorForPerson(person: Person, via: string): Actor {
-  return { personId: person.id, roles: [...person.roles], via, display: person.name };
+  // `grants` only when configured, so actors (and histories) of unscoped people look as before.
+  const grants = person.grants ? { grants: person.grants.map((g) => ({ ...g })) } : {};
+  return { personId: person.id, roles: [...person.roles], ...grants, via, display: person.name };
 }
 
 /** Maps a platform-verified user to an Actor; unknown users act with no roles (the workflow refuses them). */

@@ -11,6 +11,7 @@ import { discordProblems, discordSchema } from './schema-discord';
 import { pagerdutySchema, teamsProblems, teamsSchema } from './schema-teams';
 import { mattermostProblems, mattermostSchema } from './schema-mattermost';
 import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schema-elastic';
+import { grantProblems } from './schema-grants';
 
 const id = z
   .string()
@@ -28,11 +29,27 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 const weekday = z.enum(WEEKDAYS);
 
 
+const role = z.enum(['responder', 'admin']);
+/** Roles limited to clusters (and namespaces); see README "Who may do what". */
+const grant = z
+  .object({
+    roles: z.array(role).min(1, 'a grant needs at least one role (responder or admin)').describe('Roles held inside this scope: responder, admin.'),
+    clusters: z.array(z.string().min(1)).min(1).optional().describe('Clusters (names from clusters[]) this grant reaches; absent means every cluster.'),
+    namespaces: z.array(z.string().min(1)).min(1).optional().describe('Namespaces this grant reaches; absent means every namespace and cluster-wide resources.'),
+  })
+  .strict();
+const grants = z
+  .array(grant)
+  .optional()
+  .describe('Roles limited to clusters/namespaces, for incidents and /kubectl. Global roles still apply everywhere.');
+
 const person = z
   .object({
     id,
     name: z.string().min(1),
-    roles: z.array(z.enum(['responder', 'admin'])).default(['responder']),
+    // Default ['responder'], except for people with grants: their grants say where they may act.
+    roles: z.array(role).optional().describe('Roles everywhere (default: responder, or none when grants are given).'),
+    grants,
     timezone: timeZone.optional(),
     email: z.string().email().optional(),
     /** Platform identities: which chat user is this person. */
@@ -47,7 +64,8 @@ const person = z
       .strict()
       .default({}),
   })
-  .strict();
+  .strict()
+  .transform((p) => ({ ...p, roles: p.roles ?? (p.grants ? [] : (['responder'] as const)).slice() }));
 
 const restriction = z
   .object({ days: z.array(weekday).min(1).default([...WEEKDAYS]), from: hhmm, to: hhmm })
@@ -133,7 +151,15 @@ const route = z
   })
   .strict();
 
-const apiToken = z.object({ name: id, token: secretRef, roles: z.array(z.enum(['responder', 'admin'])).optional(), person: id.optional() }).strict();
+const apiToken = z
+  .object({
+    name: id,
+    token: secretRef,
+    roles: z.array(role).optional(),
+    person: id.optional(),
+    grants: grants.describe('Narrows a token bound to a person: it acts only where both the person and these grants allow.'),
+  })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -246,6 +272,7 @@ export function referenceProblems(raw: unknown): { path: (string | number)[]; me
   arr(obj(cfg.api).tokens).forEach((t, ti) => ref(obj(t).person, people, 'person', 'people', ['api', 'tokens', ti, 'person']));
   const clusterNames = new Set(arr(cfg.clusters).map((c) => obj(c).name).filter((x): x is string => typeof x === 'string'));
   arr(obj(cfg.kubectl).channels).forEach((c, ci) => ref(obj(c).cluster, clusterNames, 'cluster', 'clusters', ['kubectl', 'channels', ci, 'cluster']));
+  out.push(...grantProblems(cfg, clusterNames));
   out.push(...elasticProblems(cfg));
   out.push(...teamsProblems(cfg));
   out.push(...discordProblems(cfg));

@@ -82,10 +82,20 @@ export interface Recovery {
 
 export type Role = 'responder' | 'admin';
 
+/** Roles limited to clusters (and namespaces); an absent list means "all". */
+export interface Grant {
+  roles: Role[];
+  clusters?: string[];
+  namespaces?: string[];
+}
+
 export interface Actor {
   /** Roster person id, or null when the platform identity maps to no one on the roster. */
   personId: string | null;
+  /** Roles everywhere. */
   roles: Role[];
+  /** Roles limited to some clusters/namespaces. Absent in histories recorded before grants existed. */
+  grants?: Grant[];
   /** Where the action came from, e.g. `local:alice`, `api:ops-token`, `slack:U123`. */
   via: string;
   /** Display name for messages; never used for authorization. */

@@ -2,12 +2,15 @@
 // reads the same everywhere. Reasons are full sentences addressed to the person who asked, and say
 // what to do next. Identity (actor.personId) comes from the platform, never from message text.
 import type { Actor, IncidentState } from '../definitions';
+import { effectiveRoles, hasAnyRole, scopeRefusal } from './scope';
 
 export type IncidentAction = 'ack' | 'handoff' | 'resolve';
 
 export type Authorization = { allowed: true } | { allowed: false; reason: string };
 
-export type AuthorizeState = Pick<IncidentState, 'status' | 'assignee' | 'handoffPendingTo'>;
+/** Cluster and namespace matter only for actors with grants (scoped roles). */
+export type AuthorizeState = Pick<IncidentState, 'status' | 'assignee' | 'handoffPendingTo'> &
+  Partial<Pick<IncidentState, 'cluster' | 'namespace' | 'resource'>>;
 
 export interface HandoffTarget {
   /** Roster person id, or null when the requested name maps to no one. */
@@ -33,11 +36,15 @@ export function authorize(
 ): Authorization {
   const me = actor.personId;
   if (me === null) return refuse(notOnRosterReason(actor));
-  if (!actor.roles.includes('responder') && !actor.roles.includes('admin')) {
+  if (!hasAnyRole(actor)) {
     return refuse(`You (${me}) have neither the responder nor the admin role. Ask an admin to add a role under people[].roles in the config.`);
   }
+  // Actors without grants (all recorded before grants existed) keep their global roles unchanged.
+  const scope = { cluster: state.cluster, namespace: state.namespace ?? state.resource?.namespace };
+  const roles = actor.grants?.length ? effectiveRoles(actor, scope) : actor.roles;
+  if (!roles.length) return refuse(scopeRefusal(actor, scope, 'act on incidents'));
   if (state.status === 'resolved') return refuse(RESOLVED_REASON[action]);
-  const admin = actor.roles.includes('admin');
+  const admin = roles.includes('admin');
 
   switch (action) {
     case 'ack':

@@ -80,3 +80,18 @@ describe('bearer token authentication', () => {
     expect(message).not.toContain(OPS);
   });
 });
+
+describe('tokens with grants', () => {
+  it('carries the person grants, and narrows a token to where both the person and the token may act', () => {
+    const scoped = apiTestConfig((raw) => {
+      raw.people[2].grants = [{ roles: ['admin'], clusters: ['dev'] }];
+      raw.api.tokens = [
+        { name: 'carol-cli', token: { fromEnv: 'T_CAROL' }, person: 'carol' },
+        { name: 'carol-ci', token: { fromEnv: 'T_CI' }, person: 'carol', grants: [{ roles: ['responder'], clusters: ['dev'], namespaces: ['shop'] }] },
+      ];
+    });
+    const auth = TokenAuthenticator.fromConfig(scoped, { T_CAROL: ALICE, T_CI: OPS });
+    expect(auth.authenticate(`Bearer ${ALICE}`)?.actor).toMatchObject({ roles: ['responder', 'admin'], grants: [{ roles: ['admin'], clusters: ['dev'] }] });
+    expect(auth.authenticate(`Bearer ${OPS}`)?.actor).toMatchObject({ personId: 'carol', roles: [], grants: [{ roles: ['responder'], clusters: ['dev'], namespaces: ['shop'] }] });
+  });
+});
