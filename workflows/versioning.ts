@@ -1,0 +1,10 @@
+// Every patch id the workflow code uses, in one place (policy: docs/upgrades.md). Incidents stay
+// open across deploys, so a behaviour change must not alter the commands an open incident's
+// history already recorded: new code runs behind `wf.patched(PATCH.x)`, later
+// `wf.deprecatePatch(PATCH.x)`, then goes away. test/unit/workflows/versioning.test.ts fails when
+// workflows/ calls patched()/deprecatePatch() with an id not listed here, or one missing from the
+// patch table of docs/upgrades.md.
+//
+// Convention: key = camelCase of the id; id = kebab-case of the behaviour, never reused, never
+// renamed (the id is written into histories as a marker).
+export const PATCH = {} as const satisfies Record<string, string>;
