@@ -29,6 +29,16 @@ export const slackSchema = z
     dedupeScan: z.number().int().min(20).max(1000).default(200),
     /** Map Slack users to roster people by email (users.lookupByEmail) when people[].chat.slack is not set. */
     lookupUsersByEmail: z.boolean().default(false),
+    teamId: z
+      .string()
+      .regex(/^T[A-Z0-9]+$/, 'expected a Slack team id such as T0123ABCD')
+      .optional()
+      .describe('Workspace pin: requests from any other team_id are refused. Default: the workspace of the bot token (auth.test).'),
+    enterpriseId: z
+      .string()
+      .regex(/^E[A-Z0-9]+$/, 'expected a Slack enterprise id such as E0123ABCD')
+      .optional()
+      .describe('Enterprise Grid pin: requests from any other organization are refused (with an org-wide install, any workspace in it).'),
   })
   .strict()
   .superRefine((s, ctx) => {

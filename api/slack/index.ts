@@ -13,6 +13,7 @@ import { slackWebClient } from '../../activities/chat/slack/adapter';
 import { SlackDirectory } from './directory';
 import { registerListeners } from './listeners';
 import { FastifyReceiver, SLACK_EVENTS_PATH } from './receiver';
+import { pinFrom, UNKNOWN_PIN, workspaceRefusal } from './workspace';
 
 export { SLACK_EVENTS_PATH };
 
@@ -59,25 +60,39 @@ export async function registerSlack(app: FastifyInstance, deps: SlackDeps): Prom
   // Bolt is loaded only when Slack is on: the api starts faster without it.
   const bolt = await import('@slack/bolt');
 
+  // The bot's own identity, asked once (and again after a failure) instead of on every event.
+  type BotIdentity = { botUserId?: string; botId?: string; teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean };
+  let identity: Promise<BotIdentity> | undefined;
+  const whoAmI = (): Promise<BotIdentity> => {
+    identity ??= web.auth.test().then((r) => ({ botUserId: r.user_id, botId: r.bot_id, teamId: r.team_id, enterpriseId: r.enterprise_id, isEnterpriseInstall: r.is_enterprise_install }));
+    return identity.catch((err: unknown) => {
+      identity = undefined;
+      throw err;
+    });
+  };
+  const configured = { teamId: cfg.teamId, enterpriseId: cfg.enterpriseId };
+  const pin = async () => pinFrom(configured, configured.teamId || configured.enterpriseId ? undefined : await whoAmI());
+
   let receiver: Receiver;
   if (cfg.mode === 'socket') {
     receiver = new bolt.SocketModeReceiver({ appToken: secret(cfg, 'appToken', deps.env), logger, installerOptions: { clientOptions: { slackApiUrl: cfg.slackApiUrl } } });
   } else {
-    const http = new FastifyReceiver(secret(cfg, 'signingSecret', deps.env), app.log);
+    const http = new FastifyReceiver(secret(cfg, 'signingSecret', deps.env), app.log, pin);
     http.register(app);
     receiver = http;
   }
 
-  // The bot's own identity, asked once (and again after a failure) instead of on every event.
-  let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string }> | undefined;
-  const authorize = async () => {
-    identity ??= web.auth.test().then((r) => ({ botUserId: r.user_id, botId: r.bot_id, teamId: r.team_id }));
-    try {
-      return { botToken, ...(await identity) };
-    } catch (err) {
-      identity = undefined;
-      throw err;
+  // Bolt asks this for every request: the workspace pin is checked here too, which covers Socket
+  // Mode (no HTTP receiver in front) and stands behind the receiver's check in http mode.
+  const authorize = async (source: { teamId?: string; enterpriseId?: string }) => {
+    const me = await whoAmI();
+    const pinned = pinFrom(configured, me);
+    const refused = pinned ? workspaceRefusal(pinned, { teamId: source.teamId, enterpriseId: source.enterpriseId }) : UNKNOWN_PIN;
+    if (refused) {
+      app.log.warn({ workspace: source, reason: refused }, 'refused a Slack request from another workspace');
+      throw new Error(refused);
     }
+    return { botToken, botUserId: me.botUserId, botId: me.botId, teamId: me.teamId };
   };
 
   const boltApp: App = new bolt.App({

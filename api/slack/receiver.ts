@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { App, Receiver } from '@slack/bolt';
 import { verifySlackSignature } from './verify';
+import { UNKNOWN_PIN, workspaceOf, workspaceRefusal, type SlackWorkspace } from './workspace';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 const BODY_LIMIT = 1024 * 1024;
@@ -25,6 +26,8 @@ export class FastifyReceiver implements Receiver {
   constructor(
     private readonly signingSecret: string,
     private readonly log: FastifyBaseLogger,
+    /** The workspace requests must come from; undefined while it cannot be known. */
+    private readonly pin: () => Promise<SlackWorkspace | undefined>,
   ) {}
 
   init(app: App): void {
@@ -56,12 +59,24 @@ export class FastifyReceiver implements Receiver {
         if (!body) return reply.code(400).send({ error: { code: 'invalid_body', message: 'The body is neither a Slack form post nor JSON.' } });
         if (body.ssl_check) return reply.code(200).send('');
         if (body.type === 'url_verification') return reply.code(200).send({ challenge: body.challenge });
+        const refused = await this.workspaceRefusal(body);
+        if (refused) {
+          req.log.warn({ workspace: workspaceOf(body), reason: refused }, 'refused a Slack request from another workspace');
+          // A slash command shows its 200 body to the person; other requests get a plain refusal.
+          if (body.command) return reply.code(200).send({ response_type: 'ephemeral', text: refused });
+          return reply.code(403).send({ error: { code: 'wrong_workspace', message: refused } });
+        }
         const retryNum = header('x-slack-retry-num');
         const answer = await this.dispatch(body, retryNum ? Number(retryNum) : undefined, header('x-slack-retry-reason'));
         if (answer.body === undefined) return reply.code(answer.status).send('');
         return reply.code(answer.status).send(answer.body);
       });
     });
+  }
+
+  private async workspaceRefusal(body: Record<string, any>): Promise<string | undefined> {
+    const pin = await this.pin().catch(() => undefined);
+    return pin ? workspaceRefusal(pin, workspaceOf(body)) : UNKNOWN_PIN;
   }
 
   /** Hands a verified body to Bolt; resolves with the HTTP answer once a listener acks (or gives up). */

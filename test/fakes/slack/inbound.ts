@@ -14,7 +14,14 @@ export interface SignOptions {
   signature?: string;
   /** Sign with another secret. */
   secret?: string;
+  /** Send as if from another workspace (another install of the same app): its team id. */
+  teamId?: string;
+  /** The Enterprise Grid organization the request names (default: none). */
+  enterpriseId?: string;
 }
+
+const teamOf = (opts: SignOptions) => opts.teamId ?? FAKE_TEAM.id;
+const enterpriseOf = (opts: SignOptions) => (opts.enterpriseId ? { id: opts.enterpriseId, name: opts.enterpriseId } : null);
 
 export function slackSignature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
@@ -59,8 +66,9 @@ export class SlackInbound {
   command(user: string, channel: string, command: string, text: string, opts: SignOptions = {}): Promise<Response> {
     const body = {
       token: 'legacy-verification-token',
-      team_id: FAKE_TEAM.id,
+      team_id: teamOf(opts),
       team_domain: FAKE_TEAM.domain,
+      ...(opts.enterpriseId ? { enterprise_id: opts.enterpriseId, enterprise_name: opts.enterpriseId } : {}),
       channel_id: channel,
       channel_name: this.fake.state.channels.get(channel)?.name ?? 'unknown',
       user_id: user,
@@ -89,13 +97,13 @@ export class SlackInbound {
     const { block, element } = found;
     const payload = {
       type: 'block_actions',
-      user: { id: user, username: this.fake.state.users.get(user)?.name ?? user, name: this.fake.state.users.get(user)?.name ?? user, team_id: FAKE_TEAM.id },
+      user: { id: user, username: this.fake.state.users.get(user)?.name ?? user, name: this.fake.state.users.get(user)?.name ?? user, team_id: teamOf(opts) },
       api_app_id: FAKE_BOT.appId,
       token: 'legacy-verification-token',
       container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
       trigger_id: this.fake.issueTrigger(user),
-      team: { id: FAKE_TEAM.id, domain: FAKE_TEAM.domain },
-      enterprise: null,
+      team: { id: teamOf(opts), domain: FAKE_TEAM.domain },
+      enterprise: enterpriseOf(opts),
       is_enterprise_install: false,
       channel: { id: channel, name: this.fake.state.channels.get(channel)?.name ?? 'unknown' },
       message: { type: 'message', ts, text: message.text, user: message.user, bot_id: message.botId, blocks: message.blocks },
@@ -124,15 +132,15 @@ export class SlackInbound {
     }
     const payload = {
       type: 'view_submission',
-      team: { id: FAKE_TEAM.id, domain: FAKE_TEAM.domain },
-      user: { id: stored.user, username: this.fake.state.users.get(stored.user)?.name ?? stored.user, name: stored.user, team_id: FAKE_TEAM.id },
+      team: { id: teamOf(opts), domain: FAKE_TEAM.domain },
+      user: { id: stored.user, username: this.fake.state.users.get(stored.user)?.name ?? stored.user, name: stored.user, team_id: teamOf(opts) },
       api_app_id: FAKE_BOT.appId,
       token: 'legacy-verification-token',
       trigger_id: this.fake.issueTrigger(stored.user),
-      view: { ...stored.view, id: viewId, team_id: FAKE_TEAM.id, state: { values: state }, hash: `${viewId}.hash`, private_metadata: stored.privateMetadata, callback_id: stored.callbackId, app_id: FAKE_BOT.appId, bot_id: FAKE_BOT.botId },
+      view: { ...stored.view, id: viewId, team_id: teamOf(opts), state: { values: state }, hash: `${viewId}.hash`, private_metadata: stored.privateMetadata, callback_id: stored.callbackId, app_id: FAKE_BOT.appId, bot_id: FAKE_BOT.botId },
       response_urls: [],
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: enterpriseOf(opts),
     };
     return this.deliver('interactive', payload, opts);
   }
@@ -141,13 +149,14 @@ export class SlackInbound {
   event(event: Record<string, unknown>, opts: SignOptions = {}): Promise<Response> {
     const body = {
       token: 'legacy-verification-token',
-      team_id: FAKE_TEAM.id,
+      team_id: teamOf(opts),
+      ...(opts.enterpriseId ? { enterprise_id: opts.enterpriseId } : {}),
       api_app_id: FAKE_BOT.appId,
       event: { event_ts: `${Date.now() / 1000}`, ...event },
       type: 'event_callback',
       event_id: `Ev${Date.now()}${Math.floor(Math.random() * 1000)}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [{ enterprise_id: opts.enterpriseId ?? null, team_id: teamOf(opts), user_id: FAKE_BOT.userId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
     };
     return this.deliver('events_api', body, opts);
