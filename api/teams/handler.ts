@@ -12,6 +12,7 @@ import { executeAction, executeCommand, type ActionArgs, type CommandReply } fro
 import { ApiError } from '../errors';
 import { getIncident, listIncidents, type IncidentSummary } from '../incidents';
 import { commandText, teamsActor, threadRoot, type TeamsAccount, type TeamsEntity } from './mentions';
+import { pinnedTenants, tenantOf, tenantRefusal } from './tenant';
 
 export interface TeamsActivity {
   type: string;
@@ -23,6 +24,7 @@ export interface TeamsActivity {
   from?: TeamsAccount;
   recipient?: TeamsAccount;
   conversation?: { id: string; tenantId?: string; conversationType?: string };
+  channelData?: { tenant?: { id?: string } };
   entities?: TeamsEntity[];
   value?: unknown;
 }
@@ -37,7 +39,7 @@ export type TeamsTurnHandler = (activity: TeamsActivity, io: { reply(activity: R
 export interface TeamsHandlerDeps {
   config: Config;
   client: Client;
-  log?: { info(obj: object, msg: string): void };
+  log?: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
 }
 
 const THREAD_CACHE_MAX = 5_000;
@@ -128,7 +130,15 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
     }
   }
 
+  const tenants = pinnedTenants(config);
   return async (activity, io) => {
+    const refused = tenantRefusal(tenants, activity);
+    if (refused) {
+      deps.log?.warn?.({ tenantId: tenantOf(activity) ?? null, type: activity.type }, 'refused a Teams activity from another tenant');
+      if (activity.type === 'message') await io.reply({ type: 'message', text: refused });
+      if (activity.type === 'invoke') return errorResponse(refused);
+      return undefined;
+    }
     if (activity.type === 'message') {
       await onMessage(activity, io);
       return undefined;

@@ -29,6 +29,10 @@ export function registerTeams(app: FastifyInstance, deps: TeamsRouteDeps): void 
     app.log.warn(warning);
     process.stderr.write(`\n${'!'.repeat(100)}\n${warning}\n${'!'.repeat(100)}\n\n`);
   }
+  if (!t.tenantId && !t.allowUnauthenticated)
+    app.log.warn(
+      'platforms.teams.tenantId is not set: Teams activities from any tenant that installs the bot are accepted. Set it to pin the bot to your tenant.',
+    );
   const bot = createTeamsBot(t, password, createTeamsHandler({ config: deps.config, client: deps.client, log: app.log }), app.log);
   app.post(TEAMS_MESSAGES_PATH, async (req, reply) => {
     const result = await bot.process(req.body, req.headers.authorization);

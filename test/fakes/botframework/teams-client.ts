@@ -30,36 +30,37 @@ export class TeamsClient {
     this.bot = { id: `28:${fake.opts.appId}`, name: botName };
   }
 
-  private base(conversationId: string, from: TeamsUser) {
+  /** `tenantId` sends as if from another tenant that installed the same bot. */
+  private base(conversationId: string, from: TeamsUser, tenantId = this.fake.opts.tenantId) {
     return {
       timestamp: new Date().toISOString(),
       serviceUrl: this.fake.serviceUrl,
       channelId: 'msteams',
       from: { id: from.id, name: from.name, ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}) },
-      conversation: { isGroup: true, conversationType: 'channel', tenantId: this.fake.opts.tenantId, id: conversationId },
+      conversation: { isGroup: true, conversationType: 'channel', tenantId, id: conversationId },
       recipient: this.bot,
-      channelData: { tenant: { id: this.fake.opts.tenantId }, teamsChannelId: conversationId.split(';')[0] },
+      channelData: { tenant: { id: tenantId }, teamsChannelId: conversationId.split(';')[0] },
       locale: 'en-US',
     };
   }
 
   /** `@bot <text>` in a channel (or a thread: pass `threadOf(channel, rootId)`); `mentions` are users named in `text` with mention(). */
-  async message(from: TeamsUser, conversationId: string, text: string, opts: { mentions?: TeamsUser[]; token?: string | null } = {}): Promise<BotAnswer> {
+  async message(from: TeamsUser, conversationId: string, text: string, opts: { mentions?: TeamsUser[]; token?: string | null; tenantId?: string } = {}): Promise<BotAnswer> {
     const entities = [this.bot, ...(opts.mentions ?? [])].map((u) => ({ type: 'mention', text: mention(u), mentioned: { id: u.id, name: u.name } }));
-    const activity: Record<string, unknown> = { type: 'message', textFormat: 'plain', text: `${mention(this.bot)} ${text}`, entities, ...this.base(conversationId, from) };
+    const activity: Record<string, unknown> = { type: 'message', textFormat: 'plain', text: `${mention(this.bot)} ${text}`, entities, ...this.base(conversationId, from, opts.tenantId) };
     activity.id = this.fake.recordInbound(conversationId, activity);
     return this.send(activity, opts.token);
   }
 
   /** A press of an `Action.Execute` button on the card `cardId` (inputs go in `data`). */
-  async execute(from: TeamsUser, conversationId: string, cardId: string, verb: string, data: Record<string, unknown>, opts: { token?: string | null } = {}): Promise<BotAnswer> {
+  async execute(from: TeamsUser, conversationId: string, cardId: string, verb: string, data: Record<string, unknown>, opts: { token?: string | null; tenantId?: string } = {}): Promise<BotAnswer> {
     const activity = {
       type: 'invoke',
       name: 'adaptiveCard/action',
       id: `f:${Date.now()}${Math.floor(Math.random() * 1000)}`,
       replyToId: cardId,
       value: { action: { type: 'Action.Execute', id: verb, verb, data }, trigger: 'manual' },
-      ...this.base(conversationId, from),
+      ...this.base(conversationId, from, opts.tenantId),
     };
     return this.send(activity, opts.token);
   }

@@ -21,9 +21,13 @@ describe('Slack in Socket Mode', () => {
     const channel = s.channels.socket!;
     const id = await s.report('socket');
     const alert = await s.alert(channel);
+    // A command from another workspace over the same socket is acknowledged to Slack and does nothing.
+    await s.inbound.command(USERS.alice, channel, '/ack', '', { teamId: 'T0OTHERTEAM' });
     expect((await s.inbound.click(USERS.mallory, channel, alert.ts, 'incident:ack')).status).toBe(200);
     await eventually(async () => s.fake.ephemerals.find((e) => e.user === USERS.mallory && /not on the roster/.test(e.text)), 'the refusal to mallory');
-    expect((await s.state(id)).status).toBe('triggered');
+    const st = await s.state(id);
+    expect(st.status).toBe('triggered');
+    expect(s.fake.responses.filter((r) => r.body.user === USERS.alice)).toEqual([]);
 
     await s.inbound.command(USERS.alice, channel, '/ack', '');
     await eventually(async () => (await s.state(id)).status === 'acknowledged', 'acknowledged');

@@ -133,4 +133,21 @@ describe('incidents in Microsoft Teams', () => {
     expect(s.status).toBe('triggered');
     expect(s.timeline.some((e) => e.type === 'acknowledged' || e.type === 'refused')).toBe(false);
   });
+
+  it('refuses a validly signed button press and @mention from another tenant, and acts on neither', async () => {
+    const id = await open('teams-tenant');
+    const card = await cardOf(id);
+    const other = 'eeeeeeee-0000-0000-0000-00000000000e';
+    const answer = await teams.execute(users.alice, OPS, card.id, 'ack', { incidentId: id }, { tenantId: other });
+    expect(answer.body).toEqual({
+      statusCode: 400,
+      type: 'application/vnd.microsoft.error',
+      value: { code: 'BadRequest', message: `This bot serves Microsoft Teams tenant ${fake.opts.tenantId} only; this request came from tenant ${other}, so nothing was changed.` },
+    });
+    await teams.message(users.alice, OPS, `ack ${id}`, { tenantId: other });
+    await eventually(async () => fake.botMessages(OPS).some((m) => m.activity.text?.includes(`came from tenant ${other}`)), 'the refusal in the channel');
+    const s = await state(id);
+    expect(s.status).toBe('triggered');
+    expect(s.timeline.some((e) => e.type === 'acknowledged' || e.type === 'refused')).toBe(false);
+  });
 });
