@@ -34,7 +34,7 @@ module.exports = tseslint.config(
           ],
           patterns: [
             { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities with `import type` and call them through proxyActivities.' },
-            { group: ['**/api', '**/api/**', '**/watcher', '**/watcher/**', '**/worker', '**/worker/**', '**/config/load'], allowTypeImports: true, message: 'Workflows may only import types from processes and config loading.' },
+            { group: ['**/api', '**/api/**', '**/watcher', '**/watcher/**', '**/worker', '**/worker/**', '**/temporal', '**/temporal/**', '**/config/load'], allowTypeImports: true, message: 'Workflows may only import types from processes and config loading.' },
           ],
         },
       ],

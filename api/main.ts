@@ -1,17 +1,17 @@
 // Process entry of the api: config -> Temporal client -> HTTP server. Stops cleanly on SIGTERM and
 // SIGINT (finish in-flight requests, write the local chat, close the connection). Logs never carry
 // secrets: tokens are read from the environment or files and only their names are ever printed.
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadConfigOrExit } from '../config/load';
 import { buildApi } from './server';
+import { connectTemporalClient } from '../temporal/connection';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const connection = await Connection.connect({ address: config.temporal.address }).catch((err: Error) => {
-    throw new Error(`cannot connect to Temporal at ${config.temporal.address}: ${err.message}. Check temporal.address in the config.`);
-  });
+  // Errors name the config path and the likely cause (TLS, client certificate, API key).
+  const connection = await connectTemporalClient(config.temporal);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = await buildApi({ config, client, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 

@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { connectTemporalClient } from '../temporal/connection';
 import { startDevServer } from '../test/helpers/temporal';
 import { testConfig } from '../test/helpers/config';
 import { MemoryChat } from '../test/fakes/memory-chat';
@@ -85,7 +86,7 @@ interface Call {
  * so list calls, state queries and signals can be counted per pass without touching watcher code.
  */
 async function recordedConnection(address: string): Promise<{ connection: Connection; calls: Call[] }> {
-  const connection = await Connection.connect({ address });
+  const connection = await connectTemporalClient({ address, namespace: 'default' });
   const calls: Call[] = [];
   const service = connection.workflowService as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const method of ['listWorkflowExecutions', 'queryWorkflow', 'signalWorkflowExecution', 'signalWithStartWorkflowExecution']) {

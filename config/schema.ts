@@ -11,6 +11,7 @@ import { discordProblems, discordSchema } from './schema-discord';
 import { pagerdutySchema, teamsProblems, teamsSchema } from './schema-teams';
 import { mattermostProblems, mattermostSchema } from './schema-mattermost';
 import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schema-elastic';
+import { temporalSchema, workerSchema } from './schema-temporal';
 import { grantProblems } from './schema-grants';
 
 const id = z
@@ -163,16 +164,8 @@ const apiToken = z
 
 export const configSchema = z
   .object({
-    temporal: z
-      .object({
-        address: z.string().default('127.0.0.1:7233'),
-        namespace: z.string().default('default'),
-        taskQueue: z.string().default('incidents'),
-        /** Base URL of the Temporal UI, for links in chat and postmortems. */
-        uiUrl: z.string().url().optional(),
-      })
-      .strict()
-      .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'incidents' }),
+    temporal: temporalSchema,
+    worker: workerSchema,
     /** Where the embedded defaults keep files (local chat, postmortems). */
     dataDir: z.string().default('./data'),
     api: z

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
+import { connectTemporalClient } from '../temporal/connection';
 import { ConfigError, configPathFromArgs, loadConfigFile } from '../config/load';
 import { loadTemporalDev, startDevArgs } from '../config/temporal-dev';
 import {
@@ -68,7 +69,7 @@ function bindError(host: string, port: number): Promise<string | undefined> {
 async function temporalReady(address: string, namespace: string, names: string[]): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: 1000 });
+    connection = await connectTemporalClient({ address, namespace }, { connectTimeoutMs: 1000 });
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     return names.every((n) => n in (customAttributes ?? {}));
   } catch {

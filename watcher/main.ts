@@ -2,10 +2,11 @@
 // once, connects to Temporal, then watches the cluster while it holds the Lease. SIGTERM/SIGINT:
 // stop watching, send what is buffered, release the Lease (a standby takes over at once), exit 0.
 // It never loads chat code: anomalies go to Temporal, the worker does the talking.
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadConfigOrExit } from '../config/load';
 import { KubeConfigError } from '../kube/client';
 import { pickCluster, startClusterWatcher } from './run';
+import { connectTemporalClient } from '../temporal/connection';
 
 const SHUTDOWN_GRACE_MS = 20_000;
 
@@ -29,9 +30,7 @@ async function main(): Promise<void> {
   }
   const httpPort = arg('--http-port');
   if (httpPort !== undefined && !/^\d+$/.test(httpPort)) fail(`--http-port must be a port number, got "${httpPort}"`, 2);
-  const connection = await Connection.connect({ address: config.temporal.address }).catch((err: Error) =>
-    fail(`cannot connect to Temporal at ${config.temporal.address}: ${err.message}. Check temporal.address in the config.`, 1),
-  );
+  const connection = await connectTemporalClient(config.temporal).catch((err: Error) => fail(err.message, 1));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   let running;
   try {

@@ -1,29 +1,39 @@
-// Worker process: config -> Temporal connection -> activities -> Worker. SIGTERM/SIGINT drain the
-// worker gracefully (the SDK stops polling and waits for running activities).
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+// Worker process: config -> Temporal connection (temporal/connection.ts: TLS, mTLS, API key) ->
+// activities -> Worker, replaced when the TLS files rotate, with /healthz and /readyz on
+// worker.host:worker.port. SIGTERM/SIGINT drain the worker gracefully (the SDK stops polling and
+// waits for running activities).
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/load';
-import { Connection } from '@temporalio/client';
-import { createIncidentWorker } from './worker';
+import { connectTemporalClient } from '../temporal/connection';
+import { startWorkerHealth } from './health';
+import { runRotatingWorker } from './rotating';
 import { missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO') ?? 'INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const { address, namespace } = config.temporal;
-  const probe = await Connection.connect({ address });
+  const probe = await connectTemporalClient(config.temporal);
   const missing = await missingSearchAttributes(probe, namespace).finally(() => probe.close());
   if (missing.length > 0) {
     process.stderr.write(`${missingSearchAttributesMessage(namespace, missing)}\n`);
     process.exit(2);
   }
   for (const advice of startupAdvice(config)) process.stderr.write(`note: ${advice}\n`);
-  const connection = await NativeConnection.connect({ address });
-  const worker = await createIncidentWorker({ connection, namespace: config.temporal.namespace, config });
-  process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})\n`);
+  const running = await runRotatingWorker({ temporal: config.temporal, config });
+  const health = await startWorkerHealth({
+    host: config.worker.host,
+    port: config.worker.port,
+    source: { state: () => running.current().worker.getState(), ping: () => running.current().connection.workflowService.getSystemInfo({}) },
+  }).catch((err: unknown) => {
+    running.shutdown();
+    throw err;
+  });
+  process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${address} (namespace ${namespace}); health on ${health.url}/healthz and /readyz\n`);
   try {
-    await worker.run();
+    await running.done;
   } finally {
-    await connection.close();
+    await health.close();
   }
 }
 

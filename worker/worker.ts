@@ -22,6 +22,7 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
   const config = typeof opts.config === 'function' ? opts.config : () => opts.config as Config;
+  const tuning = config().worker;
   const bundle = opts.workflowBundlePath ?? (!opts.fromSources && existsSync(WORKFLOW_BUNDLE_PATH) ? WORKFLOW_BUNDLE_PATH : undefined);
   return Worker.create({
     connection: opts.connection,
@@ -31,5 +32,13 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
     activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore }),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
     shutdownGraceTime: '20s',
+    ...(tuning && {
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+      maxCachedWorkflows: tuning.maxCachedWorkflows,
+      maxConcurrentWorkflowTaskPolls: tuning.workflowTaskPollers,
+      maxConcurrentActivityTaskPolls: tuning.activityTaskPollers,
+    }),
   });
 }
+
