@@ -31,6 +31,9 @@ export const discordSchema = z
     requestTimeout: durationWithin(100, 60_000).default(10_000),
     /** How many recent channel or thread messages a retried post scans for its own earlier post. */
     dedupeScan: z.number().int().min(20).max(1000).default(200),
+    guildId: snowflake('server (guild) id: right-click the server icon, "Copy Server ID"')
+      .optional()
+      .describe('Server pin: interactions from any other server (guild) are refused; DMs with the bot stay allowed (user ids are global). Unset: the api warns at start.'),
   })
   .strict()
   .superRefine((d, ctx) => {

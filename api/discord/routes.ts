@@ -66,6 +66,7 @@ export function registerDiscord(app: FastifyInstance, deps: DiscordRouteDeps): v
   } catch (err) {
     throw new DiscordConfigError(`platforms.discord.botToken: ${(err as Error).message}`);
   }
+  if (!d.guildId) app.log.warn('platforms.discord.guildId is not set: interactions from any server the app is added to are accepted. Set it to pin the app to your server.');
   const rest = new DiscordRest({ apiUrl: d.apiUrl, token, timeoutMs: d.requestTimeout });
   const handle = createInteractionHandler({ config: deps.config, client: deps.client, rest, log: app.log });
   const inflight = new Set<Promise<unknown>>();
@@ -95,6 +96,10 @@ export function registerDiscord(app: FastifyInstance, deps: DiscordRouteDeps): v
       if (interaction?.type === InteractionType.ping) return reply.send({ type: ResponseType.pong });
       if (interaction?.application_id !== d.applicationId || typeof interaction.token !== 'string')
         return reply.code(400).send({ error: { code: 'wrong_application', message: 'The interaction is not for this application (check platforms.discord.applicationId).' } });
+      if (d.guildId && interaction.guild_id !== undefined && interaction.guild_id !== d.guildId) {
+        req.log.warn({ guildId: interaction.guild_id }, 'refused a Discord interaction from another server');
+        return reply.send(messageResponse(`This app serves Discord server ${d.guildId} only; this request came from server ${interaction.guild_id}, so nothing was changed.`, true));
+      }
       const late = (r: InteractionResponse) =>
         deliverLate(rest, d.applicationId!, interaction.token, r).catch((err: unknown) => req.log.warn({ err: (err as Error).message }, 'could not deliver a late Discord answer'));
       const { response, followUp } = await answerInTime(handle(interaction), ANSWER_WITHIN_MS, late);

@@ -17,6 +17,8 @@ export interface SignOptions {
   signature?: string | null;
   /** Sign with another key. */
   key?: KeyObject;
+  /** Send as if from another server (guild) the same app was added to. */
+  guildId?: string;
 }
 
 export interface InteractionAnswer {
@@ -103,6 +105,7 @@ export class DiscordClient {
 
   /** POSTs an interaction exactly as Discord would, signed (or not, or badly, per `opts`). */
   async send(interaction: Record<string, any>, opts: SignOptions = {}): Promise<InteractionAnswer> {
+    if (opts.guildId) interaction = { ...interaction, guild_id: opts.guildId, channel: { ...interaction.channel, guild_id: opts.guildId } };
     const body = JSON.stringify(interaction);
     const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' };

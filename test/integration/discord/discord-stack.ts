@@ -41,6 +41,7 @@ export async function startDiscordStack(channelNames: string[], opts: DiscordSta
       botToken: { fromFile: join(dir, 'bot-token') },
       apiUrl: fake.apiUrl,
       requestTimeout: '2s',
+      guildId: fake.guildId,
     };
     raw.routing = routeNamespacesTo('discord', channels);
     opts.config?.(raw, channels);

@@ -67,6 +67,19 @@ describe('the Discord alert and its buttons', () => {
     expect(embedOf(channel)).toBe(before);
   });
 
+  it('refuses a signed Ack click from another server only to the person, records nothing in the incident and changes nothing', async () => {
+    const alert = await s.alert(channel);
+    const other = '100000000000000042';
+    const answer = await s.client.click(s.users.alice, channel, alert.id, 'incident:ack', { guildId: other });
+    expect(await s.client.seen(answer)).toMatchObject({
+      ephemeral: true,
+      content: `This app serves Discord server ${s.fake.guildId} only; this request came from server ${other}, so nothing was changed.`,
+    });
+    const st = await s.state(id);
+    expect(st.status).toBe('triggered');
+    expect(st.timeline.some((t) => t.text.includes(`discord:${s.users.alice.id}`))).toBe(false);
+  });
+
   it('acknowledges a signed Ack click by the roster person, announces it, and updates the alert to show who acked', async () => {
     const alert = await s.alert(channel);
     const seen = await s.client.seen(await s.client.click(s.users.alice, channel, alert.id, 'incident:ack'));
