@@ -129,18 +129,34 @@ export function applyResolve(s: IncidentState, input: ResolveInput, nowIso: stri
   if (s.status === 'resolved') return { outcome: 'already', message: `Already resolved${s.resolvedBy ? ` by ${name(s.resolvedBy)}` : ''}.`, status: s.status };
   const auth = authorize('resolve', actor, s);
   if (!auth.allowed) return refuse(s, 'resolve', actor, auth.reason, nowIso);
-  resolveAs(s, actor.personId!, input.summary, nowIso, `Resolved by ${name(actor.personId!)}: ${input.summary}`);
+  resolveAs(s, actor.personId!, input.summary, nowIso, `Resolved by ${name(actor.personId!)}: ${input.summary}`, name);
   addResponder(s, actor.personId!);
   return { outcome: 'done', message: `Resolved by ${name(actor.personId!)}. A postmortem is being compiled.`, status: s.status };
 }
 
-export function resolveAs(s: IncidentState, by: string, summary: string, nowIso: string, text: string): void {
+/**
+ * Closes the incident. While it is `triggered` nobody holds it (someone is being paged, maybe a
+ * hand-off target), so the responder becomes whoever resolved it, or for a recovery the last person
+ * who acknowledged; a pending hand-off is cancelled and the timeline says so. An acknowledged
+ * incident keeps its responder. Card, list and postmortem then name the same people.
+ */
+export function resolveAs(s: IncidentState, by: string, summary: string, nowIso: string, text: string, name: (id: string) => string = (id) => id): void {
+  const pending = s.handoffPendingTo;
+  if (s.status === 'triggered') s.assignee = by !== 'system' ? by : lastAcknowledger(s);
+  if (pending) {
+    const cause = by === 'system' ? 'the incident recovered' : `${name(by)} resolved the incident`;
+    addTimeline(s, { at: nowIso, type: 'note', actor: by, text: `Hand-off to ${name(pending)} cancelled: ${cause} before ${name(pending)} acknowledged`, data: { handoffCancelled: pending } });
+  }
   s.status = 'resolved';
   s.resolvedAt = nowIso;
   s.resolvedBy = by;
   s.summary = summary;
   s.handoffPendingTo = undefined;
   addTimeline(s, { at: nowIso, type: 'resolved', actor: by, text });
+}
+
+function lastAcknowledger(s: IncidentState): string | undefined {
+  return s.timeline.findLast((e) => e.type === 'acknowledged')?.actor;
 }
 
 export function applyActionItem(s: IncidentState, actor: Actor, text: string, nowIso: string, name: (id: string) => string): CommandResult {
