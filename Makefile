@@ -68,7 +68,8 @@ chart-check: $(GOBIN_DIR)/helm $(GOBIN_DIR)/kubeconform
 chart-schema: build
 	node dist/scripts/chart-schema.js
 
-# Re-record the histories the replay test checks (after an intended workflow change).
+# Records the release histories the replay test checks into test/workflow/histories/releases/<package.json
+# version>; part of every release (docs/upgrades.md). RERECORD=1 replaces an existing folder on purpose.
 record-histories: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**/test/workflow/histories/record.ts'
 

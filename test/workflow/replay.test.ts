@@ -1,23 +1,30 @@
-// Replays histories recorded from real runs (test/workflow/histories, `make record-histories`)
-// against the current workflow code: a non-deterministic change fails here, not in production.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from '@temporalio/worker';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+// Replays the histories recorded from every release's workflow code (test/workflow/histories/
+// releases, `make record-histories`) against the current workflow code: a change that would break
+// an incident left open by a deploy fails here, not in production (policy: docs/upgrades.md).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { testWorkflowCode } from '../helpers/temporal';
+import { releaseHistories, releases, replayAll, SCENARIOS, scenariosOf } from './histories/releases';
 
-const dir = join(__dirname, 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const version = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')).version as string;
 
-describe('replaying recorded incident histories', () => {
-  it('has the recorded histories to replay', () => {
-    expect(files).toEqual(['auto-resolve.json', 'continue-as-new-first-run.json', 'continue-as-new-second-run.json', 'lifecycle.json']);
+function currentCode() {
+  const code = testWorkflowCode();
+  return 'workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
+}
+
+describe('replaying the release histories', () => {
+  it('has the histories of the current package version, with every recorded scenario', () => {
+    if (!releases().includes(version)) throw new Error(`no release histories for version ${version} (package.json): run \`make record-histories\` (docs/upgrades.md, release checklist)`);
+    expect(scenariosOf(version)).toEqual([...SCENARIOS].sort());
   });
 
-  it.each(files)('replays %s deterministically against the current workflow code', async (file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    const code = testWorkflowCode();
-    const source = 'workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
-    await Worker.runReplayHistory({ ...source, replayName: file }, history);
+  it('replays every history of every release deterministically against the current workflow code', async () => {
+    const histories = releaseHistories();
+    expect(histories.length).toBeGreaterThanOrEqual(SCENARIOS.length);
+    const results = await replayAll(currentCode(), histories);
+    const failed = [...results].filter(([, error]) => error).map(([name, error]) => `${name}: ${error!.message}`);
+    expect(failed).toEqual([]);
+    expect([...results.keys()].sort()).toEqual(histories.map((h) => h.name).sort());
   });
 });
