@@ -28,6 +28,11 @@ export const mattermostSchema = z
     dedupeScan: z.number().int().min(20).max(1000).default(200),
     /** Map Mattermost users to roster people by email when people[].chat.mattermost is not set. */
     lookupUsersByEmail: z.boolean().default(false),
+    teamId: z
+      .string()
+      .regex(MATTERMOST_ID, 'expected a Mattermost team id (26 lowercase letters and digits; System Console > Teams)')
+      .optional()
+      .describe('Team pin: commands, buttons and dialogs from any other team are refused (direct messages carry no team and stay allowed). Unset: the api warns at start.'),
   })
   .strict()
   .superRefine((m, ctx) => {

@@ -57,6 +57,14 @@ export function registerMattermost(app: FastifyInstance, deps: MattermostDeps): 
     log: app.log,
   });
   const send = (reply: { code(n: number): { send(b: unknown): unknown } }, a: HttpAnswer) => reply.code(a.status).send(a.body);
+  if (!cfg.teamId) app.log.warn('platforms.mattermost.teamId is not set: commands and buttons from every team on the server are accepted. Set it to pin the integration to one team.');
+  // Mattermost sends the team of the channel; direct messages have none (user ids are server-wide).
+  const wrongTeam = (teamId: unknown, log: { warn(o: object, m: string): void }): string | undefined => {
+    if (!cfg.teamId || typeof teamId !== 'string' || teamId === '' || teamId === cfg.teamId) return undefined;
+    log.warn({ teamId }, 'refused a Mattermost request from another team');
+    return `This integration serves Mattermost team ${cfg.teamId} only; this request came from team ${teamId}, so nothing was changed.`;
+  };
+  const body = (b: unknown): Record<string, unknown> => (b && typeof b === 'object' ? (b as Record<string, unknown>) : {});
 
   void app.register(async (scope) => {
     // Slash commands arrive form-encoded; the rest of the api has no form parser.
@@ -69,9 +77,17 @@ export function registerMattermost(app: FastifyInstance, deps: MattermostDeps): 
         req.log.warn({ reason: verified.reason }, 'refused a Mattermost slash command');
         return reply.code(401).send({ error: { code: 'invalid_command_token', message: `Mattermost command refused: ${verified.reason}.` } });
       }
+      const refused = wrongTeam(form.get('team_id'), req.log);
+      if (refused) return reply.send({ response_type: 'ephemeral', text: refused });
       return send(reply, await handlers.command(form));
     });
-    scope.post(ACTIONS_PATH, async (req, reply) => send(reply, await handlers.action(req.body)));
-    scope.post(DIALOGS_PATH, async (req, reply) => send(reply, await handlers.dialog(req.body)));
+    scope.post(ACTIONS_PATH, async (req, reply) => {
+      const refused = wrongTeam(body(req.body).team_id, req.log);
+      return refused ? reply.send({ ephemeral_text: refused }) : send(reply, await handlers.action(req.body));
+    });
+    scope.post(DIALOGS_PATH, async (req, reply) => {
+      const refused = wrongTeam(body(req.body).team_id, req.log);
+      return refused ? reply.send({ error: refused }) : send(reply, await handlers.dialog(req.body));
+    });
   });
 }

@@ -19,6 +19,8 @@ export interface CommandOptions {
   token?: string;
   /** The thread the command was typed in: Mattermost does not tell the integration, but posts in_channel answers there. */
   rootId?: string;
+  /** Send as if typed in another team on the same server. */
+  teamId?: string;
 }
 
 async function deliver(url: string, init: RequestInit): Promise<Delivered> {
@@ -45,7 +47,7 @@ export class MattermostInbound {
     const text = m[2]!;
     const form = new URLSearchParams({
       token: opts.token ?? command.token,
-      team_id: FAKE_TEAM.id,
+      team_id: opts.teamId ?? FAKE_TEAM.id,
       team_domain: FAKE_TEAM.name,
       channel_id: channel,
       channel_name: this.fake.channel(channel).name,
@@ -77,7 +79,7 @@ export class MattermostInbound {
   }
 
   /** `user` presses the button `actionId` on a post the bot made. */
-  async click(user: string, postId: string, actionId: string): Promise<Delivered> {
+  async click(user: string, postId: string, actionId: string, opts: { teamId?: string } = {}): Promise<Delivered> {
     const post = this.fake.post(postId);
     if (!post) throw new Error(`no post ${postId}`);
     const action = ((post.props.attachments ?? []) as any[]).flatMap((a) => (a.actions ?? []) as any[]).find((a) => a.id === actionId);
@@ -88,7 +90,7 @@ export class MattermostInbound {
       user_name: this.fake.state.users.get(user)!.username,
       channel_id: post.channel_id,
       channel_name: this.fake.channel(post.channel_id).name,
-      team_id: FAKE_TEAM.id,
+      team_id: opts.teamId ?? FAKE_TEAM.id,
       team_domain: FAKE_TEAM.name,
       post_id: post.id,
       trigger_id: this.fake.issueTrigger(user, post.channel_id),

@@ -62,6 +62,18 @@ describe('Mattermost alert and buttons', () => {
     expect(JSON.stringify(attachmentOf(s.fake.post(alert.id)!))).toBe(before);
   });
 
+  it('refuses a click and a command from another team on the same server only to the person, and changes nothing', async () => {
+    const other = 'otherteam0000000000000000b';
+    const alert = await s.alert(s.channels.acks!);
+    const click = await s.inbound.click(s.users.alice.id, alert.id, 'ack', { teamId: other });
+    expect(click.body).toEqual({ ephemeral_text: expect.stringContaining(`this request came from team ${other}, so nothing was changed`) });
+    const cmd = await s.inbound.command(s.users.alice.id, s.channels.acks!, `/ack ${id}`, { teamId: other });
+    expect(cmd.body).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^This integration serves Mattermost team \w+ only/) });
+    const st = await s.state(id);
+    expect(st.status).toBe('triggered');
+    expect(st.timeline.filter((t) => t.type === 'refused' && t.text.includes(`mattermost:${s.users.alice.id}`))).toEqual([]);
+  });
+
   it('acknowledges an Ack click by the roster person and updates the alert to show who acked', async () => {
     const alert = await s.alert(channel);
     expect((await s.inbound.click(s.users.alice.id, alert.id, 'ack')).status).toBe(200);

@@ -11,6 +11,7 @@ import { startChatStack, routeNamespacesTo, type ChatStackBase } from '../../hel
 import { eventually } from '../../helpers/stack';
 import { MattermostInbound } from '../../fakes/mattermost/inbound';
 import { FakeMattermost, type FakePost, type FakeUser } from '../../fakes/mattermost/server';
+import { FAKE_TEAM } from '../../fakes/mattermost/workspace';
 
 export const COMMANDS = ['incident', 'ack', 'handoff', 'resolve', 'kubectl'] as const;
 
@@ -57,6 +58,7 @@ export async function startMattermostStack(channelNames: string[], opts: Matterm
       commandTokens: COMMANDS.map((c) => ({ fromFile: join(dir, `command-${c}`) })),
       actionSecret: { fromFile: join(dir, 'action-secret') },
       requestTimeout: '2s',
+      teamId: FAKE_TEAM.id,
     };
     raw.routing = routeNamespacesTo('mattermost', channels);
     opts.config?.(raw, channels);
