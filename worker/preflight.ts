@@ -1,9 +1,15 @@
 // Checks, before polling, what would otherwise fail every workflow task later: the custom search
-// attributes the incident workflow upserts must exist in the namespace. Also advice on settings
-// that work but leave a known gap open.
+// attributes the incident workflow upserts must exist in the namespace, and the chat platforms'
+// tokens must work with the scopes they need. Also advice on settings that work but leave a known
+// gap open.
 import type { Connection } from '@temporalio/client';
 import type { Config } from '../config/schema';
 import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
+import type { StartupCheck } from '../activities/chat/startup';
+import { slackChatOptions } from '../activities/chat/slack/adapter';
+import { checkSlackScopes } from '../activities/chat/slack/scopes';
+import { mattermostChatOptions } from '../activities/chat/mattermost/adapter';
+import { checkMattermostAccess } from '../activities/chat/mattermost/startup';
 
 export async function missingSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
@@ -25,4 +31,29 @@ export function startupAdvice(config: Config): string[] {
       'Teams: a worker that dies after Teams accepted a card and before the answer arrived will post it again on retry; set platforms.teams.graph.enabled (README "Microsoft Teams") so the retry finds it',
     );
   return out;
+}
+
+/** Channels the routing sends alerts to on one platform. */
+function routedChannels(config: Config, platform: string): string[] {
+  const routes = [...config.routing.rules, config.routing.default];
+  return routes.flatMap((r) => r.channels.filter((c) => c.platform === platform).map((c) => c.channel));
+}
+
+/**
+ * Start-up checks of the enabled chat platforms (one cheap call each, plus one per routed
+ * Mattermost channel): `fatal` says why the worker must not start, `notes` what works with a gap.
+ */
+export async function chatStartupChecks(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<{ fatal: string[]; notes: string[] }> {
+  const checks: StartupCheck[] = [];
+  const slack = config.platforms.slack;
+  if (slack?.enabled) {
+    const dms = slack.lookupUsersByEmail || config.people.some((p) => !!p.chat?.slack);
+    checks.push(await checkSlackScopes(slackChatOptions(slack, env), { dms, lookupUsersByEmail: slack.lookupUsersByEmail }));
+  }
+  const mattermost = config.platforms.mattermost;
+  if (mattermost?.enabled) {
+    const opts = mattermostChatOptions(mattermost, () => config, env);
+    checks.push(await checkMattermostAccess(opts, routedChannels(config, 'mattermost')));
+  }
+  return { fatal: checks.flatMap((c) => (c.fatal ? [c.fatal] : [])), notes: checks.flatMap((c) => c.notes) };
 }

@@ -1,16 +1,17 @@
-// Mattermost adapter of the ChatPlatform interface, over the REST API v4. Every post is idempotent:
-// it carries its key in the post props, and before posting it looks for a bot post with that key
-// (the thread for replies; for alerts and DMs the channel's posts changed since the first attempt,
-// or its newest posts on a first attempt). So an activity that timed out after Mattermost accepted
-// the post finds that post on retry instead of posting a second one.
+// Mattermost adapter of the ChatPlatform interface, over the REST API v4. Every post carries its key
+// in the post props. A retry (and only a retry: the first attempt has nothing to find) first looks
+// for a bot post with that key (the thread for replies; for alerts and DMs the channel's posts
+// changed since the first attempt), so an activity that timed out after Mattermost accepted the post
+// finds that post instead of posting a second one. A lookup that fails posts anyway.
 import type { Config } from '../../../config/schema';
 import { MATTERMOST_ID, type MattermostConfig } from '../../../config/schema-mattermost';
 import { readSecret } from '../../../config/load';
 import { ErrorTypes, permanentFailure } from '../../errors';
+import { earlierAttemptSince, earlierCopy } from '../attempt';
 import type { IncidentMessage } from '../message';
 import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
 import { PROP_INCIDENT, PROP_KEY } from './actions';
-import { MAX_PER_PAGE, MattermostClient, postsOf, type MattermostPost } from './client';
+import { MattermostClient, postsOf, type MattermostPost } from './client';
 import { mattermostFailure, MattermostHttpError, type Subject } from './errors';
 import { mattermostText, renderPost, type RenderContext } from './render';
 
@@ -25,10 +26,10 @@ export interface MattermostChatOptions {
   actionsUrl: () => string | undefined;
   /** Per-call timeout in ms (default 10 s); a timed-out call fails and the activity retries. */
   timeoutMs?: number;
-  /** How many recent channel posts a first attempt scans for an earlier post with the same key (default 200). */
-  dedupeScan?: number;
   /** Find roster people without people[].chat.mattermost by their email. */
   lookupUsersByEmail?: boolean;
+  /** Where a retry's failed lookup is reported (default: the activity log). */
+  warn?: (message: string) => void;
 }
 
 /** Margin for clock differences between Temporal and Mattermost when looking back to the first attempt. */
@@ -53,14 +54,12 @@ export function mattermostChatOptions(cfg: MattermostConfig, config: () => Confi
     actionSecret: secret(cfg, 'actionSecret', env),
     actionsUrl: () => config().platforms.mattermost?.actionsUrl ?? config().api.publicUrl,
     timeoutMs: cfg.requestTimeout,
-    dedupeScan: cfg.dedupeScan,
     lookupUsersByEmail: cfg.lookupUsersByEmail,
   };
 }
 
 export function createMattermostChat(opts: MattermostChatOptions): ChatPlatform {
   const client = new MattermostClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000 });
-  const scan = opts.dedupeScan ?? 200;
   const usernames = new Map<string, { name: string; at: number }>();
 
   async function call<T>(what: string, subject: Subject, run: () => Promise<T>): Promise<T> {
@@ -93,25 +92,13 @@ export function createMattermostChat(opts: MattermostChatOptions): ChatPlatform 
     return user.username;
   }
 
-  /** An earlier bot post with `key`: in the thread, else among channel posts changed since the first attempt, else the newest `scan`. */
-  async function findByKey(channel: string, key: string, where: { rootId?: string; since?: number }): Promise<string | undefined> {
+  /** An earlier bot post with `key`: in the thread, else among the channel's posts changed since the first attempt. */
+  async function findByKey(channel: string, key: string, since: number, rootId?: string): Promise<string | undefined> {
     const bot = await botId();
     const mine = (p: MattermostPost) => p.user_id === bot && p.props?.[PROP_KEY] === key;
-    if (where.rootId) return postsOf(await call(`GET thread of ${where.rootId}`, 'post', () => client.thread(where.rootId!))).find(mine)?.id;
-    if (where.since !== undefined) {
-      const since = where.since - SINCE_MARGIN_MS;
-      return postsOf(await call(`GET posts of channel ${channel}`, 'channel', () => client.channelPosts(channel, { since }))).find(mine)?.id;
-    }
-    for (let page = 0, seen = 0; seen < scan; page++) {
-      const perPage = Math.min(MAX_PER_PAGE, scan);
-      const list = await call(`GET posts of channel ${channel}`, 'channel', () => client.channelPosts(channel, { page, perPage }));
-      const posts = postsOf(list);
-      const hit = posts.find(mine);
-      if (hit) return hit.id;
-      seen += posts.length;
-      if (posts.length < perPage) break;
-    }
-    return undefined;
+    if (rootId) return postsOf(await call(`GET thread of ${rootId}`, 'post', () => client.thread(rootId))).find(mine)?.id;
+    const after = since - SINCE_MARGIN_MS;
+    return postsOf(await call(`GET posts of channel ${channel}`, 'channel', () => client.channelPosts(channel, { since: after }))).find(mine)?.id;
   }
 
   const incidentProps = (incidentId: string | undefined, key: string) => ({ [PROP_INCIDENT]: incidentId ?? '', [PROP_KEY]: key });
@@ -119,7 +106,7 @@ export function createMattermostChat(opts: MattermostChatOptions): ChatPlatform 
   async function postOnce(channel: string, p: { message: string; key: string; props?: Record<string, unknown>; rootId?: string; incidentId?: string; retrySince?: number }): Promise<PostedMessage> {
     // The key travels in MessageRef.meta, so updates can restate it (a patch replaces all props).
     const meta = { key: p.key };
-    const existing = await findByKey(channel, p.key, { rootId: p.rootId, since: p.retrySince });
+    const existing = await earlierCopy('Mattermost', p.key, p.retrySince, (since) => findByKey(channel, p.key, since, p.rootId), opts.warn);
     if (existing) return { id: existing, meta };
     const created = await call(`POST /posts to channel ${channel}`, p.rootId ? 'post' : 'channel', () =>
       client.createPost({ channel_id: channel, message: p.message, ...(p.rootId ? { root_id: p.rootId } : {}), props: { ...p.props, ...incidentProps(p.incidentId, p.key) } }),
@@ -177,7 +164,7 @@ export function createMattermostChat(opts: MattermostChatOptions): ChatPlatform 
           throw err;
         }
       });
-      return postOnce(dm.id, { message: mattermostText(text), key, incidentId });
+      return postOnce(dm.id, { message: mattermostText(text), key, incidentId, retrySince: earlierAttemptSince() });
     },
   };
 }

@@ -50,7 +50,7 @@ export interface MattermostClientOptions {
 }
 
 /** Mattermost's largest page of posts. */
-export const MAX_PER_PAGE = 200;
+const MAX_PER_PAGE = 200;
 
 export class MattermostClient {
   private readonly base: string;

@@ -1,12 +1,15 @@
-// Slack adapter of the ChatPlatform interface, over the Web API client. Every post is idempotent:
-// it carries message metadata with its key, and before posting it looks for a message with that
-// key (channel history for alerts and DMs, the thread for replies). So an activity that timed out
-// after Slack accepted the post finds that message on retry instead of posting a second one.
+// Slack adapter of the ChatPlatform interface, over the Web API client. Every post carries message
+// metadata with its key. A retry (and only a retry: the first attempt has nothing to find, and
+// Slack allows conversations.history/replies only tens of calls a minute) first looks for that key
+// among the messages since the first attempt (channel history for alerts and DMs, the thread for
+// replies), so an activity that timed out after Slack accepted the post finds that message instead
+// of posting a second one. A lookup that fails posts anyway: at least once beats at most once.
 import { LogLevel, WebClient, type Logger } from '@slack/web-api';
 import type { SlackConfig } from '../../../config/schema-slack';
 import { SLACK_DEFAULT_API_URL } from '../../../config/schema-slack';
 import { readSecret } from '../../../config/load';
 import { ErrorTypes, permanentFailure } from '../../errors';
+import { earlierAttemptSince, earlierCopy } from '../attempt';
 import type { IncidentMessage } from '../message';
 import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
 import { METADATA_EVENT_TYPE, type IncidentMetadataPayload } from './actions';
@@ -20,12 +23,17 @@ export interface SlackChatOptions {
   slackApiUrl?: string;
   /** Per-call timeout in ms (default 10 s); a timed-out call fails and the activity retries. */
   timeoutMs?: number;
-  /** How many recent messages to scan for an earlier post with the same key (default 200). */
+  /** At most how many messages since the first attempt a retry scans for its earlier post (default 200). */
   dedupeScan?: number;
   /** Find roster people without people[].chat.slack by their email (users.lookupByEmail). */
   lookupUsersByEmail?: boolean;
   logger?: Logger;
+  /** Where a retry's failed lookup is reported (default: the activity log). */
+  warn?: (message: string) => void;
 }
+
+/** Margin for clock differences between Temporal and Slack when looking back to the first attempt. */
+export const LOOKUP_SKEW_MS = 5 * 60_000;
 
 /** Channel, group and DM ids; names like "#incidents" cannot be read back with conversations.history. */
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
@@ -90,15 +98,16 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
       throw permanentFailure(ErrorTypes.channelNotFound, `Slack channel "${channel}" is not a channel ID: use the ID (e.g. C0123ABCD, shown in the channel's details) in routing, not its name`);
   }
 
-  /** The ts of an earlier message with `key` in the channel (or thread), scanning the newest `scan` messages. */
-  async function findByKey(channel: string, key: string, threadTs?: string): Promise<string | undefined> {
+  /** The ts of an earlier message with `key` in the channel (or thread), among at most `scan` messages since `since`. */
+  async function findByKey(channel: string, key: string, since: number, threadTs?: string): Promise<string | undefined> {
+    const oldest = (Math.max(0, since - LOOKUP_SKEW_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     let seen = 0;
     do {
       const limit = Math.min(PAGE, scan - seen);
       const page = threadTs
-        ? await call(`conversations.replies in ${channel}`, () => client.conversations.replies({ channel, ts: threadTs, limit, cursor, include_all_metadata: true }))
-        : await call(`conversations.history of ${channel}`, () => client.conversations.history({ channel, limit, cursor, include_all_metadata: true }));
+        ? await call(`conversations.replies in ${channel}`, () => client.conversations.replies({ channel, ts: threadTs, oldest, limit, cursor, include_all_metadata: true }))
+        : await call(`conversations.history of ${channel}`, () => client.conversations.history({ channel, oldest, limit, cursor, include_all_metadata: true }));
       const messages = (page.messages ?? []) as SlackMessage[];
       const hit = messages.find((m) => m.metadata?.event_type === METADATA_EVENT_TYPE && m.metadata.event_payload?.key === key);
       if (hit?.ts) return hit.ts;
@@ -113,10 +122,10 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
     event_payload: { incident_id: incidentId ?? '', key } satisfies IncidentMetadataPayload,
   });
 
-  async function postOnce(channel: string, req: { text: string; key: string; threadTs?: string; card?: IncidentMessage; incidentId?: string; mentions?: string[] }): Promise<PostedMessage> {
+  async function postOnce(channel: string, req: { text: string; key: string; threadTs?: string; card?: IncidentMessage; incidentId?: string; mentions?: string[]; retrySince?: number }): Promise<PostedMessage> {
     // The key travels in MessageRef.meta, so updates can restate the metadata (see update).
     const meta = { key: req.key };
-    const existing = await findByKey(channel, req.key, req.threadTs);
+    const existing = await earlierCopy('Slack', req.key, req.retrySince, (since) => findByKey(channel, req.key, since, req.threadTs), opts.warn);
     if (existing) return { id: existing, meta };
     const res = await call(`chat.postMessage to ${channel}`, () =>
       client.chat.postMessage({
@@ -137,7 +146,7 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
     name: 'slack',
     async post(req: PostRequest) {
       checkChannel(req.channel);
-      return postOnce(req.channel, { text: req.text, key: req.key, threadTs: req.threadId, card: req.card, incidentId: req.incidentId, mentions: req.mentions });
+      return postOnce(req.channel, { text: req.text, key: req.key, threadTs: req.threadId, card: req.card, incidentId: req.incidentId, mentions: req.mentions, retrySince: req.retrySince });
     },
     async update(channel: string, id: string, text: string, card?: IncidentMessage, meta?: Record<string, string>) {
       checkChannel(channel);
@@ -165,7 +174,7 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
       const opened = await call(`conversations.open with ${user}`, () => client.conversations.open({ users: user, return_im: false }));
       const channel = opened.channel?.id;
       if (!channel) throw permanentFailure(ErrorTypes.personUnreachable, `Slack conversations.open with ${user} returned no channel`);
-      return postOnce(channel, { text, key, incidentId });
+      return postOnce(channel, { text, key, incidentId, retrySince: earlierAttemptSince() });
     },
   };
 }

@@ -145,6 +145,12 @@ export class FakeMattermost {
   callsOf(route: string): RecordedCall[] {
     return this.calls.filter((c) => c.route === route);
   }
+  /** Calls per route from index `from` of `calls` on (take `calls.length` as a mark before acting). */
+  callCounts(from = 0): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.calls.slice(from)) out[c.route] = (out[c.route] ?? 0) + 1;
+    return out;
+  }
   /** A single-use trigger id, as Mattermost puts in commands and button clicks. */
   issueTrigger(user: string, channel: string): string {
     const id = `${newId()}:${Date.now()}`;

@@ -221,24 +221,18 @@ export class SlackMethods {
 
   m_conversations_history(p: Params): Result {
     const c = this.channel(p);
-    const latest = str(p.latest);
-    const oldest = str(p.oldest);
-    const inclusive = bool(p.inclusive);
-    const items = c.messages
-      .filter((m) => !m.threadTs)
-      .filter((m) => (latest ? (inclusive ? Number(m.ts) <= Number(latest) : Number(m.ts) < Number(latest)) : true))
-      .filter((m) => (oldest ? (inclusive ? Number(m.ts) >= Number(oldest) : Number(m.ts) > Number(oldest)) : true))
-      .reverse();
+    const items = c.messages.filter((m) => !m.threadTs && inWindow(m, p)).reverse();
     return this.page(items, p, bool(p.include_all_metadata));
   }
 
+  /** The parent first, then its replies oldest first; `oldest`/`latest` narrow the replies. */
   m_conversations_replies(p: Params): Result {
     const c = this.channel(p);
     const ts = str(p.ts);
     const hit = c.messages.find((m) => m.ts === ts);
     if (!hit) return fail('thread_not_found');
     const rootTs = hit.threadTs ?? hit.ts;
-    const items = c.messages.filter((m) => m.ts === rootTs || m.threadTs === rootTs);
+    const items = c.messages.filter((m) => m.ts === rootTs || (m.threadTs === rootTs && inWindow(m, p)));
     return this.page(items, p, bool(p.include_all_metadata));
   }
 
@@ -270,6 +264,16 @@ export class SlackMethods {
     this.s.views.set(id, { id, user: trigger.user, callbackId: v.callback_id as string | undefined, privateMetadata: (v.private_metadata as string | undefined) ?? '', view: v });
     return { view: { id, team_id: FAKE_TEAM.id, ...v, state: { values: {} }, hash: `${id}.hash`, app_id: FAKE_BOT.appId, bot_id: FAKE_BOT.botId } };
   }
+}
+
+/** Slack's `oldest`/`latest` window (exclusive unless `inclusive`). */
+function inWindow(m: FakeMessage, p: Params): boolean {
+  const latest = str(p.latest);
+  const oldest = str(p.oldest);
+  const inclusive = bool(p.inclusive);
+  if (latest && (inclusive ? Number(m.ts) > Number(latest) : Number(m.ts) >= Number(latest))) return false;
+  if (oldest && (inclusive ? Number(m.ts) < Number(oldest) : Number(m.ts) <= Number(oldest))) return false;
+  return true;
 }
 
 function userView(u: FakeUser): Result {

@@ -5,6 +5,8 @@
 // channel, thread_ts that is not a message, bad Block Kit, reused trigger ids) and records every
 // call, message, ephemeral answer, response_url post and opened modal for assertions.
 // Failure modes: `failNext` (429 or 5xx) and `stallNext` (accept, store, then answer too late).
+// Scopes: the bot token holds `scopes` (default: all the product asks for); every bot-token answer
+// carries them in `x-oauth-scopes`, and a method needing one it lacks answers `missing_scope`.
 // Socket Mode (apps.connections.open + WebSocket) is in socket.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +14,9 @@ import type { Duplex } from 'node:stream';
 import { validateBlocks, validateModal } from './blockkit';
 import { SlackMethods, type FakeState } from './methods';
 import { FakeSocketMode } from './socket';
-import { FAKE_BOT, FAKE_TEAM, type FakeChannel, type FakeMessage, type FakeUser } from './workspace';
+import { FAKE_BOT, FAKE_SCOPES, FAKE_TEAM, scopeFor, type FakeChannel, type FakeMessage, type FakeUser } from './workspace';
 
-export { FAKE_BOT, FAKE_TEAM, type FakeChannel, type FakeMessage, type FakeUser } from './workspace';
+export { FAKE_BOT, FAKE_SCOPES, FAKE_TEAM, type FakeChannel, type FakeMessage, type FakeUser } from './workspace';
 
 export interface RecordedCall {
   method: string;
@@ -31,12 +33,16 @@ export interface FakeSlackOptions {
   appToken?: string;
   /** Real Slack expires trigger ids after 3 s; the default is wider so a loaded test machine does not flake. */
   triggerTtlMs?: number;
+  /** The bot token's OAuth scopes (default FAKE_SCOPES). */
+  scopes?: readonly string[];
 }
 
 
 export class FakeSlack {
   readonly botToken: string;
   readonly appToken: string;
+  /** The bot token's scopes; change with setScopes. */
+  scopes: string[];
   readonly state: FakeState;
   readonly calls: RecordedCall[] = [];
   /** response_url posts, in order. */
@@ -54,6 +60,7 @@ export class FakeSlack {
   constructor(opts: FakeSlackOptions = {}) {
     this.botToken = opts.botToken ?? `xoxb-fake-${Math.random().toString(36).slice(2)}`;
     this.appToken = opts.appToken ?? `xapp-fake-${Math.random().toString(36).slice(2)}`;
+    this.scopes = [...(opts.scopes ?? FAKE_SCOPES)];
     this.state = { channels: new Map(), users: new Map(), triggers: new Map(), views: new Map(), responseUrls: new Map(), seq: 0, triggerTtlMs: opts.triggerTtlMs ?? 10_000, inactive: false };
     this.state.users.set(FAKE_BOT.userId, { id: FAKE_BOT.userId, name: FAKE_BOT.name, isBot: true });
     this.state.socketUrl = () => this.socketMode.issueUrl(this.origin);
@@ -97,10 +104,14 @@ export class FakeSlack {
     this.state.users.set(user.id, user);
     return user;
   }
-  addChannel(name: string, opts: { id?: string; botMember?: boolean; archived?: boolean; members?: string[] } = {}): string {
+  addChannel(name: string, opts: { id?: string; botMember?: boolean; archived?: boolean; members?: string[]; private?: boolean } = {}): string {
     const id = opts.id ?? `C${String(++this.state.seq).padStart(8, '0')}`;
-    this.state.channels.set(id, { id, name, isIm: false, archived: opts.archived ?? false, botMember: opts.botMember ?? true, members: opts.members ? new Set(opts.members) : undefined, messages: [] });
+    this.state.channels.set(id, { id, name, isIm: false, isPrivate: opts.private ?? false, archived: opts.archived ?? false, botMember: opts.botMember ?? true, members: opts.members ? new Set(opts.members) : undefined, messages: [] });
     return id;
+  }
+  /** Grants the bot token exactly these scopes (e.g. a workspace that installed the app without one). */
+  setScopes(scopes: readonly string[]): void {
+    this.scopes = [...scopes];
   }
   /** Makes every call answer account_inactive (an uninstalled app), or undoes it. */
   setInactive(inactive: boolean): void {
@@ -142,6 +153,12 @@ export class FakeSlack {
   }
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+  /** Calls per method from index `from` of `calls` on (take `calls.length` as a mark before acting). */
+  callCounts(from = 0): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.calls.slice(from)) out[c.method] = (out[c.method] ?? 0) + 1;
+    return out;
   }
   /** A single-use trigger id, as Slack puts in commands and interactions. */
   issueTrigger(user: string): string {
@@ -190,18 +207,23 @@ export class FakeSlack {
       return this.reply(call, res, failure.status, body, headers);
     }
     const auth = this.authenticate(req.headers.authorization, params.token, method);
-    const body = auth ?? this.methods.run(method, params);
+    const bot = !auth && method !== 'apps.connections.open';
+    const needed = bot ? scopeFor(method, this.state.channels.get(String(params.channel))) : undefined;
+    const body =
+      auth ?? (needed && !this.scopes.includes(needed) ? { ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') } : this.methods.run(method, params));
+    // Slack reports the token's scopes (and what the method accepts) on every answer to a bot token.
+    const headers: Record<string, string> = bot ? { 'x-oauth-scopes': this.scopes.join(','), 'x-accepted-oauth-scopes': needed ?? '' } : {};
     const stall = this.stalls.find(applies);
     if (stall) {
       stall.times--;
       const t = setTimeout(() => {
         this.timers.delete(t);
-        this.reply(call, res, 200, body); // the client may have given up already; the work is done
+        this.reply(call, res, 200, body, headers); // the client may have given up already; the work is done
       }, stall.delayMs);
       this.timers.add(t);
       return;
     }
-    this.reply(call, res, 200, body);
+    this.reply(call, res, 200, body, headers);
   }
 
   private authenticate(header: string | undefined, bodyToken: unknown, method: string): Record<string, unknown> | undefined {

@@ -28,6 +28,8 @@ export interface FakeChannel {
   id: string;
   name: string;
   isIm: boolean;
+  /** A private channel: reading it needs groups:history instead of channels:history. */
+  isPrivate?: boolean;
   archived: boolean;
   botMember: boolean;
   /** User ids in the channel; undefined = every user. */
@@ -35,3 +37,20 @@ export interface FakeChannel {
   messages: FakeMessage[];
 }
 
+
+/** Every scope the product asks for (README "Slack"): the fake's default grant. */
+export const FAKE_SCOPES = ['chat:write', 'commands', 'im:write', 'channels:history', 'groups:history', 'im:history', 'app_mentions:read', 'users:read', 'users:read.email'] as const;
+
+/** The scope a bot-token call needs, as Slack documents it per method (history scopes by conversation type). */
+export function scopeFor(method: string, channel: FakeChannel | undefined): string | undefined {
+  if (method === 'conversations.history' || method === 'conversations.replies') return channel?.isIm ? 'im:history' : channel?.isPrivate ? 'groups:history' : 'channels:history';
+  const fixed: Record<string, string> = {
+    'chat.postMessage': 'chat:write',
+    'chat.update': 'chat:write',
+    'chat.postEphemeral': 'chat:write',
+    'conversations.open': 'im:write',
+    'users.info': 'users:read',
+    'users.lookupByEmail': 'users:read.email',
+  };
+  return fixed[method];
+}

@@ -1,7 +1,8 @@
 // The Mattermost adapter (REST API v4 over fetch) against the strict fake Mattermost on 127.0.0.1:
-// idempotent posts, thread replies and DMs, in-place updates, and every failure mapped to the
-// typed activity failure the workflow's retry policy acts on.
+// first attempts post with one call, retries find their earlier copy with one lookup, in-place
+// updates, and every failure mapped to the typed activity failure the workflow's retry policy acts on.
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { buildIncidentMessage, renderText } from '../../../activities/chat/message';
 import { createMattermostChat, type MattermostChatOptions } from '../../../activities/chat/mattermost/adapter';
 import type { ChatPlatform } from '../../../activities/chat/platform';
@@ -14,12 +15,14 @@ let mm: ChatPlatform;
 let alice: FakeUser;
 let channel: string;
 let seq = 0;
+const warnings: string[] = [];
 const options = (extra: Partial<MattermostChatOptions> = {}): MattermostChatOptions => ({
   url: fake.url,
   token: fake.botToken,
   actionSecret: 'adapter-test-secret',
   actionsUrl: () => 'https://incidents.example.com',
   timeoutMs: 1_000,
+  warn: (m) => warnings.push(m),
   ...extra,
 });
 beforeAll(async () => {
@@ -35,6 +38,8 @@ beforeEach(() => {
 const card = () => buildIncidentMessage(baseState(), CONTEXT);
 const alert = (key = 'incident/prod-eu/x@t/alert') => ({ channel, text: renderText(card()), card: card(), key, incidentId: 'incident/prod-eu/x' });
 const creates = () => fake.callsOf('posts.create').length;
+/** Runs `fn` as the second attempt of an activity first scheduled at `since`, as a Temporal retry does. */
+const asRetry = <T>(since: number, fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment({ attempt: 2, scheduledTimestampMs: since }).run(fn) as Promise<T>;
 
 async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -51,29 +56,51 @@ describe('Mattermost adapter', () => {
     expect(meta).toEqual({ key: 'incident/prod-eu/x@t/alert' });
   });
 
-  it('returns the first post instead of posting again when the key repeats', async () => {
+  it('posts a first attempt of an alert and of a thread reply with exactly one call each (POST /posts)', async () => {
+    let mark = fake.calls.length;
+    const { id: root } = await mm.post(alert());
+    expect(fake.callCounts(mark)).toEqual({ 'posts.create': 1 });
+    mark = fake.calls.length;
+    await mm.post({ channel, threadId: root, text: 'Diagnostics: ok', key: 'diag', incidentId: 'incident/prod-eu/x' });
+    expect(fake.callCounts(mark)).toEqual({ 'posts.create': 1 });
+  });
+
+  it('returns the first post with one lookup when a retry repeats the key, instead of posting again', async () => {
+    await mm.post({ ...alert('warm-up'), channel: fake.addChannel('warm-up'), retrySince: Date.now() }); // the first lookup asks who the bot is, once per process
     const before = creates();
     const a = await mm.post(alert());
-    const b = await mm.post(alert());
-    const c = await mm.post({ ...alert(), retrySince: Date.now() });
-    expect([b.id, c.id]).toEqual([a.id, a.id]);
+    const mark = fake.calls.length;
+    const b = await mm.post({ ...alert(), retrySince: Date.now() });
+    expect(b.id).toBe(a.id);
+    expect(fake.callCounts(mark)).toEqual({ 'channels.posts': 1 });
     expect(fake.botPosts(channel)).toHaveLength(1);
     expect(creates() - before).toBe(1);
   });
 
-  it('replies in the thread once per key and renders a page mention as @username', async () => {
+  it('replies in the thread once per key on retry and renders a page mention as @username', async () => {
     const { id: root } = await mm.post(alert());
     const reply = { channel, threadId: root, text: `@${alice.id} you are paged`, key: 'page/L1/alice', incidentId: 'incident/prod-eu/x', mentions: [alice.id] };
     const first = await mm.post(reply);
-    expect((await mm.post(reply)).id).toBe(first.id);
+    expect((await mm.post({ ...reply, retrySince: Date.now() })).id).toBe(first.id);
     expect(fake.replies(root).map((p) => p.message)).toEqual(['@alice.liddell you are paged']);
   });
 
-  it('sends a direct message through channels/direct, once per key', async () => {
+  it('sends a direct message through channels/direct without a lookup, and a retry finds it', async () => {
+    const since = Date.now();
     const a = await mm.directMessage(alice.id, 'you are paged', 'page/L1/alice/dm', 'incident/prod-eu/x');
-    const b = await mm.directMessage(alice.id, 'you are paged', 'page/L1/alice/dm', 'incident/prod-eu/x');
+    const mark = fake.calls.length;
+    const b = await asRetry(since, () => mm.directMessage(alice.id, 'you are paged', 'page/L1/alice/dm', 'incident/prod-eu/x'));
     expect(b.id).toBe(a.id);
+    expect(fake.callCounts(mark)).toEqual({ 'channels.direct': 1, 'channels.posts': 1 });
     expect(fake.dms(alice.id).map((p) => p.message)).toEqual(['you are paged']);
+  });
+
+  it('posts anyway when the retry cannot look (a 5xx) and says why', async () => {
+    fake.failNext('channels.posts', 503);
+    warnings.length = 0;
+    await mm.post({ ...alert('lookup-5xx'), retrySince: Date.now() });
+    expect(fake.botPosts(channel).map((p) => p.props.incident_key)).toEqual(['lookup-5xx']);
+    expect(warnings).toEqual([expect.stringMatching(/^Mattermost post lookup-5xx: could not check for an earlier copy, posting anyway: .*HTTP 503/)]);
   });
 
   it('updates the alert in place, restating the key in its props', async () => {
@@ -88,10 +115,10 @@ describe('Mattermost adapter', () => {
   });
 
   it('turns a 429 into a retryable RateLimited failure with the X-RateLimit-Reset delay, after a single request', async () => {
-    fake.failNext('channels.posts', 429, { reset: 7 });
-    const before = fake.callsOf('channels.posts').length;
+    fake.failNext('posts.create', 429, { reset: 7 });
+    const before = creates();
     expect(await failure(mm.post(alert()))).toMatchObject({ type: 'RateLimited', nonRetryable: false, nextRetryDelay: 7000 });
-    expect(fake.callsOf('channels.posts').length - before).toBe(1); // the adapter itself did not retry
+    expect(creates() - before).toBe(1); // the adapter itself did not retry
   });
 
   it('finds the post Mattermost accepted when the answer came too late, so the retry posts nothing new', async () => {

@@ -1,6 +1,6 @@
 // Delivery to Slack under trouble, through the real workflow and worker: a 429 waits exactly as long
-// as Slack asks and then posts once; a post Slack accepted but answered too late is found on retry,
-// not repeated; a permanent problem (bot not in the channel) is recorded in the timeline at once.
+// as Slack asks and then posts once; a post Slack accepted but answered too late is found on retry
+// (the only attempt that looks), not repeated; a permanent problem (bot not in the channel) is recorded in the timeline at once.
 import { eventually } from '../../helpers/stack';
 import { buttonsOf, startSlackStack, type SlackStack } from './slack-stack';
 
@@ -43,6 +43,7 @@ describe('Slack delivery', () => {
     expect(messages).toHaveLength(1);
     expect(st.messages[0]!.id).toBe(messages[0]!.ts);
     expect(posts(channel)).toHaveLength(1); // the retry found the message instead of posting again
+    expect(s.fake.callsOf('conversations.history').filter((c) => c.params.channel === channel)).toHaveLength(1); // only the retry looked, once
     expect(st.timeline.filter((t) => t.type === 'alerted')).toHaveLength(1);
   });
 
@@ -51,6 +52,7 @@ describe('Slack delivery', () => {
     const id = await s.report('no-bot');
     const failed = await eventually(async () => (await s.state(id)).timeline.find((t) => t.type === 'alert-failed'), 'the alert-failed entry');
     expect(failed.text).toMatch(/not_in_channel \(invite the bot to the channel/);
-    expect(s.fake.callsOf('conversations.history').filter((c) => c.params.channel === channel)).toHaveLength(1);
+    expect(posts(channel).map((c) => c.response.error)).toEqual(['not_in_channel']); // one try, no retry
+    expect(s.fake.callsOf('conversations.history').filter((c) => c.params.channel === channel)).toEqual([]); // first attempts never look
   });
 });
