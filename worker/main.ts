@@ -7,7 +7,7 @@ import { loadConfigOrExit } from '../config/load';
 import { connectTemporalClient } from '../temporal/connection';
 import { startWorkerHealth } from './health';
 import { runRotatingWorker } from './rotating';
-import { missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
+import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -20,6 +20,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   for (const advice of startupAdvice(config)) process.stderr.write(`note: ${advice}\n`);
+  // Chat tokens and scopes: retries are the only posts that look for earlier copies, so say gaps now.
+  const chat = await chatStartupChecks(config);
+  for (const note of chat.notes) process.stderr.write(`note: ${note}\n`);
+  if (chat.fatal.length > 0) {
+    process.stderr.write(`${chat.fatal.join('\n')}\n`);
+    process.exit(2);
+  }
   const running = await runRotatingWorker({ temporal: config.temporal, config });
   const health = await startWorkerHealth({
     host: config.worker.host,
