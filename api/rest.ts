@@ -8,6 +8,7 @@ import type { Config } from '../config/schema';
 import { SEVERITIES, type CommandResult } from '../workflows/definitions';
 import { ID_PART, fieldErrors, parseAnomaly } from '../intake/schema';
 import { signalAnomaly } from '../intake/signal';
+import { unknownClusterProblem } from '../intake/clusters';
 import type { Principal, TokenAuthenticator } from './auth';
 import { ApiError, ValidationError } from './errors';
 import { resolveHandoffTarget } from './identity';
@@ -126,6 +127,8 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
     api.post('/api/anomalies', async (req, reply) => {
       const parsed = parseAnomaly(req.body);
       if (!parsed.ok) throw new ValidationError('invalid_anomaly', 'The anomaly is invalid: fix the fields listed and resend.', parsed.fields);
+      const unknown = unknownClusterProblem(deps.config, parsed.anomaly.cluster);
+      if (unknown) throw new ValidationError('unknown_cluster', `No incident was opened: ${unknown}.`, [{ path: 'cluster', message: unknown }]);
       const signaled = await signalAnomaly(deps.client, parsed.anomaly, { taskQueue: deps.config.temporal.taskQueue }).catch((err: unknown) =>
         mapTemporalError(err, undefined, 'record the anomaly'),
       );

@@ -13,6 +13,7 @@ import { mattermostProblems, mattermostSchema } from './schema-mattermost';
 import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schema-elastic';
 import { temporalSchema, workerSchema } from './schema-temporal';
 import { grantProblems } from './schema-grants';
+import { intakeSchema } from './schema-intake';
 
 const id = z
   .string()
@@ -213,6 +214,8 @@ export const configSchema = z
     postmortems: postmortemsSchema,
     elasticsearch: elasticsearchSchema,
     clusters: clustersSchema,
+    /** Which anomalies the intake accepts (see config/schema-intake.ts). */
+    intake: intakeSchema,
     kubectl: kubectlSchema,
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}),
   })

@@ -30,8 +30,10 @@ export function testConfig(mutate: (raw: Record<string, any>) => void = () => {}
   ];
   raw.routing = { rules: [], default: { channels: [{ platform: 'local', channel: 'incidents' }], policy: 'default' } };
   raw.autoResolve = { enabled: false, quietPeriod: '2m' };
-  // The example's simulated `dev` cluster is for `make dev`; tests name their own clusters.
+  // The example's simulated `dev` cluster is for `make dev`; tests name their own clusters, so the
+  // intake accepts any (test/integration/api/intake-clusters.test.ts covers the refusal).
   raw.clusters = [];
+  raw.intake = { acceptUnknownClusters: true };
   delete raw.kubectl;
   mutate(raw);
   return parseConfig(raw, 'test config');
