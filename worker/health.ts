@@ -3,6 +3,7 @@
 // with the reason (a refused key or an unreachable frontend shows here before tasks pile up).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { status as grpcStatus } from '@grpc/grpc-js';
 
 export interface WorkerHealthSource {
   /** The Worker's state: 'RUNNING' when it polls. */
@@ -27,7 +28,10 @@ export async function readiness(source: WorkerHealthSource, timeoutMs: number): 
     ]);
     return undefined;
   } catch (err) {
-    return `Temporal does not answer: ${(err as Error).message.split('\n')[0]}`;
+    // gRPC errors carry the status as a number; its name (UNAUTHENTICATED) is what a person searches for.
+    const code = (err as { code?: unknown }).code;
+    const name = typeof code === 'number' ? `${grpcStatus[code] ?? code}: ` : '';
+    return `Temporal does not answer: ${name}${(err as Error).message.split('\n')[0]}`;
   } finally {
     clearTimeout(timer);
   }

@@ -71,8 +71,8 @@ export interface TlsProxyOptions {
   certs: TestCerts;
   /** Refuse TLS handshakes without a client certificate signed by the CA (mTLS). */
   requireClientCert?: boolean;
-  /** The API key every call must carry; a function so a test can rotate it. */
-  apiKey?: () => string;
+  /** The API keys a call may carry (several during a rotation); a function so a test can rotate them. */
+  apiKeys?: () => string[];
 }
 
 export interface TlsProxy {
@@ -82,6 +82,8 @@ export interface TlsProxy {
   clientNames: string[];
   /** How many calls were refused with UNAUTHENTICATED. */
   refused: number;
+  /** Accepted calls per API key. */
+  keyUses: Map<string, number>;
   /** Closes every client session, so clients must handshake again (as after a network blip). */
   dropSessions(): void;
   stop(): Promise<void>;
@@ -104,6 +106,7 @@ export async function startTlsProxy(opts: TlsProxyOptions): Promise<TlsProxy> {
     address: '',
     clientNames: [],
     refused: 0,
+    keyUses: new Map(),
     dropSessions: () => sessions.forEach((s) => s.destroy()),
     stop: async () => {
       sessions.forEach((s) => s.destroy());
@@ -121,11 +124,13 @@ export async function startTlsProxy(opts: TlsProxyOptions): Promise<TlsProxy> {
   server.on('tlsClientError', () => undefined);
   server.on('stream', (stream, headers) => {
     stream.on('error', () => undefined);
-    if (opts.apiKey && headers.authorization !== `Bearer ${opts.apiKey()}`) {
+    const key = /^Bearer (.+)$/.exec(String(headers.authorization ?? ''))?.[1];
+    if (opts.apiKeys && !(key && opts.apiKeys().includes(key))) {
       proxy.refused += 1;
       stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': 'Request unauthorized.' }, { endStream: true });
       return;
     }
+    if (key) proxy.keyUses.set(key, (proxy.keyUses.get(key) ?? 0) + 1);
     const forward: http2.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(headers)) if (!HOP_HEADERS.has(k) && k !== ':authority' && k !== ':scheme') forward[k] = v;
     const req = upstream.request(forward);
