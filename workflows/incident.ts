@@ -26,6 +26,7 @@ import {
   type IncidentState,
 } from './definitions';
 import { nowIso, nowMs } from './clock';
+import { PATCH } from './versioning';
 import { addTimeline, applyAck, applyActionItem, applyHandoff, applyOccurrence, applyResolve, initialState, resolveAs, validateActor, validateText } from './state';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
@@ -49,6 +50,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   let names: Record<string, string> = {};
   const name = (id: string) => names[id] ?? id;
   let dirty = false; // the alert shows an older state than `s`
+  let urgent = false; // a person acted: the alert must show it now, not after the debounce
   let updating = false;
   let wakeups = 0; // bumped by handoffs so a running wait restarts for the new responder
   let debounceMs = 2_000;
@@ -57,8 +59,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   // not show. Every activity input is stored in history, so this keeps history small.
   const alertView = (): IncidentState => ({ ...s, timeline: [], diagnostics: s.diagnostics && { ...s.diagnostics, sections: [] } });
   let lastAttributes = '';
-  const changed = () => {
+  const changed = (byPerson = false) => {
     dirty = true;
+    urgent ||= byPerson;
     // Upsert only real changes: each upsert is a history event, and occurrences are frequent.
     const next = JSON.stringify([s.status, s.severity, s.namespace, s.assignee]);
     if (next !== lastAttributes) upsertSearchAttributes(s);
@@ -81,7 +84,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     acknowledgeUpdate,
     (u) => {
       const r = applyAck(s, u, nowIso(), name);
-      if (r.outcome !== 'already') changed();
+      if (r.outcome !== 'already') changed(r.outcome === 'done');
       return r;
     },
     { validator: (u) => validateActor(u?.actor) },
@@ -91,7 +94,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     (u) => {
       const r = applyHandoff(s, u, nowIso(), name);
       if (r.outcome === 'done') wakeups++;
-      if (r.outcome !== 'already') changed();
+      if (r.outcome !== 'already') changed(r.outcome === 'done');
       return r;
     },
     {
@@ -106,7 +109,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     resolveUpdate,
     (u) => {
       const r = applyResolve(s, u, nowIso(), name);
-      if (r.outcome !== 'already') changed();
+      if (r.outcome !== 'already') changed(r.outcome === 'done');
       return r;
     },
     {
@@ -163,8 +166,13 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     for (;;) {
       await wf.condition(() => dirty || stopping);
       if (!dirty) return;
-      if (!stopping) await wf.sleep(debounceMs); // coalesce bursts into one update
+      if (wf.patched(PATCH.instantHumanUpdates)) {
+        // Only occurrences and system changes wait to coalesce; a person's action cuts the wait
+        // short, and a zero debounce starts no timer at all.
+        if (!stopping && !urgent && debounceMs > 0) await wf.condition(() => urgent || stopping, debounceMs);
+      } else if (!stopping) await wf.sleep(debounceMs); // before the patch: every change waited
       dirty = false;
+      urgent = false;
       updating = true;
       try {
         if (s.messages.length) await chat.updateAlerts({ refs: s.messages, state: alertView() });

@@ -7,4 +7,7 @@
 //
 // Convention: key = camelCase of the id; id = kebab-case of the behaviour, never reused, never
 // renamed (the id is written into histories as a marker).
-export const PATCH = {} as const satisfies Record<string, string>;
+export const PATCH = {
+  /** A person's ack, hand-off or resolve updates the alert at once; a zero debounce starts no timer. */
+  instantHumanUpdates: 'instant-human-updates',
+} as const satisfies Record<string, string>;
