@@ -1,13 +1,15 @@
 // Builds the Worker on task queue `incidents`: the prebuilt workflow bundle when there is one
 // (production start, no webpack at boot), else the workflow sources (tests, development).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createActivities, type ActivityDeps } from './activities';
 
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, 'workflow-bundle.js');
+/** The deployment name workers report with their build id (docs/upgrades.md). */
+export const WORKER_DEPLOYMENT_NAME = 'k8s-incident-flow';
 
 export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'config'>> {
   connection: NativeConnection;
@@ -18,6 +20,8 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
   fromSources?: boolean;
   /** Load this prebuilt bundle (tests bundle the current sources once per run). */
   workflowBundlePath?: string;
+  /** Build id reported to Temporal: package.json's version unless given (tests tell old and new workers apart). */
+  buildId?: string;
 }
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
@@ -32,6 +36,9 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
     activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore }),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
     shutdownGraceTime: '20s',
+    // Reports the build id on every workflow task and in the `BuildIds` search attribute, which shows
+    // which releases open incidents still have history from; no version routing (docs/upgrades.md).
+    workerDeploymentOptions: { useWorkerVersioning: false, version: { deploymentName: WORKER_DEPLOYMENT_NAME, buildId: opts.buildId ?? packageVersion() } },
     ...(tuning && {
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
@@ -42,3 +49,11 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
   });
 }
 
+/** The version in the nearest package.json above this file (worker/ in sources, dist/worker/ built). */
+function packageVersion(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return String(JSON.parse(readFileSync(file, 'utf8')).version);
+  }
+  throw new Error(`no package.json above ${__dirname}: the worker reports its version as build id`);
+}
