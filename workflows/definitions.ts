@@ -27,6 +27,9 @@ export function incidentKey(s: { id: string; openedAt: string }): string {
   return `${s.id}@${s.openedAt}`;
 }
 
+/** The /kubectl audit trail of a cluster: `audit/<cluster>` (contract in ./audit-definitions). */
+export { auditWorkflowId, AUDIT_WORKFLOW_TYPE } from './audit-definitions';
+
 /** Inverse of {@link incidentWorkflowId}; undefined for ids that are not incident ids. */
 export function parseIncidentWorkflowId(id: string): { cluster: string; fingerprint: string } | undefined {
   const m = /^incident\/([^/]+)\/(.+)$/.exec(id);

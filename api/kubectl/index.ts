@@ -1,6 +1,7 @@
 // /kubectl from chat: parse (no shell), check the channel's policy, read through the Kubernetes API
 // with the cluster's read-only identity, render like kubectl, redact, cap, and (in an incident
-// thread) record the command in the incident's timeline with the workflow's note signal.
+// thread) record the command in the incident's timeline with the workflow's note signal. Every
+// command, run or refused, anywhere, also goes to the cluster's audit trail (./audit.ts).
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { kubeApis, kubeConfigFor, KubeCallError, KubeConfigError, type KubeApis } from '../../kube/client';
@@ -9,12 +10,16 @@ import { noteSignal, parseIncidentWorkflowId, stateQuery, type Actor } from '../
 import { parseKubectl, type KubectlCommand } from './parse';
 import { authorize, choosePolicy, type Where } from './policy';
 import { runDescribe, runEvents, runGet, runLogs, runTop, type Output, type ReadContext } from './reads';
+import { effectiveRoles, scopeRefusal } from '../../workflows/policy/scope';
+import type { AuditEntry } from '../../workflows/audit-definitions';
+import { audit } from './audit';
 
 export { parseKubectl, KUBECTL_HELP, KUBECTL_USAGE } from './parse';
 
 export interface KubectlDeps {
   config: Config;
   client: Client;
+  log?: { warn(obj: object, msg: string): void };
   /** Overrides the clients built from `clusters[]` (tests). */
   apisFor?: (cluster: string) => KubeApis;
   now?: () => number;
@@ -36,6 +41,8 @@ export interface KubectlReply {
   rows?: number;
   /** Whether the run (or refusal) was written to the incident's timeline. */
   recorded?: boolean;
+  /** Whether the run (or refusal) reached the cluster's audit trail (`audit/<cluster>`). */
+  audited?: boolean;
 }
 
 const clientCache = new WeakMap<Config, Map<string, KubeApis>>();
@@ -92,36 +99,60 @@ async function execute(ctx: ReadContext, cmd: KubectlCommand, namespace: string)
 export async function runKubectl(args: string, ctx: KubectlContext, deps: KubectlDeps): Promise<KubectlReply> {
   const incidentId = ctx.threadIncidentId;
   const parsed = parseKubectl(args);
-  const refuse = async (text: string, audit: boolean): Promise<KubectlReply> => {
-    const recorded = audit ? await record(deps.client, incidentId, ctx.actor, `refused: kubectl ${redact(oneLineOf(args))} (${firstSentence(text)})`) : false;
-    return { text, ephemeral: true, incidentId, recorded };
+  const line = redact(oneLineOf(args));
+  const auditDeps = { client: deps.client, taskQueue: deps.config.temporal.taskQueue, log: deps.log };
+  const entry = (outcome: AuditEntry['outcome'], detail: string, namespace?: string): AuditEntry => ({
+    at: new Date(deps.now?.() ?? Date.now()).toISOString(),
+    actor: ctx.actor.personId ?? ctx.actor.via,
+    via: ctx.actor.via,
+    platform: ctx.platform,
+    ...(ctx.channel ? { channel: ctx.channel } : {}),
+    command: `kubectl ${line}`,
+    outcome,
+    detail,
+    ...(namespace ? { namespace } : {}),
+    ...(incidentId ? { incidentId } : {}),
+  });
+  let cluster: string | undefined;
+  const refuse = async (text: string): Promise<KubectlReply> => {
+    const why = firstSentence(text);
+    const [recorded, audited] = await Promise.all([record(deps.client, incidentId, ctx.actor, `refused: kubectl ${line} (${why})`), audit(auditDeps, cluster, entry('refused', why))]);
+    return { text, ephemeral: true, incidentId, recorded, audited };
   };
-  if (!parsed.ok) return parsed.help ? { text: parsed.error, ephemeral: true, incidentId } : refuse(parsed.error, true);
+  if (!parsed.ok) return parsed.help ? { text: parsed.error, ephemeral: true, incidentId } : refuse(parsed.error);
   const cmd = parsed.command;
-  if (!ctx.actor.personId) return refuse(`Refused: ${ctx.actor.display} is not on the roster, so /kubectl is not available to them.`, true);
+  cluster = cmd.cluster;
+  if (!ctx.actor.personId) return refuse(`Refused: ${ctx.actor.display} is not on the roster, so /kubectl is not available to them.`);
 
   const inc = await incidentWhere(deps.client, incidentId);
+  cluster ??= inc.cluster;
   const where: Where = { platform: ctx.platform, channel: ctx.channel, incidentCluster: inc.cluster, incidentNamespace: inc.namespace };
   const chosen = choosePolicy(deps.config.kubectl, where, cmd);
-  if (!chosen.ok) return refuse(chosen.error, true);
+  if (!chosen.ok) return refuse(chosen.error);
+  cluster = chosen.policy.cluster;
   const decision = authorize(chosen.policy, cmd, where);
-  if (!decision.ok) return refuse(decision.error, true);
+  if (!decision.ok) return refuse(decision.error);
+  const namespace = usesNamespace(cmd) ? decision.namespace : undefined;
+  // People with grants may read only where they hold a role; others keep today's channel policy.
+  const scope = { cluster, namespace };
+  if (ctx.actor.grants?.length && !effectiveRoles(ctx.actor, scope).length) return refuse(`Refused: ${scopeRefusal(ctx.actor, scope, 'run /kubectl on')}`);
 
-  const cluster = chosen.policy.cluster;
+  const target = `cluster ${cluster}${namespace ? `, namespace ${namespace}` : ''}`;
+  const audited = audit(auditDeps, cluster, entry('ran', target, namespace));
   let out: Output;
   try {
     const apis = deps.apisFor ? deps.apisFor(cluster) : apisFromConfig(deps.config, cluster);
     out = await execute({ apis, timeoutMs: deps.config.kubectl.timeout, now: deps.now?.() ?? Date.now(), cluster }, cmd, decision.namespace);
   } catch (err) {
-    if (err instanceof KubeCallError || err instanceof KubeConfigError) return { text: redact(`Error: ${err.message}`), ephemeral: true, incidentId };
+    if (err instanceof KubeCallError || err instanceof KubeConfigError) return { text: redact(`Error: ${err.message}`), ephemeral: true, incidentId, audited: await audited };
     throw err;
   }
   const max = deps.config.kubectl.maxOutputChars;
-  const head = redact(`$ ${cmd.text}`) + `  [cluster ${cluster}${usesNamespace(cmd) ? `, namespace ${decision.namespace}` : ''}]`;
+  const head = redact(`$ ${cmd.text}`) + `  [${target}]`;
   const body = redact(out.text);
   const capped = cmd.verb === 'logs' ? capTail(body, max - head.length - 1, 'log') : capText(body, max - head.length - 1, 'output');
   const recorded = await record(deps.client, incidentId, ctx.actor, redact(`${cmd.text} (${out.rows} rows)`));
-  return { text: `${head}\n${capped}`, ephemeral: false, incidentId, rows: out.rows, recorded };
+  return { text: `${head}\n${capped}`, ephemeral: false, incidentId, rows: out.rows, recorded, audited: await audited };
 }
 
 function usesNamespace(cmd: KubectlCommand): boolean {

@@ -42,7 +42,7 @@ export function authorize(
   // Actors without grants (all recorded before grants existed) keep their global roles unchanged.
   const scope = { cluster: state.cluster, namespace: state.namespace ?? state.resource?.namespace };
   const roles = actor.grants?.length ? effectiveRoles(actor, scope) : actor.roles;
-  if (!roles.length) return refuse(scopeRefusal(actor, scope, 'act on incidents'));
+  if (!roles.length) return refuse(scopeRefusal(actor, scope, 'act on incidents of'));
   if (state.status === 'resolved') return refuse(RESOLVED_REASON[action]);
   const admin = roles.includes('admin');
 

@@ -77,7 +77,7 @@ export function grantsPath(actor: Pick<Actor, 'personId' | 'via'>): string {
 
 /**
  * Says which scope is missing, addressed to the person, with the fix. `what` names the act, e.g.
- * "act on incidents" or "run /kubectl".
+ * "act on incidents of" or "run /kubectl on".
  */
 export function scopeRefusal(actor: Pick<Actor, 'personId' | 'via' | 'grants'>, scope: Scope, what: string): string {
   const grants = actor.grants ?? [];
@@ -89,5 +89,5 @@ export function scopeRefusal(actor: Pick<Actor, 'personId' | 'via' | 'grants'>, 
         ? `cluster ${scope.cluster}`
         : `a grant for cluster ${scope.cluster} without a namespace limit`
       : `namespace ${scope.namespace} of cluster ${scope.cluster}`;
-  return `You (${me}) may ${what} of ${reach(grants) || 'no cluster'} only; this one is ${where(scope, missingCluster)}. Ask an admin to add ${add} to ${grantsPath(actor)}.`;
+  return `You (${me}) may ${what} ${reach(grants) || 'no cluster'} only; this one is ${where(scope, missingCluster)}. Ask an admin to add ${add} to ${grantsPath(actor)}.`;
 }

@@ -3,6 +3,7 @@
 // thread) the note in the incident's timeline through the real workflow.
 import type { LocalMessage } from '../../../activities/chat/local-protocol';
 import type { IncidentState } from '../../../workflows/definitions';
+import { auditQuery, auditWorkflowId, type AuditEntry } from '../../../workflows/audit-definitions';
 import { PLANTED_SECRETS, type SimCluster } from '../../../simcluster';
 import { anomaly } from '../../helpers/anomaly';
 import { startShopCluster, type ShopCluster } from '../../helpers/shop-cluster';
@@ -19,6 +20,8 @@ beforeAll(async () => {
     worker: true,
     config: (raw) => {
       raw.clusters = [{ name: 'shop-prod', kubeconfig, diagnostics: { enabled: false } }];
+      // dan holds a role only in namespace shop of shop-prod (people[].grants).
+      raw.people.push({ id: 'dan', name: 'Dan Brown', grants: [{ roles: ['responder'], clusters: ['shop-prod'], namespaces: ['shop'] }], chat: { local: 'dan' } });
       raw.kubectl = {
         channels: [
           { platform: 'local', channel: 'incidents', cluster: 'shop-prod', namespaces: ['shop'] },
@@ -185,5 +188,37 @@ describe('/kubectl in an incident thread', () => {
       { actor: 'alice', text: 'kubectl get pods (3 rows)' },
       { actor: 'alice', text: 'refused: kubectl get secrets (Secrets are never shown from chat.)' },
     ]);
+  });
+});
+
+describe('/kubectl scopes and the audit trail', () => {
+  const trail = (cluster: string | undefined, match: (e: AuditEntry) => boolean) =>
+    eventually(async () => {
+      const view = await stack!.client.workflow.getHandle(auditWorkflowId(cluster)).query(auditQuery).catch(() => undefined);
+      return view?.recent.find(match);
+    }, `an audit entry in ${auditWorkflowId(cluster)}`);
+
+  it('refuses a person with grants outside their namespaces and cluster-wide, saying which scope is missing', async () => {
+    sim!.clearRequests();
+    expect((await kubectl('get pods -n kube-system', { user: 'dan', channel: 'ops' })).text).toBe(
+      'Refused: You (dan) may run /kubectl on namespace shop of cluster shop-prod only; this one is in namespace kube-system of cluster shop-prod. Ask an admin to add namespace kube-system of cluster shop-prod to people[dan].grants.',
+    );
+    expect((await kubectl('get nodes', { user: 'dan', channel: 'ops' })).text).toMatch(/^Refused: You \(dan\) may run \/kubectl on namespace shop of cluster shop-prod only; this one is cluster-wide in cluster shop-prod\./);
+    expect(sim!.requests()).toEqual([]);
+    expect((await kubectl('get pods -n shop', { user: 'dan', channel: 'ops' })).text.split('\n')[0]).toBe('$ kubectl get pods -n shop  [cluster shop-prod, namespace shop]');
+  });
+
+  it('audits commands typed outside any incident thread, run or refused, in the cluster trail', async () => {
+    await kubectl('get deployments', { user: 'alice' });
+    const ran = await trail('shop-prod', (e) => e.command === 'kubectl get deployments');
+    expect(ran).toMatchObject({ actor: 'alice', via: 'local:alice', platform: 'local', channel: 'incidents', outcome: 'ran', detail: 'cluster shop-prod, namespace shop', namespace: 'shop' });
+    expect(ran.incidentId).toBeUndefined();
+    const refused = await trail('shop-prod', (e) => e.command === 'kubectl get nodes' && e.actor === 'dan');
+    expect(refused).toMatchObject({ outcome: 'refused', detail: expect.stringMatching(/^You \(dan\) may run \/kubectl on namespace shop/) });
+  });
+
+  it('audits refusals that never reached a cluster in the audit/(none) trail', async () => {
+    await kubectl('get pods', { user: 'mallory', channel: 'random' });
+    expect(await trail(undefined, (e) => e.actor === 'local:mallory')).toMatchObject({ outcome: 'refused', command: 'kubectl get pods', detail: 'mallory is not on the roster, so /kubectl is not available to them.' });
   });
 });

@@ -94,7 +94,7 @@ describe('authorizing people with scoped roles', () => {
 
   it('points an API token at both the person and the token grants', () => {
     const viaToken = scoped('bob', [{ roles: ['responder'], clusters: ['a'] }], [], 'api:bob-cli');
-    expect(scopeRefusal(viaToken, { cluster: 'b', namespace: 'x' }, 'act on incidents')).toMatch(/Ask an admin to add cluster b to people\[bob\]\.grants or api\.tokens\[bob-cli\]\.grants\.$/);
+    expect(scopeRefusal(viaToken, { cluster: 'b', namespace: 'x' }, 'act on incidents of')).toMatch(/Ask an admin to add cluster b to people\[bob\]\.grants or api\.tokens\[bob-cli\]\.grants\.$/);
   });
 
   it('keeps actors recorded before grants existed (no grants field) global, whatever the cluster', () => {
