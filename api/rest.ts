@@ -46,17 +46,20 @@ const listQuerySchema = z
   })
   .strict();
 
+/** Zod's type error, worded for people: missing and wrongly typed fields need different fixes. */
+const missingOr = (missing: string, wrongType: string) => (issue: { input?: unknown }) => (issue.input === undefined ? missing : wrongType);
+
 const bodySchemas = {
   ack: z.object({}).strict(),
   handoff: z
     .object({
-      to: z.string({ error: 'to is required: the person to hand off to, e.g. "bob" or "@bob"' }).trim().min(1, 'to must name a person, e.g. "bob" or "@bob"').max(200),
-      note: z.string({ error: 'note must be text' }).max(2000, 'note is at most 2000 characters').optional(),
+      to: z.string({ error: missingOr('to is required: the person to hand off to, e.g. "bob" or "@bob"', 'to must be a string naming a person, e.g. "bob" or "@bob"') }).trim().min(1, 'to must name a person, e.g. "bob" or "@bob"').max(200),
+      note: z.string({ error: 'note must be a string' }).max(2000, 'note is at most 2000 characters').optional(),
     })
     .strict(),
   resolve: z
     .object({
-      summary: z.string({ error: 'summary is required: say what fixed it' }).trim().min(1, 'summary must not be empty: say what fixed it').max(4000, 'summary is at most 4000 characters'),
+      summary: z.string({ error: missingOr('summary is required: say what fixed it', 'summary must be a string: say what fixed it') }).trim().min(1, 'summary must not be empty: say what fixed it').max(4000, 'summary is at most 4000 characters'),
     })
     .strict(),
 } as const;
@@ -70,6 +73,12 @@ function authHook(auth: TokenAuthenticator) {
       return;
     }
     const missing = !header;
+    const scheme = header ? /^(\S+)\s/.exec(header.trim())?.[1] : undefined;
+    if (scheme && scheme.toLowerCase() !== 'bearer')
+      return reply
+        .code(401)
+        .header('www-authenticate', `${REALM}, error="invalid_request"`)
+        .send({ error: { code: 'unsupported_auth_scheme', message: `The Authorization header uses the "${scheme}" scheme; this api takes only API tokens: send "Authorization: Bearer <token>" (tokens are configured under api.tokens).` } });
     return reply
       .code(401)
       .header('www-authenticate', missing ? REALM : `${REALM}, error="invalid_token"`)
@@ -91,6 +100,9 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
   app.decorateRequest('principal', null);
   void app.register(async (api) => {
     api.addHook('onRequest', authHook(deps.auth));
+    // REST speaks JSON only: a text/plain body gets the same 415 as a missing Content-Type instead of
+    // a confusing field error about a string body. Scoped to this plugin; chat routes keep theirs.
+    api.removeContentTypeParser('text/plain');
 
     api.get('/api/incidents', async (req) => {
       const parsed = listQuerySchema.safeParse(req.query ?? {});

@@ -53,15 +53,26 @@ export function loadConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(path, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); set CONFIG_FILE or pass --config`]);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'ENOENT: there is no such file' : (code ?? String(err));
+    throw new ConfigError(path, [`cannot read the file (${why}); pass --config <path> (or set CONFIG_FILE) with the path of your config file, e.g. config/example.yaml`]);
   }
   return parseConfigText(text, path);
 }
 
-/** The config path a process uses: `--config <path>`, else $CONFIG_FILE, else ./config/example.yaml. */
+/**
+ * The config path a process uses: `--config <path>` or `--config=<path>`, else $CONFIG_FILE, else
+ * ./config/example.yaml. A `--config` without a path is an error, never a silent fallback to the
+ * example (the error would then name a file the person never gave).
+ */
 export function configPathFromArgs(argv = process.argv, env = process.env): string {
-  const i = argv.indexOf('--config');
-  if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = arg === '--config' ? argv[i + 1] : arg.startsWith('--config=') ? arg.slice('--config='.length) : null;
+    if (value === null) continue;
+    if (!value || value.startsWith('--')) throw new ConfigError('--config', ['--config needs the path of a config file, e.g. --config config/example.yaml']);
+    return value;
+  }
   return env.CONFIG_FILE ?? 'config/example.yaml';
 }
 
@@ -80,9 +91,9 @@ export function readSecret(ref: SecretRef, env = process.env): string {
 }
 
 /** Process entry helper: load the config or print every problem and exit 2. */
-export function loadConfigOrExit(path = configPathFromArgs()): Config {
+export function loadConfigOrExit(path?: string): Config {
   try {
-    return loadConfigFile(path);
+    return loadConfigFile(path ?? configPathFromArgs());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -176,7 +176,7 @@ function onSignal(signal: NodeJS.Signals): void {
 
 async function main(): Promise<void> {
   const dev = loadOrExit(() => loadTemporalDev(resolve(ROOT, 'temporal-dev.yaml')));
-  const configPath = resolve(configPathFromArgs());
+  const configPath = loadOrExit(() => resolve(configPathFromArgs()));
   const cfg = loadOrExit(() => loadConfigFile(configPath));
   const s = dev.server;
 

@@ -38,10 +38,13 @@ describe.each(['worker/main.ts', 'api/main.ts'])('%s with a bad config file', (e
     expect(result.stderr).toContain('api.port:');
   });
 
-  it('says which file it could not read', () => {
-    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', entry, '--config', '/nonexistent/config.yaml'], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 30_000 });
+  it.each([
+    [['--config', '/nonexistent/config.yaml'], '/nonexistent/config.yaml'],
+    [['--config=/nonexistent/other.yaml'], '/nonexistent/other.yaml'],
+  ])('says which file it could not read (%j)', (args, path) => {
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', entry, ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('/nonexistent/config.yaml');
-    expect(result.stderr).toContain('cannot read the file (ENOENT)');
+    expect(result.stderr).toContain(`invalid config ${path}:`);
+    expect(result.stderr).toContain('cannot read the file (ENOENT: there is no such file)');
   });
 });
