@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { configProblems, exampleRaw } from '../../helpers/config';
 import { parseConfig } from '../../../config/load';
 
@@ -37,5 +40,21 @@ describe('config for scoped roles (grants)', () => {
       'api.tokens[0].grants[0].clusters[0]: unknown cluster "nope"; clusters are "dev"',
       'api.tokens[1].grants: grants narrow a token bound to a person; add api.tokens[].person (service tokens never act on incidents)',
     ]);
+  });
+});
+
+describe('the README example of grants', () => {
+  it('is a valid config once its clusters are configured', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const section = readme.split('## Who may do what')[1]!.split('\n## ')[0]!;
+    const example = parse(/```yaml\n([\s\S]*?)```/.exec(section)![1]!) as Record<string, any>;
+    const raw = exampleRaw();
+    raw.clusters = [{ name: 'shop-eu' }, { name: 'shop-us' }];
+    delete raw.kubectl;
+    raw.people.push(...example.people);
+    raw.api.tokens.push(...example.api.tokens);
+    const bob = parseConfig(raw, 'README example').people.find((p) => p.id === 'erin');
+    expect(bob?.roles).toEqual([]);
+    expect(bob?.grants).toHaveLength(2);
   });
 });
