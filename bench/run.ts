@@ -2,6 +2,7 @@
 import { runPolicyBench } from './policy';
 import { runIntakeBench } from './intake';
 import { runReconcileBench } from './reconcile';
+import { runIncidentCostBench } from './incident-cost';
 
 async function main(): Promise<void> {
   console.log('## policy');
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   console.table(await runIntakeBench());
   console.log('## reconciliation after a failover');
   console.table(await runReconcileBench());
+  console.log('## what one incident costs (Slack calls, history events)');
+  console.table(await runIncidentCostBench());
 }
 
 main().catch((err) => {
