@@ -6,6 +6,7 @@ import { rootCertificates } from 'node:tls';
 import type { experimental } from '@grpc/grpc-js';
 import { readSecret } from '../config/load';
 import type { TemporalConfig, TemporalTls } from '../config/schema-temporal';
+import { TemporalConnectionError } from './diagnose';
 
 /** Polling, not inotify: Kubernetes swaps a `..data` symlink, which fs.watch misses; stat follows it. */
 export const DEFAULT_WATCH_INTERVAL_MS = 2_000;
@@ -31,7 +32,7 @@ export function readTlsMaterial(tls: TemporalTls): TlsMaterial {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new Error(`temporal.tls.${key}: cannot read "${path}" (${(err as NodeJS.ErrnoException).code ?? String(err)}); mount the file or fix the path`);
+      throw new TemporalConnectionError(`temporal.tls.${key}: cannot read "${path}" (${(err as NodeJS.ErrnoException).code ?? String(err)}); mount the file or fix the path`);
     }
   };
   return { ca: read(tls.caFile, 'caFile'), cert: read(tls.certFile, 'certFile'), key: read(tls.keyFile, 'keyFile') };
@@ -126,7 +127,7 @@ export class ApiKeySource {
       if (!key) throw new Error(`the secret ${ref.fromEnv ? `variable ${ref.fromEnv}` : `file ${ref.fromFile}`} is empty`);
       return key;
     } catch (err) {
-      throw new Error(`temporal.apiKey: ${(err as Error).message}`);
+      throw new TemporalConnectionError(`temporal.apiKey: ${(err as Error).message}`);
     }
   }
 

@@ -16,6 +16,7 @@ import { exampleRaw } from '../../helpers/config';
 import { eventually } from '../../helpers/eventually';
 import { startDevServer } from '../../helpers/temporal';
 import { makeTestCerts, SERVER_NAME, startTlsProxy, type TestCerts, type TlsProxy, type TlsProxyOptions } from '../../helpers/temporal-tls';
+import { connectTemporalClient, connectTemporalWorker } from '../../../temporal/connection';
 import { securedCluster, startSecuredStack, WATCH_MS, type SecuredStack } from './secured-stack';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -192,6 +193,33 @@ describe('a connection the frontend refuses', () => {
   }, 90_000);
 });
 
+describe('the connection factory explains other mistakes', () => {
+  const both = async (temporal: Record<string, unknown>, vars: NodeJS.ProcessEnv = {}) => {
+    const cfg = { namespace: 'default', ...temporal } as Parameters<typeof connectTemporalClient>[0];
+    const client = await connectTemporalClient(cfg, { env: vars, connectTimeoutMs: 3_000 }).then((c) => c.close(), (e: Error) => e.message);
+    const worker = await connectTemporalWorker(cfg, { env: vars }).then((c) => c.close(), (e: Error) => e.message);
+    return { client, worker };
+  };
+
+  it('names temporal.tls.serverName when the certificate is for another name', async () => {
+    const p = await proxy();
+    const { client, worker } = await both({ address: p.address, tls: { caFile: certs.caFile, serverName: 'elsewhere.test' } });
+    for (const m of [client, worker]) expect(m).toMatch(/^temporal\.tls\.serverName: the server's certificate is not valid for "elsewhere\.test"/);
+  });
+
+  it('says the frontend speaks TLS when temporal.tls is off', async () => {
+    const p = await proxy();
+    const { client, worker } = await both({ address: p.address });
+    for (const m of [client, worker]) expect(m).toBe(`temporal.tls: ${p.address} speaks TLS but temporal.tls is off; set temporal.tls: true (or caFile/serverName for a private CA)`);
+  }, 30_000);
+
+  it('names the unset variable of temporal.apiKey', async () => {
+    const p = await proxy({ apiKeys: () => ['k'] });
+    const { client, worker } = await both({ address: p.address, tls: tls(), apiKey: { fromEnv: 'SECURED_UNSET_KEY' } });
+    for (const m of [client, worker]) expect(m).toBe('temporal.apiKey: secret environment variable SECURED_UNSET_KEY is not set');
+  });
+});
+
 describe('the worker process health endpoint', () => {
   it('is ready while the worker polls through the secured frontend, and says so when the key is revoked', async () => {
     let valid = ['health-key'];
@@ -208,6 +236,10 @@ describe('the worker process health endpoint', () => {
       valid = [];
       expect(await get('/readyz')).toEqual({ status: 503, body: expect.stringMatching(/^Temporal does not answer: .*(UNAUTHENTICATED|authentication)/i) });
       expect(await get('/healthz')).toEqual({ status: 200, body: 'ok' });
+      valid = ['health-key'];
+      await eventually(async () => (await get('/readyz')).status === 200 || undefined, 'the worker to be ready again once the key is valid');
+      worker.kill();
+      expect(await worker.exited).toBe(0);
     } finally {
       worker.kill();
       await worker.exited;
