@@ -5,7 +5,10 @@ import { formatDuration, parseDuration } from './duration';
 
 /** A secret is never written in the file: it names an environment variable or a mounted file. */
 export const secretRef = z
-  .object({ fromEnv: z.string().min(1).optional(), fromFile: z.string().min(1).optional() })
+  .object({
+    fromEnv: z.string().min(1).optional().describe('Name of the environment variable holding the secret'),
+    fromFile: z.string().min(1).optional().describe('Path of a file holding the secret (e.g. a mounted Secret)'),
+  })
   .strict()
   .refine((s) => (s.fromEnv ? 1 : 0) + (s.fromFile ? 1 : 0) === 1, {
     message: 'a secret needs exactly one of "fromEnv" (variable name) or "fromFile" (path)',

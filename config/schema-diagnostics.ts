@@ -19,16 +19,11 @@ const durationMs = (fallback: string, min: number, max: number) =>
 
 export const clusterDiagnosticsSchema = z
   .object({
-    /** Collect diagnostics for this cluster's incidents (read-only API calls). */
-    enabled: z.boolean().default(true),
-    /** Deadline for a whole run; below the workflow's 2-minute activity timeout. */
-    timeout: durationMs('60s', 1_000, 100_000),
-    /** Deadline for each API call. */
-    callTimeout: durationMs('10s', 500, 60_000),
-    /** Lines of current and previous container logs to keep. */
-    logLines: z.number().int().min(1).max(500).default(40),
-    /** Largest section body, in characters (longer ones are cut with a note). */
-    maxSectionChars: z.number().int().min(500).max(20_000).default(6_000),
+    enabled: z.boolean().default(true).describe("Collect diagnostics for this cluster's incidents (read-only API calls)."),
+    timeout: durationMs('60s', 1_000, 100_000).describe("Deadline for a whole run; below the workflow's 2-minute activity timeout."),
+    callTimeout: durationMs('10s', 500, 60_000).describe('Deadline for each API call.'),
+    logLines: z.number().int().min(1).max(500).default(40).describe('Lines of current and previous container logs to keep.'),
+    maxSectionChars: z.number().int().min(500).max(20_000).default(6_000).describe('Largest section body, in characters (longer ones are cut with a note).'),
   })
   .strict()
   .default({ enabled: true, timeout: 60_000, callTimeout: 10_000, logLines: 40, maxSectionChars: 6_000 });
@@ -59,25 +54,20 @@ const resourceName = z.string().transform((value, ctx) => {
 
 const kubectlChannel = z
   .object({
-    platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']),
-    channel: z.string().min(1),
-    /** Name of an entry in `clusters` that commands in this channel run against. */
-    cluster: z.string().min(1),
-    verbs: z.array(z.enum(KUBECTL_VERBS)).min(1).default([...KUBECTL_VERBS]),
-    resources: z.array(resourceName).min(1).default(DEFAULT_KUBECTL_RESOURCES),
-    /** Namespaces commands may read; "*" allows every namespace (and -A). */
-    namespaces: z.array(z.string().regex(/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, 'expected a namespace name or "*"')).min(1),
+    platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']).describe('Chat platform of the channel'),
+    channel: z.string().min(1).describe('Channel id on that platform'),
+    cluster: z.string().min(1).describe('Name of an entry in `clusters` that commands in this channel run against.'),
+    verbs: z.array(z.enum(KUBECTL_VERBS)).min(1).default([...KUBECTL_VERBS]).describe(`Allowed verbs: ${KUBECTL_VERBS.join(', ')}`),
+    resources: z.array(resourceName).min(1).default(DEFAULT_KUBECTL_RESOURCES).describe('Readable resources (plural names); never Secrets; default: all but configmaps'),
+    namespaces: z.array(z.string().regex(/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, 'expected a namespace name or "*"')).min(1).describe('Namespaces commands may read; "*" allows every namespace (and -A).'),
   })
   .strict();
 
 export const kubectlSchema = z
   .object({
-    /** Where /kubectl may run, and what it may read there. A channel not listed here gets a refusal. */
-    channels: z.array(kubectlChannel).default([]),
-    /** Longest answer posted to chat, in characters (longer output is cut with a note). */
-    maxOutputChars: z.number().int().min(500).max(40_000).default(3_500),
-    /** Deadline for each API call a command makes. */
-    timeout: durationMs('10s', 500, 60_000),
+    channels: z.array(kubectlChannel).default([]).describe('Where /kubectl may run, and what it may read there. A channel not listed here gets a refusal.'),
+    maxOutputChars: z.number().int().min(500).max(40_000).default(3_500).describe('Longest answer posted to chat, in characters (longer output is cut with a note).'),
+    timeout: durationMs('10s', 500, 60_000).describe('Deadline for each API call a command makes.'),
   })
   .strict()
   .default({ channels: [], maxOutputChars: 3_500, timeout: 10_000 });

@@ -8,17 +8,23 @@ import { clusterDiagnosticsSchema, kubectlSchema } from './schema-diagnostics';
 export const clusterSchema = z
   .object({
     /** The cluster name used in incident ids (`incident/<cluster>/...`) and search attributes. */
-    name: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected a cluster name of letters, digits, ".", "_", "-" (at most 63)'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected a cluster name of letters, digits, ".", "_", "-" (at most 63)')
+      .describe('Cluster name used in incident ids (incident/<cluster>/...), routing and the K8sCluster search attribute'),
     /** Path to a kubeconfig file; absent with `inCluster: false` means $KUBECONFIG or ~/.kube/config. */
-    kubeconfig: z.string().min(1).optional(),
+    kubeconfig: z.string().min(1).optional().describe('Path to a kubeconfig file; absent (and not inCluster): $KUBECONFIG or ~/.kube/config'),
     /** Context in the kubeconfig; default: its current-context. */
-    context: z.string().min(1).optional(),
+    context: z.string().min(1).optional().describe("Context in the kubeconfig; default: its current-context"),
     /** Use the pod's service account (in-cluster config). */
-    inCluster: z.boolean().default(false),
-    watch: watchSchema,
-    diagnostics: clusterDiagnosticsSchema,
+    inCluster: z.boolean().default(false).describe("Use the pod's service account (in-cluster config); the chart then binds the read-only ClusterRole"),
+    watch: watchSchema.describe('What the watcher for this cluster reports (detectors, filters, thresholds, leader election)'),
+    diagnostics: clusterDiagnosticsSchema.describe("Read-only diagnostics posted into an incident's thread"),
   })
   .strict();
 
-export const clustersSchema = z.array(clusterSchema).default([]);
+export const clustersSchema = z
+  .array(clusterSchema)
+  .default([])
+  .describe('Clusters the product watches and diagnoses; the watcher runs for one of them (--cluster)');
 export { kubectlSchema };

@@ -46,31 +46,23 @@ const failureMatch = z.union([
 
 export const customResourceRuleSchema = z
   .object({
-    /** Unique rule name; a rule named like a built-in one replaces it. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase rule name'),
-    group: z.string().regex(/^[a-z0-9.-]+$/, 'expected an API group like "velero.io"'),
-    version: z.string().regex(/^v[0-9a-z]+$/, 'expected an API version like "v1"'),
-    /** Plural resource name as in the URL, e.g. "backups". */
-    resource: z.string().regex(/^[a-z0-9.-]+$/, 'expected the plural resource name, e.g. "backups"'),
-    /** The object kind, e.g. "Backup". */
-    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'expected a kind like "Backup"'),
-    /** The anomaly kind reported, e.g. "VeleroBackupFailed". */
-    anomaly: anomalyKind,
-    severity: severity.default('error'),
-    when: failureMatch,
-    /** How long the failure must hold (condition lastTransitionTime, else first seen) before it is reported. */
-    for: duration().default(0),
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase rule name').describe('Unique rule name; a rule named like a built-in one replaces it.'),
+    group: z.string().regex(/^[a-z0-9.-]+$/, 'expected an API group like "velero.io"').describe('API group, e.g. "velero.io"'),
+    version: z.string().regex(/^v[0-9a-z]+$/, 'expected an API version like "v1"').describe('API version, e.g. "v1"'),
+    resource: z.string().regex(/^[a-z0-9.-]+$/, 'expected the plural resource name, e.g. "backups"').describe('Plural resource name as in the URL, e.g. "backups".'),
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'expected a kind like "Backup"').describe('The object kind, e.g. "Backup".'),
+    anomaly: anomalyKind.describe('The anomaly kind reported, e.g. "VeleroBackupFailed".'),
+    severity: severity.default('error').describe('Severity of the reported anomaly'),
+    when: failureMatch.describe('When the object counts as failed: { condition: { type, status } } or { field: { path, values } }'),
+    for: duration().default(0).describe('How long the failure must hold (condition lastTransitionTime, else first seen) before it is reported.'),
     /**
      * The failed state is final (a failed backup never turns good): reported once per object, never
      * auto-recovered, and old news when it happened before the watcher's cutoff (by `timePath`).
      */
-    terminal: z.boolean().default(false),
-    /** Timestamp field of a terminal failure, e.g. "status.completionTimestamp". */
-    timePath: z.string().optional(),
-    /** Field with a human explanation, e.g. "status.failureReason"; the condition message is used otherwise. */
-    messagePath: z.string().optional(),
-    /** Group objects into one incident by this label, e.g. Velero backups by their schedule. */
-    groupBy: z.object({ label: z.string().min(1), kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/) }).strict().optional(),
+    terminal: z.boolean().default(false).describe('The failed state is final: reported once per object, never auto-recovered'),
+    timePath: z.string().optional().describe('Timestamp field of a terminal failure, e.g. "status.completionTimestamp".'),
+    messagePath: z.string().optional().describe('Field with a human explanation, e.g. "status.failureReason"; the condition message is used otherwise.'),
+    groupBy: z.object({ label: z.string().min(1), kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/) }).strict().optional().describe('Group objects into one incident by this label, e.g. Velero backups by their schedule.'),
   })
   .strict();
 
@@ -79,68 +71,61 @@ const watchObject = z
     namespaces: z
       .object({ include: z.array(namespaceGlob).min(1).default(['*']), exclude: z.array(namespaceGlob).default([]) })
       .strict()
-      .default({ include: ['*'], exclude: [] }),
-    /** Only objects (or their top owner) matching this selector are reported; nodes are not filtered. */
-    labelSelector: labelSelector.optional(),
-    /** `<annotation>: "true"` on an object, its top owner or its namespace silences it. */
-    ignoreAnnotation: z.string().min(1).default('incidents.k8s.io/ignore'),
-    minSeverity: severity.default('info'),
-    /** Enable/disable or re-rate detectors by kind, e.g. `NodeDiskPressure: { severity: error }`. */
-    detectors: z.partialRecord(z.enum(DETECTOR_KINDS), detectorOverride).default({}),
+      .default({ include: ['*'], exclude: [] })
+      .describe('Namespace globs to watch (include) and to skip (exclude)'),
+    labelSelector: labelSelector.optional().describe('Only objects (or their top owner) matching this selector are reported; nodes are not filtered.'),
+    ignoreAnnotation: z.string().min(1).default('incidents.k8s.io/ignore').describe('`<annotation>: "true"` on an object, its top owner or its namespace silences it.'),
+    minSeverity: severity.default('info').describe('Anomalies below this severity are not reported'),
+    detectors: z.partialRecord(z.enum(DETECTOR_KINDS), detectorOverride).default({}).describe('Enable/disable or re-rate detectors by kind, e.g. `NodeDiskPressure: { severity: error }`.'),
     thresholds: z
       .object({
-        probeFailures: z.number().int().min(1).default(3),
-        pvcPending: duration().default(ms('5m')),
-        replicasUnavailable: duration().default(ms('5m')),
+        probeFailures: z.number().int().min(1).default(3).describe('Consecutive probe failures before a pod is reported'),
+        pvcPending: duration().default(ms('5m')).describe('How long a PersistentVolumeClaim may stay Pending'),
+        replicasUnavailable: duration().default(ms('5m')).describe('How long a workload may miss replicas'),
         /**
          * One-off facts (warning events, evictions, failed Jobs, terminal custom-resource failures)
          * are seen again on every start. A new leader reports those that happened after the previous
          * leader's last lease renewal; without one (first start, no leader election) those younger
          * than this. Core events expire after 1h, hence the default.
          */
-        staleAfter: duration(1000).default(ms('1h')),
+        staleAfter: duration(1000).default(ms('1h')).describe('Without a previous leader, one-off facts older than this are old news'),
       })
       .strict()
-      .default({ probeFailures: 3, pvcPending: ms('5m'), replicasUnavailable: ms('5m'), staleAfter: ms('1h') }),
-    /** Kinds the opt-in ResourceDeleted detector reports on. */
-    deletionKinds: z.array(z.enum([...DELETION_KINDS])).default([...DELETION_KINDS]),
+      .default({ probeFailures: 3, pvcPending: ms('5m'), replicasUnavailable: ms('5m'), staleAfter: ms('1h') })
+      .describe('When slow problems count as anomalies'),
+    deletionKinds: z.array(z.enum([...DELETION_KINDS])).default([...DELETION_KINDS]).describe('Kinds the opt-in ResourceDeleted detector reports on.'),
     customResources: z
       .object({
-        /** Ship the built-in rules (Velero Backup/Restore failed, cert-manager Certificate not ready). */
-        builtin: z.boolean().default(true),
-        rules: z.array(customResourceRuleSchema).default([]),
+        builtin: z.boolean().default(true).describe('Ship the built-in rules (Velero Backup/Restore failed, cert-manager Certificate not ready).'),
+        rules: z.array(customResourceRuleSchema).default([]).describe('Your own rules (the chart: grant read access with rbac.extraRules)'),
       })
       .strict()
-      .default({ builtin: true, rules: [] }),
-    /** Occurrences of one fingerprint within this window become one signal with a count. */
-    coalesceWindow: duration().default(ms('2s')),
-    /** At most this many signals to Temporal in flight at once. */
-    maxConcurrentSignals: z.number().int().min(1).max(64).default(4),
-    /** Full re-evaluation of the cached state (time thresholds, missed transitions). */
-    resyncInterval: duration(1000).default(ms('30s')),
-    /** A watch that delivers nothing for this long is treated as half-open and reconnected. */
-    watchTimeout: duration(500).default(ms('30s')),
+      .default({ builtin: true, rules: [] })
+      .describe('Custom resources that report failures (Velero, cert-manager, your own)'),
+    coalesceWindow: duration().default(ms('2s')).describe('Occurrences of one fingerprint within this window become one signal with a count.'),
+    maxConcurrentSignals: z.number().int().min(1).max(64).default(4).describe('At most this many signals to Temporal in flight at once.'),
+    resyncInterval: duration(1000).default(ms('30s')).describe('Full re-evaluation of the cached state (time thresholds, missed transitions).'),
+    watchTimeout: duration(500).default(ms('30s')).describe('A watch that delivers nothing for this long is treated as half-open and reconnected.'),
     leaderElection: z
       .object({
-        enabled: z.boolean().default(true),
-        /** Namespace of the Lease; default: the pod's namespace in-cluster, else "default". */
-        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
-        /** Lease name; default "k8s-incident-flow-watcher-<cluster>". */
-        leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'expected a lowercase resource name').optional(),
-        leaseDuration: duration(1000).default(ms('15s')),
-        renewDeadline: duration(500).default(ms('10s')),
-        retryPeriod: duration(100).default(ms('2s')),
+        enabled: z.boolean().default(true).describe('One active watcher per cluster holds a Lease; others wait'),
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional().describe('Namespace of the Lease; default: the pod\'s namespace in-cluster, else "default".'),
+        leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'expected a lowercase resource name').optional().describe('Lease name; default "k8s-incident-flow-watcher-<cluster>".'),
+        leaseDuration: duration(1000).default(ms('15s')).describe('A standby takes over this long after the leader stops renewing'),
+        renewDeadline: duration(500).default(ms('10s')).describe('The leader steps down when it cannot renew within this'),
+        retryPeriod: duration(100).default(ms('2s')).describe('Pause between Lease attempts'),
       })
       .strict()
       .refine((l) => l.retryPeriod < l.renewDeadline && l.renewDeadline < l.leaseDuration, {
         message: 'expected retryPeriod < renewDeadline < leaseDuration',
       })
-      .default({ enabled: true, leaseDuration: ms('15s'), renewDeadline: ms('10s'), retryPeriod: ms('2s') }),
-    /** The watcher's own /metrics and /healthz. Loopback by default; the chart overrides the host. */
+      .default({ enabled: true, leaseDuration: ms('15s'), renewDeadline: ms('10s'), retryPeriod: ms('2s') })
+      .describe('Leader election (retryPeriod < renewDeadline < leaseDuration)'),
     http: z
       .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) })
       .strict()
-      .default({ host: '127.0.0.1', port: 9464 }),
+      .default({ host: '127.0.0.1', port: 9464 })
+      .describe("The watcher's own /metrics and /healthz; loopback by default (the chart passes --http-host 0.0.0.0)"),
   })
   .strict()
   .refine((w) => new Set(w.customResources.rules.map((r) => r.name)).size === w.customResources.rules.length, {

@@ -76,26 +76,24 @@ const restriction = z
 const layer = z
   .object({
     name: z.string().optional(),
-    rotation: z.enum(['daily', 'weekly']),
-    /** Local time (in the schedule's zone) when the shift changes hands. */
-    handoffTime: hhmm.default('09:00'),
-    /** For weekly rotations: the day the shift changes hands. */
-    handoffDay: weekday.default('mon'),
-    /** The first shift starts on this local date with participants[0]. */
-    start: isoDate,
-    participants: z.array(id).min(1),
-    /** When set, this layer only covers these local windows (e.g. business hours). */
-    restrictions: z.array(restriction).optional(),
+    rotation: z.enum(['daily', 'weekly']).describe('How often the shift passes to the next participant'),
+    handoffTime: hhmm.default('09:00').describe("Local time (in the schedule's zone) when the shift changes hands."),
+    handoffDay: weekday.default('mon').describe('For weekly rotations: the day the shift changes hands.'),
+    start: isoDate.describe('The first shift starts on this local date with participants[0].'),
+    participants: z.array(id).min(1).describe('People ids, in rotation order'),
+    restrictions: z.array(restriction).optional().describe('When set, this layer only covers these local windows (e.g. business hours).'),
   })
   .strict();
 
 const schedule = z
   .object({
     id,
-    timezone: timeZone,
-    /** Evaluated top to bottom; the first layer covering the instant decides. */
-    layers: z.array(layer).min(1),
-    overrides: z.array(z.object({ person: id, from: isoInstant, to: isoInstant }).strict()).default([]),
+    timezone: timeZone.describe('IANA zone the layer times are in'),
+    layers: z.array(layer).min(1).describe('Evaluated top to bottom; the first layer covering the instant decides.'),
+    overrides: z
+      .array(z.object({ person: id, from: isoInstant, to: isoInstant }).strict())
+      .default([])
+      .describe('Someone covers from..to (ISO-8601 with zone), ahead of the layers'),
   })
   .strict();
 
@@ -111,17 +109,14 @@ const escalationPolicy = z
       .array(
         z
           .object({
-            targets: z.array(target).min(1),
-            /** How long to wait for an ack before moving to the next level. */
-            delay: duration,
-            /** How this level is paged. `chat` = DM plus a mention in the alert thread. */
-            via: z.array(z.enum(['chat', 'pagerduty'])).min(1).default(['chat']),
+            targets: z.array(target).min(1).describe('{ schedule: <id> } (who is on call) or { person: <id> }'),
+            delay: duration.describe('How long to wait for an ack before moving to the next level.'),
+            via: z.array(z.enum(['chat', 'pagerduty'])).min(1).default(['chat']).describe('How this level is paged. `chat` = DM plus a mention in the alert thread.'),
           })
           .strict(),
       )
       .min(1),
-    /** How many times to walk the ladder again after the last level. */
-    repeat: z.number().int().min(0).max(10).default(0),
+    repeat: z.number().int().min(0).max(10).default(0).describe('How many times to walk the ladder again after the last level.'),
   })
   .strict();
 
@@ -130,7 +125,10 @@ const channelRef = z
   .strict();
 
 const autoResolve = z
-  .object({ enabled: z.boolean().default(false), quietPeriod: duration.default(parseDuration('5m')!) })
+  .object({
+    enabled: z.boolean().default(false).describe('Resolve an incident when the watcher reports recovery'),
+    quietPeriod: duration.default(parseDuration('5m')!).describe('How long the recovery must hold first, e.g. "5m"'),
+  })
   .strict();
 
 const routeMatch = z
@@ -146,9 +144,9 @@ const routeMatch = z
 const route = z
   .object({
     name: z.string().optional(),
-    match: routeMatch.default({}),
-    channels: z.array(channelRef).min(1),
-    policy: id,
+    match: routeMatch.default({}).describe('All given fields must match (severity, cluster, namespace, kind, labels); empty matches all'),
+    channels: z.array(channelRef).min(1).describe('{ platform, channel } to post the alert to'),
+    policy: id.describe('Escalation policy id'),
     autoResolve: autoResolve.optional(),
   })
   .strict();
@@ -181,19 +179,19 @@ export const configSchema = z
       .strict()
       .default({ host: '127.0.0.1', port: 8080, tokens: [] }),
     people: z.array(person).min(1, 'at least one person is needed to page'),
-    schedules: z.array(schedule).default([]),
-    escalationPolicies: z.array(escalationPolicy).min(1),
+    schedules: z.array(schedule).default([]).describe('On-call rotations: layers of participants, with overrides'),
+    escalationPolicies: z.array(escalationPolicy).min(1).describe('Who is paged, how, and how long each level waits for an ack'),
     routing: z
       .object({
-        /** Evaluated top to bottom; the first matching rule wins; `default` catches the rest. */
-        rules: z.array(route).default([]),
-        default: route.omit({ match: true, name: true }),
+        rules: z.array(route).default([]).describe('Evaluated top to bottom; the first matching rule wins; default catches the rest'),
+        default: route.omit({ match: true, name: true }).describe('Channels and policy for incidents no rule matches'),
       })
-      .strict(),
-    /** Defaults for auto-resolve on observed recovery; rules may override. */
-    autoResolve: autoResolve.default({ enabled: false, quietPeriod: parseDuration('5m')! }),
-    /** How often the alert message is refreshed at most while updates pour in. */
-    alertUpdateDebounce: duration.default(parseDuration('2s')!),
+      .strict()
+      .describe('Where alerts go and which escalation policy applies'),
+    autoResolve: autoResolve
+      .default({ enabled: false, quietPeriod: parseDuration('5m')! })
+      .describe('Defaults for auto-resolve on observed recovery; routing rules may override'),
+    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe('How often the alert message is refreshed at most while occurrences pour in, e.g. "2s"'),
     platforms: z
       .object({
         local: z

@@ -33,11 +33,21 @@ app.kubernetes.io/name: {{ include "k8s-incident-flow.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* A component's ServiceAccount ("<fullname>-<component>" unless its serviceAccount.name says otherwise). */}}
 {{- define "k8s-incident-flow.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create -}}
-{{- default (include "k8s-incident-flow.fullname" .) .Values.serviceAccount.name -}}
+{{- $sa := (index .root.Values .component).serviceAccount -}}
+{{- if $sa.create -}}
+{{- default (include "k8s-incident-flow.componentName" .) $sa.name -}}
 {{- else -}}
-{{- default "default" .Values.serviceAccount.name -}}
+{{- default "default" $sa.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when a config.clusters entry uses the pod's identity: then the worker (diagnostics) and the
+api (/kubectl) need a token and the read-only ClusterRole. Empty otherwise (falsy in templates). */}}
+{{- define "k8s-incident-flow.inCluster" -}}
+{{- range (default list .Values.config.clusters) -}}
+{{- if .inCluster -}}true{{- end -}}
 {{- end -}}
 {{- end -}}
 
@@ -53,9 +63,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "http://%s.%s.svc:%d" (include "k8s-incident-flow.componentName" (dict "root" . "component" "api")) .Release.Namespace (int .Values.api.service.port) -}}
 {{- end -}}
 
+{{- define "k8s-incident-flow.tlsMountPath" -}}/var/run/secrets/k8s-incident-flow/temporal-tls{{- end -}}
+{{- define "k8s-incident-flow.apiKeyMountPath" -}}/var/run/secrets/k8s-incident-flow/temporal-api-key{{- end -}}
+
 {{/*
-The config file as the processes read it: .Values.config, plus platforms.local.url pointing at this
-release's api Service when the local chat is on and no url is given (the worker posts to it).
+The config file as the processes read it: .Values.config, plus
+- platforms.local.url pointing at this release's api Service when the local chat is on and no url is
+  given (the worker posts to it);
+- temporal.tls / temporal.apiKey pointing at the files of temporalCredentials' mounted Secrets,
+  unless config.temporal sets them itself.
 */}}
 {{- define "k8s-incident-flow.config" -}}
 {{- $cfg := deepCopy .Values.config -}}
@@ -66,6 +82,23 @@ release's api Service when the local chat is on and no url is given (the worker 
 {{- $_ := set $platforms "local" $local -}}
 {{- $_ := set $cfg "platforms" $platforms -}}
 {{- end -}}
+{{- $creds := .Values.temporalCredentials -}}
+{{- $temporal := default dict $cfg.temporal -}}
+{{- if and $creds.tls.secretName (not (hasKey $temporal "tls")) -}}
+{{- $dir := include "k8s-incident-flow.tlsMountPath" . -}}
+{{- $tls := dict -}}
+{{- if $creds.tls.ca -}}{{- $_ := set $tls "caFile" (printf "%s/ca.crt" $dir) -}}{{- end -}}
+{{- if $creds.tls.clientCert -}}
+{{- $_ := set $tls "certFile" (printf "%s/tls.crt" $dir) -}}
+{{- $_ := set $tls "keyFile" (printf "%s/tls.key" $dir) -}}
+{{- end -}}
+{{- if $creds.tls.serverName -}}{{- $_ := set $tls "serverName" $creds.tls.serverName -}}{{- end -}}
+{{- $_ := set $temporal "tls" (ternary $tls true (gt (len $tls) 0)) -}}
+{{- end -}}
+{{- if and $creds.apiKey.secretName (not (hasKey $temporal "apiKey")) -}}
+{{- $_ := set $temporal "apiKey" (dict "fromFile" (printf "%s/%s" (include "k8s-incident-flow.apiKeyMountPath" .) $creds.apiKey.key)) -}}
+{{- end -}}
+{{- $_ := set $cfg "temporal" $temporal -}}
 {{- toYaml $cfg -}}
 {{- end -}}
 
@@ -80,6 +113,13 @@ Checks the schema cannot express; each failure says what to change. Included by 
 {{- $host := toString $cfg.api.host -}}
 {{- if or (hasPrefix "127." $host) (eq $host "localhost") (eq $host "::1") -}}
 {{- fail (printf "config.api.host is %q: inside a pod that is unreachable for the Service and the probes; use 0.0.0.0" $host) -}}
+{{- end -}}
+{{- $whost := toString (dig "worker" "host" "" $cfg) -}}
+{{- if or (hasPrefix "127." $whost) (eq $whost "localhost") (eq $whost "::1") (eq $whost "") -}}
+{{- fail (printf "config.worker.host is %q: the kubelet probes the worker's /healthz and /readyz from outside the pod; use 0.0.0.0" $whost) -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not (and .Values.ingress.host .Values.ingress.tls.secretName)) -}}
+{{- fail "ingress.enabled needs ingress.host and ingress.tls.secretName: chat platforms call the api over public HTTPS only (a cert-manager annotation can create the Secret)" -}}
 {{- end -}}
 {{- $envNames := keys (default dict .Values.api.secretEnv) -}}
 {{- range (default list .Values.api.extraEnv) -}}
@@ -107,94 +147,4 @@ Checks the schema cannot express; each failure says what to change. Included by 
 {{- with .extraEnv }}
 {{ toYaml . }}
 {{- end }}
-{{- end -}}
-
-{{/* Everything the worker and api pods share: identity, security, the config file, the data and /tmp volumes. */}}
-{{- define "k8s-incident-flow.pod" -}}
-{{- $root := .root -}}
-{{- $c := .values -}}
-metadata:
-  labels:
-    {{- include "k8s-incident-flow.selectorLabels" $root | nindent 4 }}
-    app.kubernetes.io/component: {{ .component }}
-    {{- with $c.podLabels }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
-  annotations:
-    # Roll the pods when the config changes: the processes read it once at start.
-    checksum/config: {{ include "k8s-incident-flow.config" $root | sha256sum }}
-    {{- with $c.podAnnotations }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
-spec:
-  {{- /* A component may bring its own identity (the watcher: its own account, with a token). */}}
-  serviceAccountName: {{ .serviceAccountName | default (include "k8s-incident-flow.serviceAccountName" $root) }}
-  automountServiceAccountToken: {{ if hasKey . "automountToken" }}{{ .automountToken }}{{ else }}{{ $root.Values.serviceAccount.automountServiceAccountToken }}{{ end }}
-  terminationGracePeriodSeconds: {{ $c.terminationGracePeriodSeconds }}
-  {{- with $root.Values.imagePullSecrets }}
-  imagePullSecrets:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
-  securityContext:
-    {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
-  containers:
-    - name: {{ .component }}
-      image: {{ include "k8s-incident-flow.image" $root | quote }}
-      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
-      command:
-        {{- toYaml $c.command | nindent 8 }}
-      args: [--config, /etc/k8s-incident-flow/config.yaml]
-      {{- $env := include "k8s-incident-flow.env" $c | trim }}
-      env:
-        - name: NODE_ENV
-          value: production
-        {{- with $env }}
-        {{- . | nindent 8 }}
-        {{- end }}
-      securityContext:
-        {{- toYaml $root.Values.securityContext | nindent 8 }}
-      resources:
-        {{- toYaml $c.resources | nindent 8 }}
-      {{- with .extraContainer }}
-      {{- . | nindent 6 }}
-      {{- end }}
-      volumeMounts:
-        - name: config
-          mountPath: /etc/k8s-incident-flow
-          readOnly: true
-        - name: data
-          mountPath: {{ $root.Values.config.dataDir }}
-        - name: tmp
-          mountPath: /tmp
-        {{- with $c.extraVolumeMounts }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-  volumes:
-    - name: config
-      configMap:
-        name: {{ include "k8s-incident-flow.fullname" $root }}-config
-    - name: data
-      {{- if $root.Values.persistence.existingClaim }}
-      persistentVolumeClaim:
-        claimName: {{ $root.Values.persistence.existingClaim }}
-      {{- else }}
-      emptyDir: {}
-      {{- end }}
-    - name: tmp
-      emptyDir: {}
-    {{- with $c.extraVolumes }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
-  {{- with $c.nodeSelector }}
-  nodeSelector:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with $c.tolerations }}
-  tolerations:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with $c.affinity }}
-  affinity:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
 {{- end -}}

@@ -1,6 +1,6 @@
 // The Helm chart without helm: its default config must stay valid for the real config schema, its
 // values.schema.json must match the generator, and secrets may only be referenced, never inlined.
-// (`make chart-check` runs helm lint and kubeconform on top; it needs network, so it is not here.)
+// (test/integration/charts renders the chart with helm and validates it with kubeconform.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -27,6 +27,26 @@ describe('Helm chart', () => {
   it('keeps the default config usable inside a pod', () => {
     expect(values.config.dataDir).toMatch(/^\//); // also the volume mount path
     expect(values.config.api.host).toBe('0.0.0.0'); // the Service and probes must reach it
+    expect(values.config.worker).toEqual({ host: '0.0.0.0', port: 9465 }); // the worker's probes too
+  });
+
+  it('turns the login-less local chat off by default', () => {
+    expect(values.config.platforms.local.enabled).toBe(false);
+    expect(parseConfig(values.config, `${CHART}/values.yaml#config`).platforms.local.enabled).toBe(false);
+  });
+
+  it('describes every chart value and carries the config descriptions from zod into the schema', () => {
+    const schema = JSON.parse(readFileSync(VALUES_SCHEMA_PATH, 'utf8')) as Record<string, any>;
+    for (const [key, sub] of Object.entries(schema.properties as Record<string, any>)) {
+      if (key === 'podSecurityContext' || key === 'securityContext' || key === 'global' || key === 'config') continue;
+      expect([key, typeof sub.description]).toEqual([key, 'string']);
+    }
+    const undescribed = Object.entries(schema.properties.worker.properties as Record<string, any>).filter(([, v]) => !v.description).map(([k]) => k);
+    expect(undescribed).toEqual([]);
+    const config = schema.properties.config.allOf[0].properties;
+    expect(config.temporal.properties.tls.description).toMatch(/TLS/);
+    expect(config.clusters.items.properties.inCluster.description).toMatch(/service account/i);
+    expect(config.escalationPolicies.items.properties.levels.items.properties.delay.description).toMatch(/ack/);
   });
 
   it('sets every token environment variable the config names from a Secret reference', () => {
@@ -40,12 +60,14 @@ describe('Helm chart', () => {
     expect(readFileSync(VALUES_SCHEMA_PATH, 'utf8')).toBe(renderValuesSchema());
   });
 
-  it('never renders a Secret or an inline env value from a secret, and probes the api on /healthz and /readyz', () => {
+  it('never renders a Secret or an inline env value from a secret, and probes api and worker on /healthz and /readyz', () => {
     const templates = readdirSync(join(CHART, 'templates')).map((f) => read(join('templates', f))).join('\n');
     expect(templates).not.toMatch(/^kind:\s*Secret/m);
     expect(templates).toContain('secretKeyRef');
     expect(values.api.livenessProbe.httpGet.path).toBe('/healthz');
     expect(values.api.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(values.worker.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(values.worker.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
   });
 
   it('runs as non-root with a read-only root filesystem by default', () => {
@@ -54,30 +76,33 @@ describe('Helm chart', () => {
   });
 });
 
-describe('Helm chart: the watcher', () => {
+describe('Helm chart: the read-only ClusterRole', () => {
   // The static rules of the ClusterRole template (everything before the extraRules loop).
-  const clusterRole = read('templates/watcher-clusterrole.yaml');
+  const clusterRole = read('templates/clusterrole.yaml');
   const rules = parse(clusterRole.slice(clusterRole.indexOf('rules:'), clusterRole.indexOf('{{- range'))).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
 
-  it('reads what it watches with get/list/watch only, plus pods/log for diagnostics', () => {
+  it('reads what the watcher watches and /kubectl shows with get/list/watch only, plus pods/log', () => {
     const granted = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || 'core'}/${res}:${r.verbs.join(',')}`));
-    for (const res of ['core/pods', 'core/events', 'core/nodes', 'core/namespaces', 'core/persistentvolumeclaims', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', 'velero.io/backups', 'cert-manager.io/certificates']) {
+    for (const res of ['core/pods', 'core/events', 'core/nodes', 'core/namespaces', 'core/persistentvolumeclaims', 'core/services', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', 'networking.k8s.io/ingresses', 'velero.io/backups', 'cert-manager.io/certificates']) {
       expect(granted).toContain(`${res}:get,list,watch`);
     }
     expect(granted).toContain('core/pods/log:get');
     for (const r of rules) expect(r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))).toBe(true);
   });
 
-  it('never grants secrets (nor wildcards) in its ClusterRole, and its values cannot add them', () => {
+  it('never grants secrets, configmaps or wildcards, and its values cannot add secrets or wildcards', () => {
     const resources = rules.flatMap((r) => r.resources);
-    expect(resources).not.toContain('secrets');
-    expect(resources).not.toContain('*');
+    for (const bad of ['secrets', 'configmaps', '*']) expect(resources).not.toContain(bad);
     expect(rules.flatMap((r) => r.apiGroups)).not.toContain('*');
     expect(clusterRole).not.toMatch(/^\s*resources:.*secrets/m);
     const schema = JSON.parse(readFileSync(VALUES_SCHEMA_PATH, 'utf8')) as Record<string, any>;
-    expect(schema.properties.watcher.properties.extraRules.items.properties.resources.items.not.enum).toEqual(['secrets', '*']);
+    const rule = schema.properties.rbac.properties.extraRules.items.properties;
+    expect(rule.resources.items.not.enum).toEqual(['secrets', '*']);
+    expect(rule.apiGroups.items.not.enum).toEqual(['*']);
   });
+});
 
+describe('Helm chart: the watcher', () => {
   it('is off by default, with one replica, and gets its own ServiceAccount and a Lease Role when on', () => {
     expect(values.watcher).toMatchObject({ enabled: false, replicas: 1, serviceAccount: { create: true } });
     const role = read('templates/watcher-role.yaml');
