@@ -36,6 +36,11 @@ export interface ConnectOptions {
 const defaultLog = (m: string) => process.stderr.write(`temporal: ${m}\n`);
 const full = (t: TemporalConnectionConfig): TemporalConfig => ({ taskQueue: '', ...t }) as TemporalConfig;
 
+/** Temporal Cloud routes API-key calls on a regional endpoint by this header; self-hosted servers ignore it. */
+function cloudMetadata(temporal: TemporalConfig): Record<string, string> | undefined {
+  return temporal.apiKey ? { 'temporal-namespace': temporal.namespace } : undefined;
+}
+
 async function failWith(err: unknown, temporal: TemporalConfig): Promise<never> {
   if (err instanceof TemporalConnectionError) throw err;
   const mismatch = temporal.tls ? undefined : await plaintextMismatch(temporal);
@@ -66,6 +71,7 @@ export async function connectTemporalClient(config: TemporalConnectionConfig, op
       credentials: credentials ?? grpcCredentials.createInsecure(),
       channelArgs,
       connectTimeout: opts.connectTimeoutMs ?? 10_000,
+      metadata: cloudMetadata(temporal),
     });
     // Set after construction: the SDK refuses `apiKey` together with custom `credentials`.
     if (apiKey) connection.setApiKey(() => apiKey.current());
@@ -117,7 +123,7 @@ export async function connectTemporalWorker(config: TemporalConnectionConfig, op
         clientCertPair: material.cert && material.key ? { crt: material.cert, key: material.key } : undefined,
       };
     }
-    const conn = (live.connection = await NativeConnection.connect({ address: temporal.address, tls: tls ?? false, apiKey: apiKey?.current() }));
+    const conn = (live.connection = await NativeConnection.connect({ address: temporal.address, tls: tls ?? false, apiKey: apiKey?.current(), metadata: cloudMetadata(temporal) }));
     const listeners = new Set<() => void>();
     if (temporal.tls) {
       const paths = [temporal.tls.caFile, temporal.tls.certFile, temporal.tls.keyFile].filter((p): p is string => !!p);

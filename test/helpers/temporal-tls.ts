@@ -84,6 +84,8 @@ export interface TlsProxy {
   refused: number;
   /** Accepted calls per API key. */
   keyUses: Map<string, number>;
+  /** Every `temporal-namespace` header value seen (Temporal Cloud routes API-key calls by it). */
+  namespaceHeaders: Set<string>;
   /** Closes every client session, so clients must handshake again (as after a network blip). */
   dropSessions(): void;
   stop(): Promise<void>;
@@ -107,6 +109,7 @@ export async function startTlsProxy(opts: TlsProxyOptions): Promise<TlsProxy> {
     clientNames: [],
     refused: 0,
     keyUses: new Map(),
+    namespaceHeaders: new Set(),
     dropSessions: () => sessions.forEach((s) => s.destroy()),
     stop: async () => {
       sessions.forEach((s) => s.destroy());
@@ -131,6 +134,7 @@ export async function startTlsProxy(opts: TlsProxyOptions): Promise<TlsProxy> {
       return;
     }
     if (key) proxy.keyUses.set(key, (proxy.keyUses.get(key) ?? 0) + 1);
+    if (headers['temporal-namespace']) proxy.namespaceHeaders.add(String(headers['temporal-namespace']));
     const forward: http2.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(headers)) if (!HOP_HEADERS.has(k) && k !== ':authority' && k !== ':scheme') forward[k] = v;
     const req = upstream.request(forward);

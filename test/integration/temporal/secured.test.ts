@@ -117,6 +117,7 @@ describe('a secured Temporal frontend', () => {
         valid = ['key-two'];
       });
       expect(p.refused).toBe(0);
+      expect([...p.namespaceHeaders]).toEqual(['default']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
