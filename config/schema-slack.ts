@@ -25,7 +25,7 @@ export const slackSchema = z
     slackApiUrl: z.string().url().default(SLACK_DEFAULT_API_URL),
     /** How long one Web API call may take before it is abandoned (the activity then retries). */
     requestTimeout: timeout.default(10_000),
-    /** How many recent channel or thread messages a retried post scans for its own earlier post. */
+    /** At most how many channel or thread messages since its first attempt a retried post scans for its earlier post (first attempts never look). */
     dedupeScan: z.number().int().min(20).max(1000).default(200),
     /** Map Slack users to roster people by email (users.lookupByEmail) when people[].chat.slack is not set. */
     lookupUsersByEmail: z.boolean().default(false),
