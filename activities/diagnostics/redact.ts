@@ -3,15 +3,16 @@
 // message, a token in a debug line); we would rather hide a harmless value than post a live one.
 // Order matters: whole blocks (PEM keys) first, then well-known token shapes, then key=value pairs.
 
+import { isSensitiveName, looksLikeSecretValue } from './secret-names';
+
+export { isSensitiveName };
+
 export const REDACTED = '[REDACTED]';
 
-/** Words that make a key (env var, JSON field, header, query parameter) sensitive. */
-// Bounded affixes keep matching linear on long unbroken words (a 100 kB log line of base64).
-const SENSITIVE_KEY =
-  '[A-Za-z0-9_.-]{0,40}?(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?key|key[_-]?data|client[_-]?secret|credentials?|session[_-]?id|cookie|auth[_-]?key|signature|sas[_-]?key|conn(?:ection)?[_-]?string)[A-Za-z0-9_.-]{0,40}';
+/** A key: env var, JSON field, header, flag or query parameter (bounded, so matching stays linear). */
+const KEY = '[A-Za-z0-9_.-]{1,80}';
 
-/** Keys that name where a secret lives or describe it (secretName, tokenPath), not the secret itself. */
-const REFERENCE_KEY = /(name|names|ref|namespace|path|file|filename|dir|mount|count|length|ttl|type|expiry|expires|expiration)$/i;
+const PAIR = new RegExp(`(^|[^A-Za-z0-9_.-])(${KEY})(["']?[ \\t]*[=:][ \\t]*)(<[^>\\n]*>|"[^"\\n]*"|'[^'\\n]*'|[^\\s,;&"'}\\])]+)`, 'gm');
 
 interface Rule {
   re: RegExp;
@@ -41,17 +42,33 @@ const RULES: Rule[] = [
   { re: /\bAIza[0-9A-Za-z_-]{35}\b/g, to: '[REDACTED TOKEN]' },
   { re: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, to: '[REDACTED TOKEN]' },
   { re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, to: '[REDACTED TOKEN]' },
-  // JSON / YAML-ish "key": "value" with a sensitive key.
+  // A describe-style line `  DB_PASS:  two words` hides the whole rest of the line.
   {
-    re: new RegExp(`(["'])(${SENSITIVE_KEY})\\1(\\s*:\\s*)"((?:[^"\\\\]|\\\\.)*)"`, 'gi'),
-    to: (m, q, key, sep, value) => (keep(value) || REFERENCE_KEY.test(key) ? m : `${q}${key}${q}${sep}"${REDACTED}"`),
+    re: new RegExp(`^([ \\t]*)(${KEY})(:[ \\t]+)(\\S[^\\n]*)$`, 'gm'),
+    to: (m, indent, key, sep, value) => (isSensitiveName(key) && secretValue(key, value) ? `${indent}${key}${sep}${REDACTED}` : m),
   },
-  // key=value, key: value, --key value-less forms in logs, env dumps and query strings.
+  // JSON / YAML-ish "key": "value".
   {
-    re: new RegExp(`(^|[^A-Za-z0-9_.-])(${SENSITIVE_KEY})(["']?\\s*[=:]\\s*)(<[^>\\n]*>|"[^"]*"|'[^']*'|[^\\s,;&"'}\\])]+)`, 'gim'),
-    to: (m, pre, key, sep, value) => (keep(value) || REFERENCE_KEY.test(key) ? m : `${pre}${key}${sep}${REDACTED}`),
+    re: /(["'])([^"'\n]{1,80})\1(\s*:\s*)"((?:[^"\\]|\\.)*)"/g,
+    to: (m, q, key, sep, value) => (secretValue(key, value) ? `${q}${key}${q}${sep}"${REDACTED}"` : m),
   },
+  // key=value, key: value in logs, env dumps, flags (--db-pass=x) and query strings. A kept pair
+  // is searched again inside its value, so `a:b:password=x` cannot hide behind its first key.
+  { re: PAIR, to: pair },
 ];
+
+function secretValue(key: string, value: string): boolean {
+  // The shell's PWD/OLDPWD hold the working directory; a password-PWD does not start with "/".
+  if (keep(value) || (/^(?:old)?pwd$/i.test(key) && value.startsWith('/'))) return false;
+  return isSensitiveName(key) || looksLikeSecretValue(value);
+}
+
+function pair(m: string, pre: string, key: string, sep: string, value: string): string {
+  // `db.shop:5432/orders` is a host and port, not a key and its value.
+  if (sep === ':' && key.includes('.') && /^\d{1,5}(?:\/|$)/.test(value)) return m;
+  if (secretValue(key, value)) return `${pre}${key}${sep}${REDACTED}`;
+  return value.length > 2 && /[=:]/.test(value) ? `${pre}${key}${sep}${value.replace(PAIR, pair)}` : m;
+}
 
 /** Values that are already safe: our own markers and references to where a secret lives. */
 function keep(value: string): boolean {
@@ -64,11 +81,6 @@ export function redact(text: string): string {
   let out = text;
   for (const rule of RULES) out = out.replace(rule.re, rule.to as (substring: string, ...args: any[]) => string);
   return out;
-}
-
-/** Whether a name (env var, header, key) reads like it holds a secret. */
-export function isSensitiveName(name: string): boolean {
-  return new RegExp(`^${SENSITIVE_KEY}$`, 'i').test(name);
 }
 
 /**

@@ -20,6 +20,24 @@ describe('redaction of secret-looking text', () => {
     expect(out).toMatch(/\[REDACTED/);
   });
 
+  it.each(['PASSWD', 'PWD', 'PASS', 'PW', 'DB_PASS', 'SMTP_PW', 'MYSQLPWD', 'X_API_KEY', 'GITHUB_TOKEN', 'JWT_SECRET', 'GOOGLE_CREDENTIALS', 'dbPass', 'x-api-key', 'spring.datasource.password'])(
+    'hides the value of %s in describe output and env dumps',
+    (key) => {
+      expect(redact(`    Environment:\n      ${key}:  hunter2 plus\n      LOG_LEVEL:  info`)).toBe(`    Environment:\n      ${key}:  [REDACTED]\n      LOG_LEVEL:  info`);
+      expect(redact(`${key}=hunter2`)).toBe(`${key}=[REDACTED]`);
+    },
+  );
+
+  it('keeps the shell working directory and words that merely contain "pass"', () => {
+    for (const line of ['PWD=/app', 'OLDPWD: /', 'BYPASS_CACHE=yes', 'COMPASS_HEADING: north', 'upstream db.shop:5432/orders']) expect(redact(line)).toBe(line);
+  });
+
+  it('hides a generated-looking value under any name, but keeps ids and digests', () => {
+    expect(redact('SIGNUP_CODE=9fK2qLx7Vb3TzR8mWc4YhN1d')).toBe('SIGNUP_CODE=[REDACTED]');
+    const ids = 'Container ID:  containerd://4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b\nUID:  0b5c6a0e-7d2f-4c8e-9a1b-3f2d4e5c6b7a';
+    expect(redact(ids)).toBe(ids);
+  });
+
   it('hides a JSON Web Token wherever it appears', () => {
     const out = redact(`session established jwt ${JWT} for user 42`);
     expect(out).not.toContain(JWT.split('.')[1]);
