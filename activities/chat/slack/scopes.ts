@@ -7,7 +7,7 @@ import type { StartupCheck } from '../startup';
 import { slackWebClient, type SlackChatOptions } from './adapter';
 import { slackFailure } from './errors';
 
-export interface ScopeNeeds {
+interface ScopeNeeds {
   /** Someone on the roster can be paged by Slack DM (people[].chat.slack or lookupUsersByEmail). */
   dms: boolean;
   lookupUsersByEmail: boolean;
@@ -16,7 +16,7 @@ export interface ScopeNeeds {
 const RETRY_GAP = 'a retried post cannot check for the copy Slack may have accepted before a timeout, so it can appear twice (no duplicate protection on retries)';
 
 /** What each scope is for; `essential` ones stop the worker. */
-export function scopeRequirements(needs: ScopeNeeds): { scope: string; essential: boolean; cost: string }[] {
+function scopeRequirements(needs: ScopeNeeds): { scope: string; essential: boolean; cost: string }[] {
   return [
     { scope: 'chat:write', essential: true, cost: 'the worker cannot post or update alerts' },
     { scope: 'channels:history', essential: false, cost: `in public channels ${RETRY_GAP}` },
@@ -32,7 +32,7 @@ export function scopeRequirements(needs: ScopeNeeds): { scope: string; essential
 }
 
 /** Compares the granted scopes with what the adapter needs. */
-export function judgeScopes(granted: string[], needs: ScopeNeeds): StartupCheck {
+function judgeScopes(granted: string[], needs: ScopeNeeds): StartupCheck {
   const have = new Set(granted);
   const missing = scopeRequirements(needs).filter((r) => !have.has(r.scope));
   const line = (r: { scope: string; cost: string }) => `Slack app lacks the scope ${r.scope}: ${r.cost}. Add it under OAuth & Permissions and reinstall the app.`;
