@@ -80,4 +80,5 @@ POM
   }
 fi
 "$ROOT/scripts/setup-browser.sh" # Chromium for the e2e tests (test/e2e)
+"$ROOT/scripts/setup-chart-tools.sh" # helm, kubeconform, Kubernetes schemas for test/integration/charts
 log "node $("$BIN/node" --version), $("$BIN/temporal" --version | head -1)"
