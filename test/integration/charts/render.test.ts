@@ -167,3 +167,49 @@ describe('Helm chart: exposure and probes', () => {
     }
   });
 });
+
+describe('Helm chart: optional production objects', () => {
+  const multi = 'multi-cluster with watchers';
+  const selector = (component: string) => ({ 'app.kubernetes.io/name': 'k8s-incident-flow', 'app.kubernetes.io/instance': 'incidents', 'app.kubernetes.io/component': component });
+
+  it('renders none of them by default', () => {
+    for (const kind of ['Ingress', 'NetworkPolicy', 'PodDisruptionBudget', 'ServiceMonitor', 'PodMonitor', 'ClusterRole', 'Role']) expect([kind, find('default', kind)]).toEqual([kind, []]);
+  });
+
+  it('spreads and prioritizes pods, filling in the component selector a constraint leaves out', () => {
+    const worker = deployment(multi, 'worker').spec.template.spec;
+    expect(worker.priorityClassName).toBe('incident-critical');
+    expect(worker.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector('worker') } },
+    ]);
+  });
+
+  it('keeps a PodDisruptionBudget per component as configured', () => {
+    const pdbs = Object.fromEntries(find(multi, 'PodDisruptionBudget').map((p) => [p.metadata.name.replace('incidents-k8s-incident-flow-', ''), p.spec]));
+    expect(pdbs).toEqual({
+      worker: { maxUnavailable: 1, selector: { matchLabels: selector('worker') } },
+      api: { maxUnavailable: 1, selector: { matchLabels: selector('api') } },
+      watcher: { minAvailable: 1, selector: { matchLabels: selector('watcher') } },
+    });
+  });
+
+  it('lets only the Ingress controller and Prometheus in, and gives the watcher no chat egress', () => {
+    const policies = Object.fromEntries(find(multi, 'NetworkPolicy').map((p) => [p.metadata.name.replace('incidents-k8s-incident-flow-', ''), p.spec]));
+    const from = (spec: any) => spec.ingress.map((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? 'anyone');
+    expect(from(policies.api)).toEqual(['ingress-nginx', 'monitoring']);
+    expect(from(policies.worker)).toEqual(['monitoring']);
+    const egressPorts = (spec: any) => spec.egress.flatMap((r: any) => r.ports.map((p: { port: number }) => p.port));
+    expect(egressPorts(policies.worker)).toEqual([53, 53, 7233, 443, 443, 6443]);
+    expect(egressPorts(policies.watcher)).toEqual([53, 53, 7233, 443, 6443]); // DNS, Temporal, the API server
+    const es = find('mTLS plus Elasticsearch', 'NetworkPolicy').find((p) => p.metadata.name.endsWith('-worker'))!;
+    expect(es.spec.egress).toContainEqual(expect.objectContaining({ ports: [{ port: 9200, protocol: 'TCP' }] }));
+  });
+
+  it('scrapes the api through its Service and the watcher pods on their metrics port', () => {
+    const [sm] = find(multi, 'ServiceMonitor');
+    expect(sm!.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm!.spec).toEqual({ selector: { matchLabels: selector('api') }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }] });
+    const [pm] = find(multi, 'PodMonitor');
+    expect(pm!.spec).toEqual({ selector: { matchLabels: selector('watcher') }, podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }] });
+  });
+});
