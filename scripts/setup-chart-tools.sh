@@ -63,4 +63,5 @@ if [ ! -f "$schemas/.complete" ]; then
   rm -rf "$schemas" && mv "$schemas.tmp" "$schemas"
 fi
 ln -sfn "$schemas" "$ROOT/.tools/k8s-schemas"
-log "$("$BIN/helm" version --short), kubeconform $("$BIN/kubeconform" -v), schemas for Kubernetes $K8S_SCHEMA_VERSION"
+# (go-installed binaries report no release version, hence the paths)
+log "helm $(readlink -f "$BIN/helm"), kubeconform $(readlink -f "$BIN/kubeconform"), schemas for Kubernetes $K8S_SCHEMA_VERSION"
