@@ -131,10 +131,17 @@ describe('Helm chart: exposure and probes', () => {
   });
 
   it('refuses values that would route /metrics or a bad config, naming the path', () => {
-    const r = helmTemplate([], ['ingress.enabled=true', 'ingress.host=x.example.com', 'ingress.tls.secretName=x', 'ingress.paths={/api,/metrics}', 'config.people[0].roles[0]=superuser']);
+    const r = helmTemplate([], ['ingress.enabled=true', 'ingress.host=x.example.com', 'ingress.tls.secretName=x', 'ingress.paths={/api,/metrics}', 'config.people[0].roles[0]=superuser', 'config.worker.host=127.0.0.1']);
     expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("at '/config/worker/host'");
     expect(r.stderr).toContain("at '/ingress/paths/1': '/metrics' does not match pattern");
     expect(r.stderr).toMatch(/at '\/config\/people\/0\/roles\/0': value must be one of 'responder', 'admin'/);
+  });
+
+  it('refuses an Ingress without TLS, since chat platforms call HTTPS only', () => {
+    const r = helmTemplate([], ['ingress.enabled=true', 'ingress.host=x.example.com']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('ingress.enabled needs ingress.host and ingress.tls.secretName');
   });
 
   it('leaves a config that only the app can check to its loader, which names the path', () => {
