@@ -126,6 +126,8 @@ export interface WorkloadSpec {
   resources?: Record<string, unknown>;
   readinessProbe?: Record<string, unknown>;
   strategy?: Record<string, unknown>;
+  /** Init containers of the pod template (`{name, image, command?}`). */
+  initContainers?: Record<string, unknown>[];
 }
 
 export interface Workload {
@@ -138,6 +140,7 @@ export function podTemplate(w: WorkloadSpec, image = w.image): KubeObject['spec'
   return {
     metadata: { labels: { app: w.name } },
     spec: {
+      ...(w.initContainers ? { initContainers: w.initContainers } : {}),
       containers: [{ name: w.name, image, ports: [{ containerPort: 8080, protocol: 'TCP' }], ...(w.resources ? { resources: w.resources } : {}), ...(w.readinessProbe ? { readinessProbe: w.readinessProbe } : {}) }],
       restartPolicy: 'Always',
       serviceAccountName: 'default',

@@ -4,6 +4,7 @@ import type { SimCluster } from '../types';
 import { certNotReady, failedJob, failedVeleroBackup, nodeNotReady, pvcPending } from './infra';
 import type { ScenarioImpl, ScenarioOptions } from './types';
 import { crashLoopRollout, imageTypo, oomKilled, probeFailure } from './workloads';
+import { initCrashLoop } from './init';
 
 export { PLANTED_SECRETS } from './workloads';
 export type { ScenarioOptions } from './types';
@@ -13,6 +14,7 @@ const IMPLS = {
   imageTypo,
   oomKilled,
   probeFailure,
+  initCrashLoop,
   nodeNotReady,
   pvcPending,
   failedJob,

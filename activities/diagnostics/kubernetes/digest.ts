@@ -4,7 +4,7 @@
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { capText, redact } from '../redact';
 import { sortEvents } from './describe';
-import { oneLine, podReady, podStatus } from './format';
+import { isInitContainer, oneLine, podReady, podStatus } from './format';
 
 export const DIGEST_MAX_CHARS = 1_200;
 
@@ -38,14 +38,21 @@ export function terminationText(pod: V1Pod, c: V1ContainerStatus | undefined): s
   const t = c?.lastState?.terminated ?? c?.state?.terminated;
   if (!t) return undefined;
   const signal = t.signal ? `, signal ${t.signal}` : '';
-  return `${t.reason ?? 'Terminated'} (exit ${t.exitCode}${signal}) on ${pod.metadata?.name}${c && (pod.spec?.containers?.length ?? 0) > 1 ? ` container ${c.name}` : ''}`;
+  return `${t.reason ?? 'Terminated'} (exit ${t.exitCode}${signal}) on ${pod.metadata?.name}${containerSuffix(pod, c)}`;
+}
+
+/** " init container migrate" always (it is never the obvious one); " container x" when there are several. */
+function containerSuffix(pod: V1Pod, c: V1ContainerStatus | undefined): string {
+  if (!c) return '';
+  if (isInitContainer(pod, c)) return ` init container ${c.name}`;
+  return (pod.spec?.containers?.length ?? 0) > 1 ? ` container ${c.name}` : '';
 }
 
 /** "ImagePullBackOff on pod-x: Back-off pulling image ..." for a waiting container. */
 export function waitingText(pod: V1Pod, c: V1ContainerStatus | undefined): string | undefined {
   const w = c?.state?.waiting;
   if (!w?.reason || w.reason === 'CrashLoopBackOff') return undefined;
-  return `${w.reason} on ${pod.metadata?.name}${w.message ? `: ${oneLine(w.message, 200)}` : ''}`;
+  return `${w.reason} on ${pod.metadata?.name}${containerSuffix(pod, c)}${w.message ? `: ${oneLine(w.message, 200)}` : ''}`;
 }
 
 const ERRORISH = /\b(error|exception|panic|fatal|failed|traceback|killed|refused|denied|timeout)\b|^\w*(Error|Exception):/i;

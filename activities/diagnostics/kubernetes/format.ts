@@ -83,22 +83,53 @@ export function readyCount(pod: V1Pod): string {
   return `${ready}/${total}`;
 }
 
+/**
+ * The init container holding the pod back: the first that has not completed, unless it is a
+ * sidecar (restartPolicy Always) that runs. Undefined once initialization is done.
+ */
+export function blockingInitContainer(pod: V1Pod): V1ContainerStatus | undefined {
+  const sidecars = new Set((pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  for (const c of pod.status?.initContainerStatuses ?? []) {
+    if (c.state?.terminated?.exitCode === 0) continue;
+    if (sidecars.has(c.name) && c.state?.running) continue;
+    return c;
+  }
+  return undefined;
+}
+
+/** Whether a container status belongs to an init container of the pod. */
+export function isInitContainer(pod: V1Pod, c: V1ContainerStatus | undefined): boolean {
+  return !!c && (pod.status?.initContainerStatuses ?? []).some((s) => s.name === c.name);
+}
+
+/** The statuses that count for restarts: the init containers' while the pod initializes (like kubectl). */
+function restartStatuses(pod: V1Pod): V1ContainerStatus[] {
+  return blockingInitContainer(pod) ? (pod.status?.initContainerStatuses ?? []) : (pod.status?.containerStatuses ?? []);
+}
+
 export function restartCount(pod: V1Pod): number {
-  return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  return restartStatuses(pod).reduce((n, c) => n + (c.restartCount ?? 0), 0);
 }
 
 /** The RESTARTS column: "5 (2m ago)" like kubectl 1.22+. */
 export function restartsColumn(pod: V1Pod, now = Date.now()): string {
   const n = restartCount(pod);
-  const last = (pod.status?.containerStatuses ?? [])
+  const last = restartStatuses(pod)
     .map((c) => toMs(c.lastState?.terminated?.finishedAt))
     .filter((x): x is number => x !== undefined)
     .sort((a, b) => b - a)[0];
   return n > 0 && last !== undefined ? `${n} (${humanDuration(now - last)} ago)` : String(n);
 }
 
-/** The container that explains a failing pod best: waiting with a reason, else most restarts. */
+/**
+ * The container that explains a failing pod best. An init container that failed (restarted,
+ * terminated or waits for a reason of its own) comes first: the main containers only wait for it
+ * with PodInitializing. Otherwise: waiting with a reason, else most restarts.
+ */
 export function worstContainer(pod: V1Pod): V1ContainerStatus | undefined {
+  const init = blockingInitContainer(pod);
+  const initWaits = init?.state?.waiting?.reason && init.state.waiting.reason !== 'PodInitializing';
+  if (init && ((init.restartCount ?? 0) > 0 || init.lastState?.terminated || init.state?.terminated || initWaits)) return init;
   const all = [...(pod.status?.containerStatuses ?? [])];
   const score = (c: V1ContainerStatus) => (c.state?.waiting?.reason ? 1_000_000 : 0) + (c.state?.terminated ? 500_000 : 0) + (c.restartCount ?? 0) + (c.ready ? 0 : 1);
   return all.sort((a, b) => score(b) - score(a))[0];

@@ -5,7 +5,7 @@ import type { CoreV1Event, V1Job, V1Node, V1PersistentVolumeClaim, V1Pod } from 
 import type { Anomaly, ResourceRef } from '../../../workflows/definitions';
 import { describeJob, describeNode, describePod, describePvc, describeWorkload, nodeProblems, rolloutSummary } from './describe';
 import { buildDigest, lastWarning, logTail, podCountLine, terminationText, waitingText } from './digest';
-import { conditionText, oneLine, podStatus, restartCount, selectorString, worstContainer } from './format';
+import { conditionText, isInitContainer, oneLine, podStatus, restartCount, selectorString, worstContainer } from './format';
 import type { DiagnosticsRun } from './run';
 
 export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
@@ -78,6 +78,7 @@ export async function diagnosePods(run: DiagnosticsRun, anomaly: Anomaly): Promi
   const focusName = focus?.metadata?.name;
   const focusEvents: CoreV1Event[] | undefined = focus && focusName !== r.name ? await run.events('Pod', focusName!, ns) : podEvents;
   const c = focus ? worstContainer(focus) : undefined;
+  const containerLabel = c && focus && isInitContainer(focus, c) ? `init container ${c.name}` : `container ${c?.name}`;
   const started = !!(c?.state?.running || c?.state?.terminated || c?.lastState?.terminated);
   const wantsLogs = !!(focus && c && started && !NO_LOG_KINDS.has(anomaly.kind));
   const hasPrevious = !!(c && ((c.restartCount ?? 0) > 0 || c.lastState?.terminated));
@@ -99,8 +100,8 @@ export async function diagnosePods(run: DiagnosticsRun, anomaly: Anomaly): Promi
   if (workload) run.section(workload.kind === 'Job' ? ownerLabel! : `Rollout of ${ownerLabel}`, workload.kind === 'Job' ? describeJob(workload.obj as V1Job) : describeWorkload(workload.kind, workload.obj));
   else if (owner && ownerObj === undefined) run.section(ownerLabel!, 'Not found or not readable (see problems).');
   if (owner) run.eventsSection(`Events of ${ownerLabel}`, ownerEvents);
-  if (previous !== undefined) run.section(`Previous logs of ${focusName} (container ${c!.name}, last ${run.settings.logLines} lines)`, previous || '(empty)', 'tail');
-  if (current !== undefined) run.section(`Current logs of ${focusName} (container ${c!.name}, last ${run.settings.logLines} lines)`, current || '(empty)', 'tail');
+  if (previous !== undefined) run.section(`Previous logs of ${focusName} (${containerLabel}, last ${run.settings.logLines} lines)`, previous || '(empty)', 'tail');
+  if (current !== undefined) run.section(`Current logs of ${focusName} (${containerLabel}, last ${run.settings.logLines} lines)`, current || '(empty)', 'tail');
   if (node) run.section(`Node ${node.metadata?.name}`, describeNode(node));
   for (const pvc of (pvcs ?? []).filter((x): x is V1PersistentVolumeClaim => !!x)) run.section(`PVC ${ns}/${pvc.metadata?.name}`, describePvc(pvc));
 
@@ -110,7 +111,7 @@ export async function diagnosePods(run: DiagnosticsRun, anomaly: Anomaly): Promi
     node ? nodeLine(node as V1Node) : undefined,
     ...(pvcs ?? []).filter((x): x is V1PersistentVolumeClaim => !!x && x.status?.phase !== 'Bound').map((p) => `PVC ${p.metadata?.name} is ${p.status?.phase ?? 'Pending'}`),
     lastWarningLine(focusEvents, ownerEvents),
-    logLines(previous, current, c?.name),
+    logLines(previous, current, c ? containerLabel.replace(/^container /, '') : undefined),
   ]);
 }
 
