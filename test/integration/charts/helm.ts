@@ -59,7 +59,7 @@ export function kubeconform(manifests: string): Run {
 export interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   [key: string]: any;
 }
 

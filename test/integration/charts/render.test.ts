@@ -214,7 +214,7 @@ describe('Helm chart: optional production objects', () => {
 
   it('scrapes the api through its Service and the watcher pods on their metrics port', () => {
     const [sm] = find(multi, 'ServiceMonitor');
-    expect(sm!.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm!.metadata.labels?.release).toBe('kube-prometheus-stack');
     expect(sm!.spec).toEqual({ selector: { matchLabels: selector('api') }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }] });
     const [pm] = find(multi, 'PodMonitor');
     expect(pm!.spec).toEqual({ selector: { matchLabels: selector('watcher') }, podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }] });
