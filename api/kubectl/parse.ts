@@ -49,6 +49,8 @@ export const KUBECTL_HELP = [
 
 export const MAX_TAIL = 500;
 export const DEFAULT_TAIL = 50;
+/** Nodes keep days of logs, not years; the bound also keeps sinceSeconds a small integer. */
+export const MAX_SINCE_SECONDS = 30 * 86_400;
 
 const MUTATING = new Set([
   'create', 'apply', 'delete', 'edit', 'patch', 'replace', 'scale', 'autoscale', 'rollout', 'set', 'label', 'annotate', 'expose', 'run',
@@ -195,13 +197,16 @@ export function parseKubectl(input: string): KubectlParse {
 
   const tail = str('tail');
   if (tail !== undefined) {
-    if (!/^-?\d+$/.test(tail) || Number(tail) < -1) return fail(`--tail takes a number of lines (or -1 for all), not "${tail}".`, verb);
-    cmd.tail = Number(tail) === -1 ? MAX_TAIL : Math.min(Number(tail), MAX_TAIL);
+    // Bounded before Number(): a 30-digit --tail would otherwise reach the apiserver as a float.
+    if (!/^-?\d{1,6}$/.test(tail) || Number(tail) < -1 || Number(tail) > MAX_TAIL)
+      return fail(`--tail takes a whole number of lines from 0 to ${MAX_TAIL} (or -1 for the last ${MAX_TAIL}), not "${tail}".`, verb);
+    cmd.tail = Number(tail) === -1 ? MAX_TAIL : Number(tail);
   }
   const since = str('since');
   if (since !== undefined) {
     const ms = parseDuration(since);
     if (ms === undefined || ms < 1000) return fail(`--since takes a duration like 10m, 1h or 30s, not "${since}".`, verb);
+    if (ms > MAX_SINCE_SECONDS * 1000) return fail(`--since is at most ${MAX_SINCE_SECONDS / 86_400}d (${MAX_SINCE_SECONDS}s), not "${since}".`, verb);
     cmd.sinceSeconds = Math.floor(ms / 1000);
   }
   const types = str('types');

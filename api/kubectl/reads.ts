@@ -176,6 +176,18 @@ async function logPods(ctx: ReadContext, cmd: KubectlCommand, ns: string): Promi
   return { pods: ranked.slice(0, 3), note: list.items.length > 3 ? `${list.items.length} pods match; showing 3` : undefined };
 }
 
+/**
+ * The two apiserver answers (kubelet 400s) that mean "there is no such log", in words; any other
+ * 400 (a bad sinceSeconds, say) is a real error and is shown as the apiserver said it.
+ */
+export function noLogReason(err: KubeCallError): string | undefined {
+  if (err.status !== 400) return undefined;
+  if (/previous terminated container "[^"]*" in pod "[^"]*" not found/.test(err.message)) return '(no previous container: it has not restarted)';
+  const waiting = /container "[^"]*" in pod "[^"]*" is waiting to start(?:: (.*))?$/.exec(err.message);
+  if (waiting) return `(no log: the container has not started${waiting[1] ? `: ${waiting[1]}` : ''})`;
+  return undefined;
+}
+
 export async function runLogs(ctx: ReadContext, cmd: KubectlCommand, namespace: string): Promise<Output> {
   const { pods, note } = await logPods(ctx, cmd, namespace);
   const blocks: string[] = note ? [note] : [];
@@ -196,8 +208,9 @@ export async function runLogs(ctx: ReadContext, cmd: KubectlCommand, namespace: 
         ),
       );
     } catch (err) {
-      if (err instanceof KubeCallError && err.status === 400) text = cmd.previous ? '(no previous container: it has not restarted)' : '(no log: the container has not started)';
-      else throw err;
+      const none = err instanceof KubeCallError ? noLogReason(err) : undefined;
+      if (none === undefined) throw err;
+      text = none;
     }
     const lines = String(text ?? '').replace(/\n$/, '');
     rows += lines ? lines.split('\n').length : 0;

@@ -120,8 +120,20 @@ describe('the /kubectl parser', () => {
     expect(refused('get pods -n Shop_1')).toMatch(/^"Shop_1" is not a namespace name/);
     expect(refused('get pods -n shop -A')).toMatch(/^Give either -n\/--namespace or -A\/--all-namespaces, not both\./);
     expect(refused('get pods -n a -n b')).toMatch(/^The flag -n is given twice\./);
-    expect(refused('logs x --tail many')).toMatch(/^--tail takes a number of lines/);
+    expect(refused('logs x --tail many')).toMatch(/^--tail takes a whole number of lines/);
     expect(refused('logs x --since soon')).toMatch(/^--since takes a duration like 10m/);
+  });
+
+  it('refuses numbers out of range instead of sending the apiserver a float', () => {
+    expect(refused('logs x --since 99999999999999999999h')).toMatch(/^--since is at most 30d \(2592000s\), not "99999999999999999999h"\./);
+    expect(refused('logs x --since 31d')).toMatch(/^--since is at most 30d/);
+    expect(ok('logs x --since 30d').sinceSeconds).toBe(2_592_000);
+    expect(refused('logs x --tail 1000000000000000000000')).toMatch(/^--tail takes a whole number of lines from 0 to 500 \(or -1 for the last 500\), not "1000000000000000000000"\./);
+    expect(refused('logs x --tail 501')).toMatch(/^--tail takes a whole number of lines from 0 to 500/);
+    expect(refused('logs x --tail 1.5')).toMatch(/^--tail takes a whole number/);
+    expect(refused('logs x --tail -2')).toMatch(/^--tail takes a whole number/);
+    expect(ok('logs x --tail 500').tail).toBe(500);
+    expect(ok('logs x --tail 0').tail).toBe(0);
     expect(refused('logs')).toMatch(/^Which pod\?/);
     expect(refused('logs svc/x')).toMatch(/^Logs come from pods or their workloads/);
     expect(refused('get')).toMatch(/^Which resource type\?/);
