@@ -38,7 +38,11 @@ test-real-es: setup
 build: setup
 	rm -rf dist && npx tsc -p tsconfig.build.json && cp -r api/local-chat/static dist/api/local-chat/ && node dist/worker/bundle.js
 
-dev: build
+# Ports and config are checked before the build: a second `make dev` must not remove dist/ under
+# the one already running.
+dev: setup
+	@node -r @swc-node/register scripts/dev.ts --preflight
+	@$(MAKE) --no-print-directory build
 	@node dist/scripts/dev.js
 
 clean:

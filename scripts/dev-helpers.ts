@@ -1,6 +1,6 @@
 // Pure helpers for `make dev` (scripts/dev.ts): process commands, output prefixing, the demo
 // anomaly and the one-line curl that sends it. Kept free of side effects so they are unit tested.
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Anomaly } from '../workflows/definitions';
 
 export type ChildName = 'temporal' | 'worker' | 'api' | 'cluster' | 'watcher';
@@ -9,6 +9,11 @@ export interface ChildSpec {
   name: ChildName;
   command: string;
   args: string[];
+}
+
+/** The repository root from the folder of dev.ts: dist/scripts when built, scripts when run from source. */
+export function repoRoot(scriptDir: string): string {
+  return basename(dirname(scriptDir)) === 'dist' ? resolve(scriptDir, '../..') : resolve(scriptDir, '..');
 }
 
 /** The Temporal CLI: $TEMPORAL_CLI when set (the Makefile sets it), else the one setup.sh linked. */

@@ -2,7 +2,6 @@
 // temporal-dev.yaml (SQLite under data/temporal/, so incidents survive restarts), then the worker and
 // the api, prefixes their output, waits until the api is ready and prints how to drive a demo.
 // Ctrl-C or SIGTERM stops everything it started; if one process dies, the rest are stopped too.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,25 +12,23 @@ import { connectTemporalClient } from '../temporal/connection';
 import { ConfigError, configPathFromArgs, loadConfigFile } from '../config/load';
 import { loadTemporalDev, startDevArgs } from '../config/temporal-dev';
 import {
-  appChildren, childPrefix, demoCurlCommand, SIM_KUBECONFIG, SIM_PORT, simChildren, describeExit, LinePrefixer, localBaseUrl, portTakenMessage,
-  prefixLines, signalExitCode, temporalCliPath, type ChildSpec,
+  appChildren, childPrefix, demoCurlCommand, SIM_KUBECONFIG, SIM_PORT, simChildren, localBaseUrl, portTakenMessage, prefixLines, repoRoot, temporalCliPath,
 } from './dev-helpers';
+import { Supervisor } from './dev-supervisor';
 
-const ROOT = resolve(__dirname, '../..'); // compiled to dist/scripts/dev.js
+const ROOT = repoRoot(__dirname); // dist/scripts/dev.js, or scripts/dev.ts for `--preflight`
 const STOP_GRACE_MS = 10_000; // the worker finishes in-flight activity tasks within this
 const START_TIMEOUT_MS = 90_000; // first start creates the SQLite schema; slow disks take a while
 
-interface Running {
-  spec: ChildSpec;
-  proc: ChildProcess;
-  exited: Promise<void>;
-  done: boolean;
-}
-const running: Running[] = [];
-let stopping = false;
-
 const say = (text: string) => process.stdout.write(prefixLines(childPrefix('dev'), text));
 const complain = (text: string) => process.stderr.write(prefixLines(childPrefix('dev'), text));
+const supervisor = new Supervisor({
+  cwd: ROOT,
+  say,
+  complain,
+  graceMs: STOP_GRACE_MS,
+  stages: [['watcher'], ['api', 'worker'], ['cluster'], ['temporal']],
+});
 
 function loadOrExit<T>(load: () => T): T {
   try {
@@ -90,11 +87,11 @@ async function httpOk(url: string): Promise<boolean> {
 /** Polls until `probe` holds. False when the stack is stopping meanwhile (a child died). */
 async function waitFor(what: string, probe: () => Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!stopping) {
-    if (await probe()) return !stopping;
+  while (!supervisor.stopping) {
+    if (await probe()) return !supervisor.stopping;
     if (Date.now() > deadline) {
       complain(`${what} was not ready after ${START_TIMEOUT_MS / 1000}s; see its output above`);
-      void shutdown(1);
+      void supervisor.shutdown(1);
       return false;
     }
     await sleep(250);
@@ -102,94 +99,18 @@ async function waitFor(what: string, probe: () => Promise<boolean>): Promise<boo
   return false;
 }
 
-function start(spec: ChildSpec, env: NodeJS.ProcessEnv): void {
-  if (stopping) return; // Ctrl-C during startup: start nothing more
-  // detached = own process group: the terminal's Ctrl-C reaches only us, so we decide the order
-  // (api and worker first, Temporal last) and a group kill also reaches any grandchildren.
-  const proc = spawn(spec.command, spec.args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = childPrefix(spec.name);
-  for (const [stream, sink] of [[proc.stdout, process.stdout], [proc.stderr, process.stderr]] as const) {
-    const lines = new LinePrefixer(prefix);
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => sink.write(lines.push(chunk)));
-    stream.on('end', () => sink.write(lines.flush()));
-  }
-  let markExited!: () => void;
-  const entry: Running = { spec, proc, done: false, exited: new Promise((r) => (markExited = r)) };
-  const ended = (why: string) => {
-    if (entry.done) return;
-    entry.done = true;
-    markExited();
-    if (!stopping) {
-      complain(`${why}; stopping the rest`);
-      void shutdown(1);
-    }
-  };
-  proc.once('error', (err) => ended(`${spec.name} could not be started (${spec.command}): ${err.message}`));
-  proc.once('exit', (code, signal) => ended(describeExit(spec.name, code, signal)));
-  running.push(entry);
-}
-
-function signalGroup(entry: Running, signal: NodeJS.Signals): void {
-  if (entry.proc.pid === undefined) return;
-  try {
-    process.kill(-entry.proc.pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
-async function stop(entries: Running[]): Promise<void> {
-  const alive = entries.filter((e) => !e.done);
-  alive.forEach((e) => signalGroup(e, 'SIGTERM'));
-  const all = Promise.all(alive.map((e) => e.exited));
-  if ((await Promise.race([all.then(() => true), sleep(STOP_GRACE_MS).then(() => false)])) === false) {
-    for (const e of alive.filter((x) => !x.done)) {
-      complain(`${e.spec.name} did not stop within ${STOP_GRACE_MS / 1000}s: SIGKILL`);
-      signalGroup(e, 'SIGKILL');
-    }
-    await all;
-  }
-}
-
-async function shutdown(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  if (running.some((e) => !e.done)) say('stopping...');
-  // Apps before Temporal, so the worker can still report what it was doing while it drains.
-  await stop(running.filter((e) => e.spec.name !== 'temporal'));
-  await stop(running.filter((e) => e.spec.name === 'temporal'));
-  process.exit(code);
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (!stopping) {
-    process.stdout.write('\n');
-    void shutdown(signalExitCode(signal));
-    return;
-  }
-  // A second Ctrl-C means "now": do not make the person wait out the grace period.
-  complain(`${signal} again: killing everything now`);
-  running.forEach((e) => signalGroup(e, 'SIGKILL'));
-  process.exit(signalExitCode(signal));
-}
-
-async function main(): Promise<void> {
+/**
+ * Everything `make dev` checks before it builds or starts anything: a second `make dev` must stop
+ * here, before the Makefile removes dist/ under the one already running (`--preflight` ends here).
+ */
+async function preflight() {
   const dev = loadOrExit(() => loadTemporalDev(resolve(ROOT, 'temporal-dev.yaml')));
   const configPath = loadOrExit(() => resolve(configPathFromArgs()));
   const cfg = loadOrExit(() => loadConfigFile(configPath));
   const s = dev.server;
-
-  const expected = `${s.ip}:${s.port}`;
-  if (cfg.temporal.address !== expected || cfg.temporal.namespace !== s.namespace)
-    complain(`warning: ${configPath} points at Temporal ${cfg.temporal.address} namespace "${cfg.temporal.namespace}", but the dev server runs at ${expected} namespace "${s.namespace}"`);
-
+  const problems: string[] = [];
   const cli = temporalCliPath(ROOT);
-  if (!existsSync(cli)) return fail(`Temporal CLI not found at ${cli}: run \`make setup\`, or set TEMPORAL_CLI to your own \`temporal\``);
-  const apps = appChildren(ROOT, configPath);
-  const missing = apps.find((a) => !existsSync(a.args[0]!));
-  if (missing) return fail(`${missing.args[0]} is missing: run \`make dev\` (it builds first) or \`make build\``);
-
+  if (!existsSync(cli)) problems.push(`Temporal CLI not found at ${cli}: run \`make setup\`, or set TEMPORAL_CLI to your own \`temporal\``);
   // A cluster whose kubeconfig is the simulated cluster's: run the simulator and a watcher for it.
   const simCluster = cfg.clusters.find((c) => c.kubeconfig && resolve(ROOT, c.kubeconfig) === resolve(ROOT, SIM_KUBECONFIG));
   const ports: [string, string, number][] = [
@@ -200,16 +121,34 @@ async function main(): Promise<void> {
   ];
   for (const [what, host, port] of ports) {
     const err = await bindError(host, port);
-    if (err === 'EADDRINUSE') return fail(portTakenMessage(what, host, port));
-    if (err) return fail(`cannot listen on ${host}:${port} for the ${what} (${err})`);
+    if (err === 'EADDRINUSE') problems.push(portTakenMessage(what, host, port));
+    else if (err) problems.push(`cannot listen on ${host}:${port} for the ${what} (${err})`);
   }
+  if (problems.length) {
+    problems.forEach(complain);
+    process.exit(1);
+  }
+  return { dev, s, configPath, cfg, cli, simCluster };
+}
+
+async function main(): Promise<void> {
+  const { dev, s, configPath, cfg, cli, simCluster } = await preflight();
+  if (process.argv.includes('--preflight')) return;
+  supervisor.handleSignals();
+
+  const expected = `${s.ip}:${s.port}`;
+  if (cfg.temporal.address !== expected || cfg.temporal.namespace !== s.namespace)
+    complain(`warning: ${configPath} points at Temporal ${cfg.temporal.address} namespace "${cfg.temporal.namespace}", but the dev server runs at ${expected} namespace "${s.namespace}"`);
+  const apps = appChildren(ROOT, configPath);
+  const missing = apps.find((a) => !existsSync(a.args[0]!));
+  if (missing) return fail(`${missing.args[0]} is missing: run \`make dev\` (it builds first) or \`make build\``);
 
   const dataDir = resolve(ROOT, 'data');
   mkdirSync(dataDir, { recursive: true });
   if (s.dbFilename) mkdirSync(dirname(resolve(ROOT, s.dbFilename)), { recursive: true });
   const token = devToken(dataDir);
 
-  start({ name: 'temporal', command: cli, args: startDevArgs(dev, ROOT) }, process.env);
+  supervisor.start({ name: 'temporal', command: cli, args: startDevArgs(dev, ROOT) }, process.env);
   say(`starting Temporal on ${expected}${s.dbFilename ? ` (data in ${s.dbFilename})` : ' (in memory)'}`);
   if (!(await waitFor('Temporal', () => temporalReady(expected, s.namespace, Object.keys(dev.searchAttributes))))) return;
 
@@ -218,11 +157,11 @@ async function main(): Promise<void> {
   if (sim) {
     // The worker builds its diagnostics clients from this kubeconfig at start: write it first.
     rmSync(resolve(ROOT, SIM_KUBECONFIG), { force: true });
-    start(sim.sim, env);
+    supervisor.start(sim.sim, env);
     if (!(await waitFor('simulated cluster', async () => existsSync(resolve(ROOT, SIM_KUBECONFIG))))) return;
   }
-  apps.forEach((a) => start(a, env));
-  if (sim) start(sim.watcher, env);
+  apps.forEach((a) => supervisor.start(a, env));
+  if (sim) supervisor.start(sim.watcher, env);
   const api = localBaseUrl(cfg.api.host, cfg.api.port);
   if (!(await waitFor('api', () => httpOk(`${api}/readyz`)))) return;
 
@@ -248,13 +187,10 @@ function fail(message: string): void {
   process.exit(1);
 }
 
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-process.on('SIGHUP', onSignal);
 // A closed terminal or `| head` must not crash us before the children are stopped.
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 main().catch((err: unknown) => {
   complain(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  void shutdown(1);
+  void supervisor.shutdown(1);
 });

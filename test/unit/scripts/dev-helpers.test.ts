@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   appChildren, childPrefix, demoAnomaly, demoCurlCommand, describeExit, LinePrefixer, localBaseUrl, prefixLines,
-  shellQuote, signalExitCode, temporalCliPath,
+  repoRoot, shellQuote, signalExitCode, temporalCliPath,
 } from '../../../scripts/dev-helpers';
 import { parseAnomaly } from '../../../intake/schema';
 import { SEVERITIES, type Anomaly } from '../../../workflows/definitions';
@@ -117,5 +117,12 @@ describe('small formatting helpers', () => {
     expect(signalExitCode('SIGTERM')).toBe(143);
     expect(describeExit('worker', 1, null)).toBe('worker exited with code 1');
     expect(describeExit('api', null, 'SIGKILL')).toBe('api was killed by SIGKILL');
+  });
+});
+
+describe('repoRoot', () => {
+  it('finds the repository from the built and the source location of dev.ts', () => {
+    expect(repoRoot('/repo/dist/scripts')).toBe('/repo');
+    expect(repoRoot('/repo/scripts')).toBe('/repo');
   });
 });
