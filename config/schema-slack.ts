@@ -5,8 +5,46 @@ import { z } from 'zod';
 import { durationWithin, secretRef as secret } from './primitives';
 const timeout = durationWithin(100, 60_000);
 
+/** One Web API method's budget in the worker (activities/chat/ratelimit.ts). */
+const methodBudget = z
+  .object({
+    perMinute: z.number().positive().max(100_000).describe('Sustained calls per minute the worker allows itself.'),
+    burst: z.number().int().min(1).max(1_000).describe('Calls allowed at once after a quiet spell (token bucket size).'),
+    perChannel: z.boolean().default(false).describe('Counted per channel (as Slack counts chat.postMessage), not per workspace.'),
+  })
+  .strict();
+export type SlackMethodBudget = z.output<typeof methodBudget>;
 
+/**
+ * Slack's published limits (api.slack.com/apis/rate-limits): chat.postMessage about 1 a second per
+ * channel with short bursts; Tier 3 (50+/min) chat.update, conversations.history/replies/open;
+ * Tier 4 (100+/min) users.lookupByEmail, auth.test. Apps outside the Marketplace created since
+ * May 2025 get conversations.history/replies at 1 a minute: set those to perMinute 1.
+ */
+export const SLACK_RATE_LIMITS: Record<string, SlackMethodBudget> = {
+  'chat.postMessage': { perMinute: 60, burst: 3, perChannel: true },
+  'chat.update': { perMinute: 50, burst: 5, perChannel: false },
+  'conversations.history': { perMinute: 50, burst: 5, perChannel: false },
+  'conversations.replies': { perMinute: 50, burst: 5, perChannel: false },
+  'conversations.open': { perMinute: 50, burst: 5, perChannel: false },
+  'users.lookupByEmail': { perMinute: 100, burst: 10, perChannel: false },
+  'auth.test': { perMinute: 100, burst: 10, perChannel: false },
+};
 
+const rateLimits = z
+  .object({
+    enabled: z.boolean().default(true).describe('Queue Web API calls in the worker within the budgets below (off: every call goes straight out).'),
+    maxWait: durationWithin(1_000, 10 * 60_000)
+      .default(60_000)
+      .describe('Longest a call waits for budget in the worker; past it the activity fails retryably and Temporal retries it when the budget expects room.'),
+    methods: z
+      .record(z.string().regex(/^[a-z]+\.[a-zA-Z.]+$/, 'expected a Web API method name such as chat.update'), methodBudget)
+      .default({})
+      .describe('Budgets per Web API method, replacing the defaults (Slack\'s published tiers) method by method. Methods without a budget are not limited.'),
+  })
+  .strict()
+  .default({ enabled: true, maxWait: 60_000, methods: {} })
+  .describe('Per-workspace, per-method budgets for Slack Web API calls: a burst queues in the worker, critical alerts and pages first, instead of bouncing off 429s.');
 
 export const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';
 
@@ -29,6 +67,7 @@ export const slackSchema = z
     dedupeScan: z.number().int().min(20).max(1000).default(200),
     /** Map Slack users to roster people by email (users.lookupByEmail) when people[].chat.slack is not set. */
     lookupUsersByEmail: z.boolean().default(false),
+    rateLimits,
     teamId: z
       .string()
       .regex(/^T[A-Z0-9]+$/, 'expected a Slack team id such as T0123ABCD')

@@ -15,6 +15,7 @@ import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
 import { METADATA_EVENT_TYPE, type IncidentMetadataPayload } from './actions';
 import { renderBlocks, slackText } from './blocks';
 import { slackFailure } from './errors';
+import { slackLimits, type SlackRateLimits } from './limits';
 
 export interface SlackChatOptions {
   /** Bot token (xoxb-...). */
@@ -27,6 +28,8 @@ export interface SlackChatOptions {
   dedupeScan?: number;
   /** Find roster people without people[].chat.slack by their email (users.lookupByEmail). */
   lookupUsersByEmail?: boolean;
+  /** Per-method budgets (platforms.slack.rateLimits); default Slack's published tiers. */
+  rateLimits?: SlackRateLimits;
   logger?: Logger;
   /** Where a retry's failed lookup is reported (default: the activity log). */
   warn?: (message: string) => void;
@@ -78,16 +81,20 @@ export function slackChatOptions(cfg: SlackConfig, env: NodeJS.ProcessEnv = proc
   } catch (err) {
     throw new Error(`platforms.slack.botToken: ${(err as Error).message}`);
   }
-  return { token, slackApiUrl: cfg.slackApiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan, lookupUsersByEmail: cfg.lookupUsersByEmail };
+  return { token, slackApiUrl: cfg.slackApiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan, lookupUsersByEmail: cfg.lookupUsersByEmail, rateLimits: cfg.rateLimits };
 }
 
 export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
   const client = slackWebClient(opts.token, opts);
   const scan = opts.dedupeScan ?? 200;
+  const limited = slackLimits({ token: opts.token, apiUrl: opts.slackApiUrl ?? SLACK_DEFAULT_API_URL }, opts.rateLimits);
+  // DM channel ids never change: open each once, not once per page (conversations.open is Tier 3).
+  const dmChannels = new Map<string, string>();
 
-  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /** One Web API call within its budget; `method` and `channel` pick the bucket, `what` names it in errors. */
+  async function call<T>(method: string, channel: string | undefined, what: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await limited(method, channel, run);
     } catch (err) {
       throw slackFailure(err, what);
     }
@@ -106,8 +113,8 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
     do {
       const limit = Math.min(PAGE, scan - seen);
       const page = threadTs
-        ? await call(`conversations.replies in ${channel}`, () => client.conversations.replies({ channel, ts: threadTs, oldest, limit, cursor, include_all_metadata: true }))
-        : await call(`conversations.history of ${channel}`, () => client.conversations.history({ channel, oldest, limit, cursor, include_all_metadata: true }));
+        ? await call('conversations.replies', channel, `conversations.replies in ${channel}`, () => client.conversations.replies({ channel, ts: threadTs, oldest, limit, cursor, include_all_metadata: true }))
+        : await call('conversations.history', channel, `conversations.history of ${channel}`, () => client.conversations.history({ channel, oldest, limit, cursor, include_all_metadata: true }));
       const messages = (page.messages ?? []) as SlackMessage[];
       const hit = messages.find((m) => m.metadata?.event_type === METADATA_EVENT_TYPE && m.metadata.event_payload?.key === key);
       if (hit?.ts) return hit.ts;
@@ -127,7 +134,7 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
     const meta = { key: req.key };
     const existing = await earlierCopy('Slack', req.key, req.retrySince, (since) => findByKey(channel, req.key, since, req.threadTs), opts.warn);
     if (existing) return { id: existing, meta };
-    const res = await call(`chat.postMessage to ${channel}`, () =>
+    const res = await call('chat.postMessage', channel, `chat.postMessage to ${channel}`, () =>
       client.chat.postMessage({
         channel,
         text: slackText(req.text, req.mentions),
@@ -153,13 +160,13 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
       // Metadata is restated when the key is known, so the incident stays findable from the message
       // whatever chat.update does with metadata it is not sent; without the key it is left alone.
       const md = meta?.key && card ? { metadata: metadata(card.incidentId, meta.key) } : {};
-      await call(`chat.update of ${id} in ${channel}`, () => client.chat.update({ channel, ts: id, text: slackText(text), blocks: card ? renderBlocks(card) : [], ...md }));
+      await call('chat.update', channel, `chat.update of ${id} in ${channel}`, () => client.chat.update({ channel, ts: id, text: slackText(text), blocks: card ? renderBlocks(card) : [], ...md }));
     },
     ...(opts.lookupUsersByEmail
       ? {
           async userForEmail(email: string): Promise<string | undefined> {
             try {
-              const res = await client.users.lookupByEmail({ email });
+              const res = await limited('users.lookupByEmail', undefined, () => client.users.lookupByEmail({ email }));
               return res.user?.id && !res.user.deleted ? res.user.id : undefined;
             } catch (err) {
               if ((err as { data?: { error?: string } }).data?.error === 'users_not_found') return undefined;
@@ -171,9 +178,14 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
     async directMessage(user: string, text: string, key: string, incidentId?: string) {
       if (!/^[UW][A-Z0-9]+$/.test(user))
         throw permanentFailure(ErrorTypes.personUnreachable, `"${user}" is not a Slack user ID: set people[].chat.slack to the member ID (e.g. U0123ABCD, under "Copy member ID" in Slack)`);
-      const opened = await call(`conversations.open with ${user}`, () => client.conversations.open({ users: user, return_im: false }));
-      const channel = opened.channel?.id;
-      if (!channel) throw permanentFailure(ErrorTypes.personUnreachable, `Slack conversations.open with ${user} returned no channel`);
+      let channel = dmChannels.get(user);
+      if (!channel) {
+        const opened = await call('conversations.open', undefined, `conversations.open with ${user}`, () => client.conversations.open({ users: user, return_im: false }));
+        channel = opened.channel?.id;
+        if (!channel) throw permanentFailure(ErrorTypes.personUnreachable, `Slack conversations.open with ${user} returned no channel`);
+        if (dmChannels.size >= 10_000) dmChannels.clear(); // bounded; reopening is only a call
+        dmChannels.set(user, channel);
+      }
       return postOnce(channel, { text, key, incidentId, retrySince: earlierAttemptSince() });
     },
   };

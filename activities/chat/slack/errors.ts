@@ -2,7 +2,7 @@
 // channel, the token was revoked) fail at once with a sentence saying what to fix, and the workflow
 // records it in the timeline; rate limits retry exactly when Slack says; outages and timeouts retry
 // under the activity's retry policy (the WebClient's own retries are off).
-import type { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { ErrorTypes, permanentFailure, rateLimited, unavailable, type ErrorType } from '../../errors';
 
@@ -35,6 +35,7 @@ const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable
 
 /** Maps anything a WebClient call threw to an ApplicationFailure. `what` names the call, e.g. "chat.postMessage to C123". */
 export function slackFailure(err: unknown, what: string): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err; // already typed (e.g. the worker's own rate budget)
   if (err instanceof WebAPIRateLimitedError) return rateLimited(`Slack rate limited ${what}; retrying after ${err.retryAfter}s`, err.retryAfter * 1000);
   if (err instanceof WebAPIPlatformError) {
     const code = err.data.error;

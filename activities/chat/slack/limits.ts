@@ -1,0 +1,65 @@
+// Slack Web API calls within the workspace's budgets (config platforms.slack.rateLimits, the
+// limiter in ../ratelimit.ts). One limiter per workspace (bot token) in the process, shared by
+// every adapter built for it, so a config reload does not reset what was already spent. A call's
+// place in the queue is its activity's Temporal priority key (the workflow gives alerts and pages
+// of critical incidents key 1, card updates and thread replies 4), so the worker drains a burst
+// in the same order the server dispatches it.
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { WebAPIRateLimitedError } from '@slack/web-api';
+import { SLACK_RATE_LIMITS, type SlackMethodBudget } from '../../../config/schema-slack';
+import { rateLimited } from '../../errors';
+import { RateLimiter, RateLimitWait } from '../ratelimit';
+
+export interface SlackRateLimits {
+  enabled: boolean;
+  maxWait: number;
+  /** Overrides of SLACK_RATE_LIMITS, method by method. */
+  methods: Record<string, SlackMethodBudget>;
+}
+
+const limiters = new Map<string, RateLimiter>();
+
+/** The activity's Temporal priority key (1 most urgent); 3 (Temporal's default) outside one. */
+function activityPriority(): { priority: number; onWait?: () => void } {
+  try {
+    const ctx = Context.current();
+    return { priority: ctx.info.priority?.priorityKey || 3, onWait: () => ctx.heartbeat() };
+  } catch {
+    return { priority: 3 };
+  }
+}
+
+export type SlackCall = <T>(method: string, channel: string | undefined, run: () => Promise<T>) => Promise<T>;
+
+/**
+ * Wraps Web API calls: each waits for its method's budget (per channel where Slack counts so),
+ * a 429 that still happens blocks the bucket for its Retry-After, and a call that would wait past
+ * `maxWait` fails retryably with the expected wait as the activity's next retry delay.
+ */
+export function slackLimits(workspace: { token: string; apiUrl: string }, cfg: SlackRateLimits | undefined): SlackCall {
+  if (cfg && !cfg.enabled) return (_m, _c, run) => run();
+  const maxWait = cfg?.maxWait ?? 60_000;
+  const scope = createHash('sha256').update(`${workspace.apiUrl}\n${workspace.token}`).digest('hex').slice(0, 16);
+  const id = `${scope}/${maxWait}`;
+  let limiter = limiters.get(id);
+  if (!limiter) limiters.set(id, (limiter = new RateLimiter({ maxWaitMs: maxWait })));
+  const budgets = { ...SLACK_RATE_LIMITS, ...cfg?.methods };
+  return async (method, channel, run) => {
+    const budget = budgets[method];
+    if (!budget) return run();
+    const bucket = budget.perChannel && channel ? `slack ${method} in ${channel}` : `slack ${method}`;
+    try {
+      await limiter.acquire(bucket, budget, activityPriority());
+    } catch (err) {
+      if (err instanceof RateLimitWait) throw rateLimited(`Slack ${method}: ${err.message} (platforms.slack.rateLimits)`, err.retryAfterMs);
+      throw err;
+    }
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof WebAPIRateLimitedError) limiter.rateLimited(bucket, budget, err.retryAfter * 1000);
+      throw err;
+    }
+  };
+}
