@@ -97,3 +97,29 @@ export function renderText(m: IncidentMessage): string {
   lines.push(`id ${m.incidentId}`);
   return lines.join('\n');
 }
+
+/** A person's action taken by button or form, for the line that makes it visible in the thread. */
+export interface ActionNotice {
+  action: IncidentAction;
+  /** Display name of who pressed the button. */
+  by: string;
+  /** The workflow's answer ("Acknowledged by Alice Smith. Escalation stopped."). */
+  result: string;
+  note?: string;
+  summary?: string;
+}
+
+/**
+ * The thread line a button action leaves, in plain text (each platform escapes it): typed commands
+ * show their answer in the channel, and a button press must be as visible to everyone else.
+ */
+export function actionThreadLine(n: ActionNotice): string {
+  const head = n.result.includes(n.by) ? n.result : `${n.by}: ${n.result}`;
+  const extra = n.action === 'handoff' && n.note ? `\nNote: ${n.note}` : n.action === 'resolve' && n.summary ? `\nSummary: ${n.summary}` : '';
+  return `${head}${extra}`;
+}
+
+/** The Ack button's label: while a hand-off waits, it is for the new responder, not for whoever handed off. */
+export function ackLabel(m: Pick<IncidentMessage, 'handoffPending'>): string {
+  return m.handoffPending ? 'Accept hand-off' : 'Ack';
+}

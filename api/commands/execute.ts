@@ -4,7 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import type { Actor, CommandResult, IncidentState, TimelineEntry } from '../../workflows/definitions';
-import { buildIncidentMessage, renderText } from '../../activities/chat/message';
+import { actionThreadLine, buildIncidentMessage, renderText } from '../../activities/chat/message';
 import { ApiError } from '../errors';
 import { displayNames, platformOf, resolveHandoffTarget, type Platform } from '../identity';
 import { getIncident, listIncidents, runAction, type ActionInput, type IncidentAction, type IncidentSummary } from '../incidents';
@@ -35,6 +35,8 @@ export interface CommandReply {
   incidentId?: string;
   /** The workflow's answer, when the command was an action. */
   result?: CommandResult;
+  /** For a button or form action that changed the incident: the line its thread should show. */
+  threadLine?: string;
 }
 
 export interface ActionArgs {
@@ -81,7 +83,12 @@ export async function executeAction(
     input = { action };
   }
   try {
-    return replyFor(await runAction(deps.client, incidentId, actor, input), incidentId);
+    const reply = replyFor(await runAction(deps.client, incidentId, actor, input), incidentId);
+    if (reply.result?.outcome !== 'done') return reply;
+    const by = (actor.personId && displayNames(deps.config)[actor.personId]) || actor.display;
+    const note = input.action === 'handoff' ? input.note : undefined;
+    const summary = input.action === 'resolve' ? input.summary : undefined;
+    return { ...reply, threadLine: actionThreadLine({ action, by, result: reply.text, note, summary }) };
   } catch (err) {
     return errorReply(err, incidentId);
   }

@@ -76,6 +76,8 @@ export function messageResponse(text: string, ephemeral: boolean): InteractionRe
   return { type: ResponseType.message, data: { content: replyContent(text), allowed_mentions: { parse: [] }, ...(ephemeral ? { flags: EPHEMERAL } : {}) } };
 }
 const answer = (reply: CommandReply) => messageResponse(reply.text, reply.ephemeral);
+/** A button or form action: when it changed the incident, the public answer is its thread line (who did what). */
+const announce = (reply: CommandReply) => messageResponse(reply.threadLine ?? reply.text, reply.ephemeral);
 
 const textInput = (custom_id: string, label: string, opts: { style: 1 | 2; required: boolean; max: number; placeholder: string }) => ({
   type: 1,
@@ -214,7 +216,7 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
     if (!action || !incidentId) return messageResponse('This button is not one the incident bot knows (or its incident cannot be read from the message). Use /incident list and the slash commands instead.', true);
     if (action === 'handoff') return handoffModal(customId);
     if (action === 'resolve') return resolveModal(customId);
-    return answer(await executeAction('ack', incidentId, actorOf(i), { platform: 'discord' }, commandDeps));
+    return announce(await executeAction('ack', incidentId, actorOf(i), { platform: 'discord' }, commandDeps));
   }
 
   async function onModalSubmit(i: Interaction): Promise<InteractionResponse> {
@@ -225,7 +227,7 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
       action === 'handoff'
         ? { to: values[MODAL_INPUTS.handoffTo], note: values[MODAL_INPUTS.handoffNote], platform: 'discord' as const }
         : { summary: values[MODAL_INPUTS.resolveSummary] };
-    return answer(await executeAction(action, incidentId, actorOf(i), args, commandDeps));
+    return announce(await executeAction(action, incidentId, actorOf(i), args, commandDeps));
   }
 
   return async (i) => {

@@ -41,6 +41,8 @@ const interactRequest = z
     to: z.string().max(200).optional(),
     note: z.string().max(2000).optional(),
     summary: z.string().max(4000).optional(),
+    /** The alert card whose button was pressed: its thread gets the action's line. */
+    messageId: z.string().min(1).max(40).optional(),
   })
   .strict();
 
@@ -144,10 +146,13 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
       chat.post('/interact', async (req) => {
         const parsed = interactRequest.safeParse(req.body ?? {});
         if (!parsed.success) return invalid(parsed.error.issues);
-        const { user: name, incidentId, action, to, note, summary } = parsed.data;
+        const { user: name, incidentId, action, to, note, summary, messageId } = parsed.data;
+        const card = messageId ? store.get(messageId) : undefined;
+        if (messageId && card?.incidentId !== incidentId) return { ok: false, error: 'message_not_found', detail: `message ${messageId} is not an alert of ${incidentId}` };
         const reply = await executeAction(action, incidentId, actorFor(config, 'local', name), { to, note, summary, platform: 'local' }, deps);
-        // The workflow refreshes the alert card itself; the answer is for the person who clicked.
-        return { ok: true, reply: { text: reply.text, ephemeral: reply.ephemeral, incidentId, outcome: reply.result?.outcome } };
+        // The workflow refreshes the alert card itself; the thread line tells the channel who did what.
+        const posted = card && reply.threadLine ? [store.post({ channel: card.channel, threadId: card.id, text: reply.threadLine, incidentId }).message] : [];
+        return { ok: true, reply: { text: reply.text, ephemeral: reply.ephemeral, incidentId, outcome: reply.result?.outcome }, posted };
       });
 
       // Read-only incident views for the page (no REST token in the browser).

@@ -67,6 +67,12 @@ export function createHandlers(deps: HandlerDeps) {
     }
   }
 
+  /** A button action's line in the alert's thread, so the channel sees who took the incident. */
+  async function announce(channel: string | undefined, rootId: string | undefined, reply: CommandReply): Promise<void> {
+    if (!reply.threadLine || !channel || !rootId) return;
+    await client.createPost(mattermostThreadLine(channel, rootId, reply.threadLine)).catch((e: Error) => log.warn({ err: e.message }, 'could not post an action line in a Mattermost thread'));
+  }
+
   /**
    * The incident a command means when it names none. Mattermost does not tell a slash command which
    * thread it was typed in, so it is the one open incident the bot posted about in this channel or
@@ -121,9 +127,10 @@ export function createHandlers(deps: HandlerDeps) {
       if (!user) return { status: 400, body: { error: { code: 'invalid_action', message: 'A button callback carries user_id.' } } };
       if (action === 'ack') {
         const reply = await act('ack', incidentId, await directory.actor(user, str(b.user_name)), { platform: 'mattermost' }, commandDeps);
+        await announce(str(b.channel_id), str(b.post_id), reply);
         return { status: 200, body: { ephemeral_text: chatText(reply.text), skip_slack_parsing: true } };
       }
-      const target = { incidentId, user, ...(str(b.channel_id) ? { channel: str(b.channel_id) } : {}) };
+      const target = { incidentId, user, ...(str(b.channel_id) ? { channel: str(b.channel_id) } : {}), ...(str(b.post_id) ? { post: str(b.post_id) } : {}) };
       try {
         const trigger = str(b.trigger_id);
         if (!trigger) throw new Error('no trigger_id');
@@ -154,8 +161,14 @@ export function createHandlers(deps: HandlerDeps) {
         callback === DIALOG_HANDOFF
           ? await act('handoff', state.incidentId, actor, { to: str(values[DIALOG_FIELDS.to]), note: str(values[DIALOG_FIELDS.note]), platform: 'mattermost' }, commandDeps)
           : await act('resolve', state.incidentId, actor, { summary: str(values[DIALOG_FIELDS.summary]) }, commandDeps);
+      await announce(state.channel, state.post, reply);
       // Done: the dialog closes and the alert shows the change. Refused: the dialog says why and stays open.
       return { status: 200, body: reply.result?.outcome === 'done' ? {} : { error: chatText(reply.text) } };
     },
   };
+}
+
+/** The post for an action's thread line (mentions defused like every reply). */
+export function mattermostThreadLine(channel: string, rootId: string, line: string): { channel_id: string; root_id: string; message: string } {
+  return { channel_id: channel, root_id: rootId, message: chatText(line) };
 }

@@ -56,6 +56,12 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     }
   }
 
+  /** A button action's line in the alert's thread, so the channel sees who took the incident. */
+  async function announce(channel: string | undefined, rootTs: string | undefined, reply: CommandReply): Promise<void> {
+    if (!reply.threadLine || !channel || !rootTs) return;
+    await web.chat.postMessage(slackThreadLine(channel, rootTs, reply.threadLine)).catch((e: Error) => log.warn({ err: e.message }, 'could not post an action line in a Slack thread'));
+  }
+
   /** The incident whose thread this is: the root message's metadata. */
   async function threadIncident(channel: string, threadTs: string): Promise<string | undefined> {
     try {
@@ -147,11 +153,13 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     const channel = body.channel?.id ?? body.container?.channel_id;
     const threadTs = (body.container?.thread_ts as string | undefined) ?? body.message?.thread_ts;
     const to = { channel, user, threadTs, respond };
+    const rootTs = threadTs ?? body.message?.ts ?? (body.container?.message_ts as string | undefined);
     if (kind === 'ack') {
       const reply = await act('ack', incidentId, await directory.actor(user), { platform: 'slack' }, commandDeps);
+      await announce(channel, rootTs, reply);
       return tell(to, reply.text);
     }
-    const ctx = { incidentId, channel, threadTs };
+    const ctx = { incidentId, channel, threadTs, rootTs };
     try {
       await web.views.open({ trigger_id: body.trigger_id, view: kind === 'handoff' ? handoffModal(ctx) : resolveModal(ctx) });
     } catch (err) {
@@ -172,6 +180,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     await ack();
     const note = view.state.values[HANDOFF_NOTE.block]?.[HANDOFF_NOTE.action]?.value ?? undefined;
     const reply = await act('handoff', ctx.incidentId, await directory.actor(body.user.id), { to: target.id, note, platform: 'slack' }, commandDeps);
+    await announce(ctx.channel, ctx.rootTs, reply);
     await tell({ channel: ctx.channel, user: body.user.id, threadTs: ctx.threadTs }, reply.text);
   });
 
@@ -182,6 +191,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     if (!summary) return void (await ack({ response_action: 'errors', errors: { [RESOLVE_SUMMARY.block]: 'Say what fixed it.' } }));
     await ack();
     const reply = await act('resolve', ctx.incidentId, await directory.actor(body.user.id), { summary }, commandDeps);
+    await announce(ctx.channel, ctx.rootTs, reply);
     await tell({ channel: ctx.channel, user: body.user.id, threadTs: ctx.threadTs }, reply.text);
   });
 
@@ -197,4 +207,9 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     if (reply.ephemeral) return tell({ channel: event.channel, user: event.user, threadTs }, reply.text);
     await web.chat.postMessage({ channel: event.channel, thread_ts: threadTs ?? event.ts, text: chatText(reply.text) });
   });
+}
+
+/** chat.postMessage arguments for an action's thread line (escaped like every reply). */
+export function slackThreadLine(channel: string, rootTs: string, line: string): { channel: string; thread_ts: string; text: string } {
+  return { channel, thread_ts: rootTs, text: chatText(line) };
 }

@@ -12,6 +12,8 @@ export interface ViewContext {
   /** Where answers go (ephemeral to the submitter). */
   channel?: string;
   threadTs?: string;
+  /** The alert message whose button opened the form: its thread gets the action's line. */
+  rootTs?: string;
 }
 
 export function handoffModal(ctx: ViewContext): ModalView {
@@ -58,7 +60,7 @@ export function resolveModal(ctx: ViewContext): ModalView {
 export function readViewContext(privateMetadata: string | undefined): ViewContext | undefined {
   try {
     const v = JSON.parse(privateMetadata ?? '') as Partial<ViewContext>;
-    return typeof v.incidentId === 'string' ? { incidentId: v.incidentId, channel: v.channel, threadTs: v.threadTs } : undefined;
+    return typeof v.incidentId === 'string' ? { incidentId: v.incidentId, channel: v.channel, threadTs: v.threadTs, rootTs: v.rootTs } : undefined;
   } catch {
     return undefined;
   }

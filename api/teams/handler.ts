@@ -108,7 +108,7 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
     await io.reply(replyActivity(reply, activity));
   }
 
-  async function onCardAction(activity: TeamsActivity): Promise<InvokeResult> {
+  async function onCardAction(activity: TeamsActivity, io: Parameters<TeamsTurnHandler>[1]): Promise<InvokeResult> {
     const action = (activity.value as { action?: { type?: string; verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
     const verb = action?.verb as CardVerb | undefined;
     const data = action?.data ?? {};
@@ -121,6 +121,8 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
         verb === 'handoff' ? { to: str(data.handoffTo), note: str(data.handoffNote), platform: 'teams' } : verb === 'resolve' ? { summary: str(data.resolveSummary) } : {};
       const reply = await executeAction(verb, incidentId, teamsActor(config, activity.from), args, { client, config });
       notice = { text: reply.text, tone: reply.result?.outcome === 'done' ? 'info' : 'error' };
+      // The card's notice is easy to miss: the thread line tells the channel who took the incident.
+      if (reply.threadLine) await io.reply(teamsThreadLine(reply.threadLine)).catch((e: Error) => deps.log?.warn?.({ err: e.message }, 'could not post an action line in a Teams thread'));
     }
     try {
       return cardResponse(renderCardFor(await getIncident(client, incidentId), config, notice));
@@ -143,7 +145,7 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
       await onMessage(activity, io);
       return undefined;
     }
-    if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') return onCardAction(activity);
+    if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') return onCardAction(activity, io);
     if (activity.type === 'conversationUpdate' && activity.conversation?.id) {
       // Where the bot was just added: the values an operator needs for platforms.teams.channels.
       const { id, tenantId } = activity.conversation;
@@ -155,4 +157,9 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
     // typing, other invokes: nothing to do (invokes get 501 from the adapter).
     return undefined;
   };
+}
+
+/** The thread reply for a card action's line (plain text, line breaks kept as Teams paragraphs). */
+export function teamsThreadLine(line: string): Record<string, unknown> {
+  return { type: 'message', textFormat: 'plain', text: line };
 }

@@ -3,7 +3,7 @@
 // pin exactly what Discord receives. Text from the cluster is escaped, so an event message cannot
 // forge masked links or mentions, and everything is cut to Discord's limits (a long digest degrades
 // instead of the post failing with 50035 Invalid Form Body).
-import { assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
 import { customId, footerText, markLine } from './ids';
 
 /** Discord's documented limits for messages, embeds and components. */
@@ -98,14 +98,14 @@ function fields(m: IncidentMessage): NonNullable<DiscordEmbed['fields']> {
   return out.slice(0, LIMITS.embedFields);
 }
 
-export function button(action: IncidentAction, incidentId: string): DiscordButton {
+export function button(action: IncidentAction, incidentId: string, label?: string): DiscordButton {
   const b = BUTTONS[action];
-  return { type: 2, style: b.style, label: b.label, custom_id: customId(action, incidentId) };
+  return { type: 2, style: b.style, label: label ?? b.label, custom_id: customId(action, incidentId) };
 }
 
 function rows(m: IncidentMessage): DiscordActionRow[] {
   const out: DiscordActionRow[] = [];
-  if (m.actions.length > 0) out.push({ type: 1, components: m.actions.slice(0, LIMITS.buttonsPerRow).map((a) => button(a, m.incidentId)) });
+  if (m.actions.length > 0) out.push({ type: 1, components: m.actions.slice(0, LIMITS.buttonsPerRow).map((a) => button(a, m.incidentId, a === 'ack' ? ackLabel(m) : undefined)) });
   // Link buttons take no custom_id and send no interaction: Discord opens the URL itself.
   const links = m.links
     .filter((l) => /^https?:\/\//.test(l.url) && l.url.length <= LIMITS.linkUrl)

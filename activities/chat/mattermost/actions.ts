@@ -49,13 +49,15 @@ export interface DialogState {
   incidentId: string;
   /** The channel of the alert, where answers go. */
   channel?: string;
+  /** The alert post whose button opened the dialog: its thread gets the action's line. */
+  post?: string;
 }
 
 /** A dialog left open longer than this is refused on submission (the person opens a fresh one). */
 export const DIALOG_TTL_MS = 60 * 60_000;
 
 export function signDialogState(secret: string, callbackId: string, user: string, state: DialogState, nowMs = Date.now()): string {
-  const body = JSON.stringify({ i: state.incidentId, c: state.channel ?? '', t: nowMs });
+  const body = JSON.stringify({ i: state.incidentId, c: state.channel ?? '', ...(state.post ? { p: state.post } : {}), t: nowMs });
   return JSON.stringify({ s: body, m: mac(secret, `dialog\n${callbackId}\n${user}\n${body}`) });
 }
 
@@ -65,10 +67,10 @@ export function readDialogState(secret: string, callbackId: string, user: string
     const outer = JSON.parse(String(raw)) as { s?: unknown; m?: unknown };
     if (typeof outer.s !== 'string' || typeof outer.m !== 'string') return undefined;
     if (!safeEqual(mac(secret, `dialog\n${callbackId}\n${user}\n${outer.s}`), outer.m)) return undefined;
-    const inner = JSON.parse(outer.s) as { i?: unknown; c?: unknown; t?: unknown };
+    const inner = JSON.parse(outer.s) as { i?: unknown; c?: unknown; p?: unknown; t?: unknown };
     if (typeof inner.i !== 'string' || !inner.i) return undefined;
     if (typeof inner.t !== 'number' || nowMs - inner.t > DIALOG_TTL_MS || inner.t - nowMs > 60_000) return undefined;
-    return { incidentId: inner.i, ...(typeof inner.c === 'string' && inner.c ? { channel: inner.c } : {}) };
+    return { incidentId: inner.i, ...(typeof inner.c === 'string' && inner.c ? { channel: inner.c } : {}), ...(typeof inner.p === 'string' && inner.p ? { post: inner.p } : {}) };
   } catch {
     return undefined;
   }

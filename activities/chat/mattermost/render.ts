@@ -3,7 +3,7 @@
 // Resolve as interactive buttons whose callbacks go to the api. Pure: same message in, same JSON
 // out (golden tests). Text from the cluster is escaped, so an event cannot forge links or
 // formatting, and every @ in it is defused, so it cannot notify @channel or anyone else.
-import { assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
 import { ACTIONS_PATH, actionToken } from './actions';
 
 /** Mattermost's post limit (runes) and the caps that keep an alert readable. */
@@ -82,13 +82,13 @@ export function headline(m: IncidentMessage): string {
   return truncate(defuseMentions(`[${STATUS_LABEL[m.status]}] [${m.severity.toUpperCase()}] ${m.title}`), LIMITS.title);
 }
 
-export function button(action: IncidentAction, incidentId: string, ctx: RenderContext): MattermostAction {
+export function button(action: IncidentAction, incidentId: string, ctx: RenderContext, label?: string): MattermostAction {
   const b = BUTTONS[action];
   return {
     // Mattermost routes clicks by action id and accepts only letters and digits there.
     id: action,
     type: 'button',
-    name: b.name,
+    name: label ?? b.name,
     style: b.style,
     integration: {
       url: `${ctx.actionsUrl.replace(/\/+$/, '')}${ACTIONS_PATH}`,
@@ -118,7 +118,7 @@ export function renderAttachment(m: IncidentMessage, ctx: RenderContext): Matter
     title: truncate(defuseMentions(`${STATUS_LABEL[m.status]} · ${m.title}`), LIMITS.title),
     text: truncate(escapeMarkdown(`${m.reason}: ${m.detail}`), LIMITS.text),
     fields: fields.slice(0, LIMITS.fields),
-    ...(m.actions.length > 0 ? { actions: m.actions.map((a) => button(a, m.incidentId, ctx)) } : {}),
+    ...(m.actions.length > 0 ? { actions: m.actions.map((a) => button(a, m.incidentId, ctx, a === 'ack' ? ackLabel(m) : undefined)) } : {}),
     footer: truncate(`id ${m.incidentId}`, LIMITS.title),
   };
 }

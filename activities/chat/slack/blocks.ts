@@ -3,7 +3,7 @@
 // digests) is escaped, so an event cannot inject `<!channel>` or fake links, and every field is cut
 // to Slack's limits, so a long message degrades instead of being rejected with invalid_blocks.
 import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
 import { ACTIONS_BLOCK_ID, actionId } from './actions';
 
 /** Slack's documented Block Kit limits for messages. */
@@ -66,12 +66,12 @@ function assigneeField(m: IncidentMessage) {
   return field(assigneeLabel(m), m.assignee);
 }
 
-export function button(action: IncidentAction, incidentId: string): Button {
+export function button(action: IncidentAction, incidentId: string, label?: string): Button {
   const b = BUTTONS[action];
   return {
     type: 'button',
     action_id: actionId(action, incidentId),
-    text: { type: 'plain_text', text: truncate(b.text, LIMITS.buttonText), emoji: false },
+    text: { type: 'plain_text', text: truncate(label ?? b.text, LIMITS.buttonText), emoji: false },
     value: incidentId.slice(0, LIMITS.buttonValue),
     ...(b.style ? { style: b.style } : {}),
   };
@@ -112,7 +112,7 @@ export function renderBlocks(m: IncidentMessage): KnownBlock[] {
     blocks.push({ type: 'section', block_id: 'incident-resolution', text: { type: 'mrkdwn', text: truncate(`*Resolution*\n${escapeText(m.summary)}`, LIMITS.sectionText) } });
   }
   if (m.actions.length > 0) {
-    const actions: ActionsBlock = { type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: m.actions.slice(0, LIMITS.actionsElements).map((a) => button(a, m.incidentId)) };
+    const actions: ActionsBlock = { type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: m.actions.slice(0, LIMITS.actionsElements).map((a) => button(a, m.incidentId, a === 'ack' ? ackLabel(m) : undefined)) };
     blocks.push(actions);
   }
   if (m.links.length > 0) {

@@ -3,7 +3,7 @@
 // invokes carrying the verb and `data.incidentId`, and the `refresh` action lets Teams fetch the
 // newest card when someone opens the conversation. Pure: same message in, same JSON out (golden tests).
 import type { Person } from '../../../config/schema';
-import { assigneeLabel, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, type IncidentMessage } from '../message';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERBS = ['ack', 'handoff', 'resolve', 'refresh'] as const;
@@ -55,7 +55,7 @@ function facts(m: IncidentMessage): { title: string; value: string }[] {
 
 function actions(m: IncidentMessage, ctx: CardContext): unknown[] {
   const out: unknown[] = [];
-  if (m.actions.includes('ack')) out.push(execute('Acknowledge', 'ack', m.incidentId, { style: 'positive' }));
+  if (m.actions.includes('ack')) out.push(execute(m.handoffPending ? ackLabel(m) : 'Acknowledge', 'ack', m.incidentId, { style: 'positive' }));
   if (m.actions.includes('handoff') && ctx.people.length > 0) {
     out.push({
       type: 'Action.ShowCard',

@@ -116,11 +116,11 @@ function renderRoot(m, replies) {
 
 function renderBody(m) {
   const meta = h('div', { class: 'meta' }, h('strong', {}, m.user === 'bot' ? 'incident bot' : m.user), h('time', { datetime: m.ts }, time(m.ts)), m.editedTs ? h('span', { class: 'muted' }, '(updated)') : null);
-  if (m.card) return h('div', {}, meta, renderCard(m.card));
+  if (m.card) return h('div', {}, meta, renderCard(m.card, m.id));
   return h('div', {}, meta, h('p', { class: 'text' }, m.text), m.mentions && m.mentions.length ? h('p', { class: 'mentions' }, m.mentions.map((u) => `@${u}`).join(' ')) : null);
 }
 
-function renderCard(c) {
+function renderCard(c, messageId) {
   const row = (label, value) => (value === undefined || value === null || value === '' ? null : h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value)));
   return h(
     'article',
@@ -138,16 +138,17 @@ function renderCard(c) {
       row('Diagnostics', c.digest),
       row('Resolution', c.summary),
     ),
-    h('div', { class: 'actions' }, (c.actions || []).map((a) => actionButton(a, c.incidentId)), h('button', { type: 'button', class: 'secondary', onclick: () => openIncident(c.incidentId) }, 'Details')),
+    h('div', { class: 'actions' }, (c.actions || []).map((a) => actionButton(a, c.incidentId, messageId, c.handoffPending)), h('button', { type: 'button', class: 'secondary', onclick: () => openIncident(c.incidentId) }, 'Details')),
     // Same-origin links only (incident and postmortem views); outside links such as the Temporal UI
     // open in a new tab.
     (c.links || []).length ? h('div', { class: 'links' }, c.links.map((l) => h('a', { href: l.url, target: l.url.includes('/chat#') ? '_self' : '_blank', rel: 'noopener' }, l.label))) : null,
   );
 }
 
-function actionButton(action, incidentId) {
-  const labels = { ack: 'Ack', handoff: 'Hand off', resolve: 'Resolve' };
-  return h('button', { type: 'button', class: action === 'ack' ? 'primary' : '', onclick: () => act(action, incidentId) }, labels[action]);
+function actionButton(action, incidentId, messageId, handoffPending) {
+  // While a hand-off waits, Ack is for the new responder (the same label as every platform's card).
+  const labels = { ack: handoffPending ? 'Accept hand-off' : 'Ack', handoff: 'Hand off', resolve: 'Resolve' };
+  return h('button', { type: 'button', class: action === 'ack' ? 'primary' : '', onclick: () => act(action, incidentId, messageId) }, labels[action]);
 }
 
 // ---- actions ------------------------------------------------------------------------------------
@@ -159,13 +160,13 @@ function ask(dialogId) {
   return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok' ? Object.fromEntries(new FormData(form)) : null), { once: true }));
 }
 
-async function act(action, incidentId) {
+async function act(action, incidentId, messageId) {
   let extra = {};
   if (action === 'handoff') extra = await ask('handoff-dialog');
   if (action === 'resolve') extra = await ask('resolve-dialog');
   if (!extra) return;
   try {
-    const { reply } = await api('/interact', { user: state.user, incidentId, action, ...extra });
+    const { reply } = await api('/interact', { user: state.user, incidentId, action, messageId, ...extra });
     toast(reply.text, reply.outcome === 'refused' ? 'error' : reply.outcome === 'done' ? 'ok' : '');
     if (state.panel && state.panel.kind === 'incident' && state.panel.id === incidentId) openIncident(incidentId);
   } catch (err) {
