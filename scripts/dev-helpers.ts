@@ -9,6 +9,8 @@ export interface ChildSpec {
   name: ChildName;
   command: string;
   args: string[];
+  /** Output lines dropped (and counted) once the child was told to stop: its own shutdown noise. */
+  quietWhenStopping?: RegExp;
 }
 
 /** The repository root from the folder of dev.ts: dist/scripts when built, scripts when run from source. */

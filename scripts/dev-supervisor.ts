@@ -11,6 +11,9 @@ interface Running {
   proc: ChildProcess;
   exited: Promise<void>;
   done: boolean;
+  /** SIGTERM was sent: from now on `quietWhenStopping` lines are dropped and counted. */
+  stopping: boolean;
+  hidden: number;
 }
 
 export interface SupervisorOptions {
@@ -43,15 +46,24 @@ export class Supervisor {
     // detached = own process group: the terminal's Ctrl-C reaches only us, so we decide the order,
     // and a group kill also reaches any grandchildren.
     const proc = spawn(spec.command, spec.args, { cwd: this.opts.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let markExited!: () => void;
+    const entry: Running = { spec, proc, done: false, stopping: false, hidden: 0, exited: new Promise((r) => (markExited = r)) };
+    const quiet = (text: string): string => {
+      if (!entry.stopping || !spec.quietWhenStopping || !text) return text;
+      const kept = text.split('\n').filter((line) => {
+        const drop = line !== '' && spec.quietWhenStopping!.test(line);
+        if (drop) entry.hidden += 1;
+        return !drop;
+      });
+      return kept.join('\n');
+    };
     const prefix = childPrefix(spec.name);
     for (const [stream, sink] of [[proc.stdout, process.stdout], [proc.stderr, process.stderr]] as const) {
       const lines = new LinePrefixer(prefix);
       stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => sink.write(lines.push(chunk)));
-      stream.on('end', () => sink.write(lines.flush()));
+      stream.on('data', (chunk: string) => sink.write(quiet(lines.push(chunk))));
+      stream.on('end', () => sink.write(quiet(lines.flush())));
     }
-    let markExited!: () => void;
-    const entry: Running = { spec, proc, done: false, exited: new Promise((r) => (markExited = r)) };
     const ended = (why: string) => {
       if (entry.done) return;
       entry.done = true;
@@ -99,7 +111,10 @@ export class Supervisor {
   private async stop(entries: Running[]): Promise<void> {
     const alive = entries.filter((e) => !e.done);
     if (alive.length === 0) return;
-    alive.forEach((e) => signalGroup(e, 'SIGTERM'));
+    alive.forEach((e) => {
+      e.stopping = true;
+      signalGroup(e, 'SIGTERM');
+    });
     const all = Promise.all(alive.map((e) => e.exited));
     if ((await Promise.race([all.then(() => true), sleep(this.opts.graceMs).then(() => false)])) === false) {
       for (const e of alive.filter((x) => !x.done)) {
@@ -108,6 +123,7 @@ export class Supervisor {
       }
       await all;
     }
+    for (const e of alive.filter((x) => x.hidden > 0)) this.opts.say(`${e.spec.name} stopped (${e.hidden} warnings of its own shutdown not shown)`);
   }
 }
 

@@ -148,7 +148,8 @@ async function main(): Promise<void> {
   if (s.dbFilename) mkdirSync(dirname(resolve(ROOT, s.dbFilename)), { recursive: true });
   const token = devToken(dataDir);
 
-  supervisor.start({ name: 'temporal', command: cli, args: startDevArgs(dev, ROOT) }, process.env);
+  // Temporal's internal workers warn about every poll cut short while it stops itself.
+  supervisor.start({ name: 'temporal', command: cli, args: startDevArgs(dev, ROOT), quietWhenStopping: /level=WARN/ }, process.env);
   say(`starting Temporal on ${expected}${s.dbFilename ? ` (data in ${s.dbFilename})` : ' (in memory)'}`);
   if (!(await waitFor('Temporal', () => temporalReady(expected, s.namespace, Object.keys(dev.searchAttributes))))) return;
 

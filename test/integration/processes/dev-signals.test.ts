@@ -56,6 +56,9 @@ describe('stopping `make dev` by signalling make alone', () => {
     expect(Object.values(pids).filter(alive)).toEqual([]);
     const order = [...out.matchAll(/stopped (\w+)/g)].map((m) => m[1]);
     expect(order).toEqual(['watcher', 'api', 'temporal']);
+    // Temporal's own shutdown warnings are counted, not shown.
+    expect(out).not.toContain('level=WARN');
+    expect(out).toContain('temporal stopped (2 warnings of its own shutdown not shown)');
   }, 60_000);
 
   it('stops every child when make itself dies', async () => {
