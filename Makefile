@@ -28,8 +28,8 @@ test: setup
 unit: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit
 
-# The Elasticsearch store, archive and wire tests against a real cluster instead of the fake (not
-# part of `make test`): make test-real-es ELASTICSEARCH_URL=http://127.0.0.1:9200 [ELASTICSEARCH_API_KEY=...]
+# The Elasticsearch store, archive and wire tests against another real cluster (`make test` runs them
+# against its own node, test/helpers/elasticsearch.ts): make test-real-es ELASTICSEARCH_URL=http://127.0.0.1:9200 [ELASTICSEARCH_API_KEY=...]
 .PHONY: test-real-es
 test-real-es: setup
 	@test -n "$(ELASTICSEARCH_URL)" || { echo 'set ELASTICSEARCH_URL, e.g. make test-real-es ELASTICSEARCH_URL=http://127.0.0.1:9200' >&2; exit 2; }

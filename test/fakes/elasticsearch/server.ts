@@ -5,13 +5,13 @@
 // error bodies shaped like the real ones. Outages: 503 or 429 for every request, connections
 // refused (listener closed, reopened later on the same port), slow answers after the write was
 // applied (client timeouts), and per-item failures in _bulk.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Cluster, type WriteResult } from './cluster';
 import { EsError, errors } from './errors';
 import { search, type SearchBody } from './query';
 import { bulk, type BulkItemFault } from './bulk';
+import { RefusableListener } from './listener';
 
 export interface FakeElasticsearchOptions {
   /** Server major version (default 9). */
@@ -39,19 +39,14 @@ export class FakeElasticsearch {
   /** Per-item failures injected into _bulk answers. */
   bulkFault: BulkItemFault | undefined;
   private delays: { match: (method: string, path: string) => boolean; ms: number; count: number }[] = [];
-  private server: Server;
-  private sockets = new Set<Socket>();
+  private readonly listener = new RefusableListener((req, res) => void this.handle(req, res));
   private timer: NodeJS.Timeout | undefined;
-  private refusing = false;
-  port = 0;
 
-  private constructor(readonly opts: FakeElasticsearchOptions) {
-    this.server = this.newServer();
-  }
+  private constructor(readonly opts: FakeElasticsearchOptions) {}
 
   static async start(opts: FakeElasticsearchOptions = {}): Promise<FakeElasticsearch> {
     const es = new FakeElasticsearch(opts);
-    await es.listen(0);
+    await es.listener.listen(0);
     const every = opts.refreshIntervalMs ?? 1000;
     if (every > 0) {
       es.timer = setInterval(() => es.cluster.autoRefresh(), every);
@@ -61,7 +56,11 @@ export class FakeElasticsearch {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.listener.url;
+  }
+
+  get port(): number {
+    return this.listener.port;
   }
 
   /** The next `count` requests matching are answered `ms` late (the write still happens at once). */
@@ -70,49 +69,23 @@ export class FakeElasticsearch {
   }
 
   /** Closes the listening socket and every open connection: clients get ECONNREFUSED. */
-  async refuseConnections(): Promise<void> {
-    this.refusing = true;
-    const closed = new Promise<void>((r) => this.server.close(() => r()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
+  refuseConnections(): Promise<void> {
+    return this.listener.refuseConnections();
   }
 
   /** Listens again on the same port after refuseConnections(). */
-  async resume(): Promise<void> {
-    if (!this.refusing) return;
-    this.server = this.newServer();
-    await this.listen(this.port);
-    this.refusing = false;
+  resume(): Promise<void> {
+    return this.listener.resume();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    if (this.refusing) return;
-    await this.refuseConnections();
+    if (!this.listener.closed) await this.listener.refuseConnections();
   }
 
   /** Stored documents of an index or data stream (live view, not the search view). */
   docs(name: string): { id: string; source: Record<string, any>; version: number; seqNo: number }[] {
     return this.cluster.resolve(name, true).flatMap((i) => [...i.docs.values()]);
-  }
-
-  private newServer(): Server {
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    return server;
-  }
-
-  private listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.port = (this.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,13 +1,14 @@
 // The event archive sink with the real client: every timeline entry once in a data stream under
-// its stable id. The first part runs against the target (fake, or real with ELASTICSEARCH_URL);
-// the per-item failure cases always use a fake, which can fail single items on cue.
+// its stable id. The first part runs against the run's real node (or ELASTICSEARCH_URL); the
+// per-item failure cases use the strict fake, which can fail single items on cue (a healthy node
+// cannot be told to reject one item of a bulk).
 import { ApplicationFailure } from '@temporalio/common';
-import { Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import { ElasticEventArchive } from '../../../activities/archive';
 import { connectElastic, type ElasticConfig } from '../../../activities/postmortem/elastic';
 import { eventId, type EventBatch } from '../../../activities/events';
 import { FakeElasticsearch, esErrors } from '../../fakes/elasticsearch';
-import { esTarget, type EsTarget } from './target';
+import { adminClient, esTarget, targetLabel, type EsTarget } from './target';
 
 const sinks: ElasticEventArchive[] = [];
 afterEach(async () => {
@@ -28,12 +29,12 @@ function sink(cfg: ElasticConfig, dataStream: string): ElasticEventArchive {
   return s;
 }
 
-describe(`event archive (${process.env.ELASTICSEARCH_URL ? 'real Elasticsearch' : 'fake'})`, () => {
+describe(`event archive (${targetLabel})`, () => {
   let target: EsTarget;
   let admin: Client;
   beforeAll(async () => {
     target = await esTarget();
-    admin = new Client({ node: target.url, maxRetries: 0, ...(process.env.ELASTICSEARCH_API_KEY ? { auth: { apiKey: process.env.ELASTICSEARCH_API_KEY } } : {}) });
+    admin = adminClient(target.url);
   });
   afterAll(async () => {
     await admin?.close();
@@ -51,8 +52,10 @@ describe(`event archive (${process.env.ELASTICSEARCH_URL ? 'real Elasticsearch' 
     const r = await admin.search<{ event: { id: string; index: number; type: string }; incident: { key: string; cluster: string } }>({ index: ds, size: 100, sort: [{ 'event.index': 'asc' }] });
     expect(r.hits.hits.map((h) => h._id)).toEqual([0, 1, 2, 3, 4].map((i) => `incident/prod-eu/checkout@2026-03-01T10:00:00.000Z#${i}`));
     expect(r.hits.hits[0]!._source).toMatchObject({ '@timestamp': '2026-03-01T10:00:00.000Z', event: { id: eventId(b, 0), index: 0, type: 'note' }, incident: { cluster: 'prod-eu', resource: 'Deployment/checkout' } });
-    const info = await admin.indices.getDataStream({ name: ds });
-    expect(info.data_streams).toHaveLength(1);
+    // resolveIndex, not getDataStream: the test node has no data-streams module (no _data_stream API).
+    const resolved = await admin.indices.resolveIndex({ name: ds });
+    expect(resolved.data_streams.map((d) => d.name)).toEqual([ds]);
+    expect(r.hits.hits.every((h) => h._index.startsWith(`.ds-${ds}-`))).toBe(true);
   });
 });
 

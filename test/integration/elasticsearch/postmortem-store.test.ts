@@ -1,13 +1,13 @@
-// The Elasticsearch postmortem store with the real client, against the strict fake by default or a
-// real Elasticsearch when ELASTICSEARCH_URL is set (`make test-real-es`).
+// The Elasticsearch postmortem store with the real client against the run's real Elasticsearch node
+// (or the cluster at ELASTICSEARCH_URL, `make test-real-es`).
 import { ApplicationFailure } from '@temporalio/common';
-import { Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import { compilePostmortem, type PostmortemDoc } from '../../../activities/postmortem/compile';
 import { renderMarkdown } from '../../../activities/postmortem/render';
 import { connectElastic } from '../../../activities/postmortem/elastic';
 import { ElasticPostmortemStore } from '../../../activities/postmortem/elastic-store';
 import { OPTIONS, escalatedHandedOffState } from '../../unit/postmortem/fixtures';
-import { esTarget, type EsTarget } from './target';
+import { adminClient, esTarget, targetLabel, type EsTarget } from './target';
 
 let target: EsTarget;
 let admin: Client;
@@ -15,7 +15,7 @@ const stores: ElasticPostmortemStore[] = [];
 
 beforeAll(async () => {
   target = await esTarget();
-  admin = new Client({ node: target.url, maxRetries: 0, ...(process.env.ELASTICSEARCH_API_KEY ? { auth: { apiKey: process.env.ELASTICSEARCH_API_KEY } } : {}) });
+  admin = adminClient(target.url);
 });
 afterAll(async () => {
   for (const s of stores) await s.close();
@@ -36,7 +36,7 @@ function doc(over: Partial<PostmortemDoc> = {}): PostmortemDoc {
   return { ...d, ...over, id, incidentId: id.split('@')[0]! };
 }
 
-describe(`Elasticsearch postmortem store (${process.env.ELASTICSEARCH_URL ? 'real Elasticsearch' : 'fake'})`, () => {
+describe(`Elasticsearch postmortem store (${targetLabel})`, () => {
   it('creates an index template with an explicit mapping, then the index, on first use', async () => {
     const s = store();
     await s.put(doc(), renderMarkdown(doc()));

@@ -1,4 +1,4 @@
-// Postmortems and the event archive in Elasticsearch (the strict fake, with the real client), from
+// Postmortems and the event archive in the run's real Elasticsearch node (behind a fault proxy), from
 // the whole stack on a real Temporal dev server: a lifecycle with an escalation and a handoff, an
 // Elasticsearch outage (503, then connection refused) while an incident resolves, and the api's
 // search, reads and late action items over the Elasticsearch store. Last, the embedded default:
@@ -8,31 +8,39 @@ import type { LocalMessage } from '../../../activities/chat/local-protocol';
 import type { PostmortemDoc } from '../../../activities/postmortem/compile';
 import { startStack, eventually, type Stack, type TokenName } from '../../helpers/stack';
 import { anomaly } from '../../helpers/anomaly';
-import { FakeElasticsearch } from '../../fakes/elasticsearch';
+import { EsFaultProxy } from '../../fakes/elasticsearch';
+import { adminClient } from '../elasticsearch/target';
+import { runElasticsearchUrl, testIndexPrefix } from '../../helpers/elasticsearch';
 import { FilePostmortemStore } from '../../../activities/postmortem/file-store';
 import { compilePostmortem } from '../../../activities/postmortem/compile';
 import { renderMarkdown } from '../../../activities/postmortem/render';
 import { OPTIONS, escalatedHandedOffState } from '../../unit/postmortem/fixtures';
 
-let fake: FakeElasticsearch | undefined;
+let proxy: EsFaultProxy | undefined;
 let stack: Stack | undefined;
+// This file's own index and data stream on the run's shared node.
+const prefix = testIndexPrefix();
+const pmIndex = `incident-postmortems-${prefix}`;
+const eventStream = `incident-events-${prefix}`;
+const admin = adminClient(runElasticsearchUrl());
 
 beforeAll(async () => {
-  fake = await FakeElasticsearch.start();
+  proxy = await EsFaultProxy.start(runElasticsearchUrl());
   stack = await startStack({
     worker: true,
     config: (raw) => {
       // Level 1 (alice) escalates to level 2 (carol) after a second, on the real clock.
       raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ person: 'alice' }], delay: '1s' }, { targets: [{ person: 'carol' }], delay: '10m' }] }];
-      raw.postmortems = { store: 'elasticsearch', displayTimeZone: 'Europe/Berlin' };
-      raw.elasticsearch = { node: fake!.url, requestTimeout: '5s', archive: { enabled: true } };
+      raw.postmortems = { store: 'elasticsearch', index: pmIndex, displayTimeZone: 'Europe/Berlin' };
+      raw.elasticsearch = { node: proxy!.url, requestTimeout: '5s', archive: { enabled: true, dataStream: eventStream } };
     },
   });
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
-  await fake?.stop();
+  await proxy?.stop();
+  await admin.close();
 });
 
 const enc = encodeURIComponent;
@@ -51,8 +59,14 @@ async function open(cluster: string): Promise<string> {
   return (await json(await api().request('/api/anomalies', { token: 'ops', json: anomaly({ cluster }) }))).incidentId;
 }
 const withPostmortem = (id: string) => eventually(async () => ((await state(id)).postmortemId ? state(id) : undefined), 'the postmortem id', 30_000);
-const postmortems = (incidentId: string) => fake!.docs('incident-postmortems').filter((d) => (d.source as PostmortemDoc).incidentId === incidentId);
-const archived = (key: string) => fake!.docs('incident-events').filter((d) => d.source.incident.key === key);
+/** Documents in the real node, read past the proxy: id, _version and source. */
+async function stored(index: string, query: Record<string, unknown>): Promise<{ id: string; version: number; source: Record<string, any> }[]> {
+  await admin.indices.refresh({ index, ignore_unavailable: true });
+  const r = await admin.search<Record<string, any>>({ index, query, size: 1000, version: true, ignore_unavailable: true });
+  return r.hits.hits.map((h) => ({ id: h._id!, version: h._version!, source: h._source! }));
+}
+const postmortems = (incidentId: string) => stored(pmIndex, { term: { incidentId } });
+const archived = (key: string) => stored(eventStream, { term: { 'incident.key': key } });
 
 describe('postmortems and the event archive in Elasticsearch', () => {
   it('indexes one postmortem under its id with MTTA and MTTR right after an escalation, a handoff and acks, and archives each transition once', async () => {
@@ -68,7 +82,7 @@ describe('postmortems and the event archive in Elasticsearch', () => {
     const handle = api().client.workflow.getHandle(id);
     await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 'the workflow to complete', 30_000);
 
-    const docs = postmortems(id);
+    const docs = await postmortems(id);
     expect(docs).toHaveLength(1);
     expect(docs[0]!.id).toBe(s.postmortemId);
     expect(docs[0]!.version).toBe(1);
@@ -90,7 +104,7 @@ describe('postmortems and the event archive in Elasticsearch', () => {
 
     // Every timeline entry is in the archive exactly once, under its stable id, in order.
     const final = await state(id);
-    const events = archived(`${s.id}@${s.openedAt}`).sort((a, b) => a.source.event.index - b.source.event.index);
+    const events = (await archived(`${s.id}@${s.openedAt}`)).sort((a, b) => a.source.event.index - b.source.event.index);
     expect(events.map((e) => e.source.event.type)).toEqual(final.timeline.map((e) => e.type));
     expect(events.map((e) => e.id)).toEqual(final.timeline.map((_, i) => `${s.id}@${s.openedAt}#${i}`));
     expect(events.every((e) => e.version === 1)).toBe(true);
@@ -100,25 +114,25 @@ describe('postmortems and the event archive in Elasticsearch', () => {
     const id = await open('pm-outage');
     await act('alice', id, 'ack');
     const handle = api().client.workflow.getHandle(id);
-    fake!.outage = 503;
+    proxy!.outage = 503;
     try {
       await act('alice', id, 'resolve', { summary: 'restarted the node' });
-      await eventually(async () => fake!.requests.some((r) => r.path.startsWith('/incident-postmortems/_doc/') && r.status === 503), 'a 503 for the postmortem write');
-      await fake!.refuseConnections();
+      await eventually(async () => proxy!.requests.some((r) => r.path.startsWith(`/${pmIndex}/_doc/`) && r.status === 503), 'a 503 for the postmortem write');
+      await proxy!.refuseConnections();
       // The next attempt met a closed port: Temporal has scheduled the one after it.
       await eventually(async () => {
         const store = ((await handle.describe()).raw.pendingActivities ?? []).find((p) => p.activityType?.name === 'storePostmortem');
         return (store?.attempt ?? 0) >= 3 && /not reachable/.test(store?.lastFailure?.message ?? '');
       }, 'a refused attempt of storePostmortem');
-      expect(postmortems(id)).toHaveLength(0);
+      expect(await postmortems(id)).toHaveLength(0);
     } finally {
-      fake!.outage = undefined;
-      await fake!.resume();
+      proxy!.outage = undefined;
+      await proxy!.resume();
     }
     const result = await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? handle.result() : undefined), 'the workflow to complete', 30_000);
-    expect(postmortems(id)).toEqual([expect.objectContaining({ id: result.postmortemId, version: 1 })]);
+    expect(await postmortems(id)).toEqual([expect.objectContaining({ id: result.postmortemId, version: 1 })]);
     const s = await state(id);
-    expect(archived(`${s.id}@${s.openedAt}`)).toHaveLength(s.timeline.length);
+    expect(await archived(`${s.id}@${s.openedAt}`)).toHaveLength(s.timeline.length);
   });
 
   it('finds the postmortem by cluster and time window through the api, as JSON or Markdown, and adds a late action item to it', async () => {
@@ -159,7 +173,7 @@ describe('postmortems and the event archive in Elasticsearch', () => {
     expect(late.reply.outcome).toBe('done');
     const edited = await api().request(`/api/postmortems/${enc(pmId)}`, { token: 'ops', headers: { accept: 'text/markdown' } });
     expect(await edited.text()).toContain('- [ ] load-test the new limit (Bob Marley,');
-    expect(fake!.docs('incident-postmortems').filter((d) => d.id === pmId)).toEqual([expect.objectContaining({ version: 2 })]);
+    expect((await stored(pmIndex, { ids: { values: [pmId] } })).map((d) => d.version)).toEqual([2]);
   });
 
   it('explains invalid search parameters, all at once', async () => {
@@ -174,13 +188,13 @@ describe('postmortems and the event archive in Elasticsearch', () => {
   });
 
   it('answers 503 naming the store when Elasticsearch is down', async () => {
-    await fake!.refuseConnections();
+    await proxy!.refuseConnections();
     try {
       const res = await api().request('/api/postmortems?cluster=pm-api', { token: 'ops' });
       expect(res.status).toBe(503);
       expect((await json(res)).error).toEqual({ code: 'postmortem_store_unavailable', message: expect.stringMatching(/^The postmortem store did not answer: Elasticsearch at http:\/\/127\.0\.0\.1:\d+ is not reachable/) });
     } finally {
-      await fake!.resume();
+      await proxy!.resume();
     }
   });
 });
