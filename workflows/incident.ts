@@ -252,7 +252,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       const marker = s.recovery;
       const interrupted = await wf.condition(() => s.status === 'resolved' || s.recovery !== marker || shouldContinueAsNew(), quietLeft);
       if (!interrupted && s.recovery === marker && !isResolved()) {
-        resolveAs(s, 'system', `Recovered: ${marker.message}`, nowIso(), `Auto-resolved: recovery held for the quiet period (${marker.message})`);
+        resolveAs(s, 'system', `Recovered: ${marker.message}`, nowIso(), `Auto-resolved: recovery held for the quiet period (${marker.message})`, name);
         changed();
       }
     }
