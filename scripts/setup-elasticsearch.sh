@@ -58,7 +58,11 @@ elif [ ! -f "$DEST/.complete" ]; then
   rm -rf "$DEST" && mkdir -p "$DEST"
   mvn -q dependency:copy -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
     -DoutputDirectory="$DEST/download" >&2 || fail "mvn could not fetch the Elasticsearch zip (is mvn installed and Maven Central reachable?)"
-  (cd "$DEST" && unzip -q download/elasticsearch-"$ES_VERSION".zip && mv elasticsearch-"$ES_VERSION" home && rm -rf download)
+  if command -v unzip >/dev/null; then (cd "$DEST" && unzip -q download/elasticsearch-"$ES_VERSION".zip)
+  else # Python's zipfile drops the executable bits: restore them on the launchers
+    (cd "$DEST" && python3 -m zipfile -e download/elasticsearch-"$ES_VERSION".zip . && chmod +x elasticsearch-"$ES_VERSION"/bin/*)
+  fi
+  (cd "$DEST" && mv elasticsearch-"$ES_VERSION" home && rm -rf download)
   [ -x "$JAVA_HOME_ES/bin/javac" ] || fail "$JAVA_HOME_ES has no javac to build the root plugin: set ES_JAVA_HOME to a JDK 21+"
   log "building the root-handler plugin (scripts/es-root-plugin) against the zip's jars"
   build=$DEST/plugin-build && mkdir -p "$build/classes"
