@@ -1,7 +1,7 @@
 // Chat activities: post the alert, keep it updated, reply in its thread. Built over a map of
 // platform adapters; the workflow never knows which platforms exist.
 import { incidentKey, type IncidentState, type MessageRef } from '../../workflows/definitions';
-import { buildIncidentMessage, renderText, type MessageContext } from './message';
+import { buildIncidentMessage, diagnosticsThreadText, renderText, type MessageContext } from './message';
 import type { ChatPlatform } from './platform';
 import { earlierAttemptSince } from './attempt';
 import { ErrorTypes, permanentFailure } from '../errors';
@@ -51,8 +51,17 @@ export function createChatActivities(platforms: Record<string, ChatPlatform>, co
     },
     async replyInThread({ ref, key, text, incidentId }: ThreadReplyInput): Promise<void> {
       const retrySince = earlierAttemptSince();
-      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text, key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}), ...(retrySince ? { retrySince } : {}) });
+      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text: threadText(key, text), key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}), ...(retrySince ? { retrySince } : {}) });
     },
   };
 }
+/**
+ * Rendering stays in activities (message.ts): the workflow sends the diagnostics reply as
+ * `Diagnostics: <digest>` and the thread shows the digest once, fixed-width, on every platform.
+ */
+function threadText(key: string, text: string): string {
+  const DIAGNOSTICS = 'Diagnostics: ';
+  return key.endsWith('/diagnostics') && text.startsWith(DIAGNOSTICS) ? diagnosticsThreadText(text.slice(DIAGNOSTICS.length)) : text;
+}
+
 export type ChatActivities = ReturnType<typeof createChatActivities>;

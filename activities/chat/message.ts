@@ -71,14 +71,14 @@ export function buildIncidentMessage(state: IncidentState, ctx: MessageContext):
     namespace: state.namespace,
     resource: resourceLabel(subject),
     reason: state.reason,
-    detail: state.message,
+    detail: readable(state.message),
     occurrences: state.occurrences.count,
     firstSeen: state.occurrences.firstSeen,
     lastSeen: state.occurrences.lastSeen,
     assignee: name(state.assignee),
     handoffPending: state.handoffPendingTo !== undefined && state.status === 'triggered' ? true : undefined,
     level: state.level,
-    digest: state.diagnostics?.digest,
+    digest: state.diagnostics ? digestLine(state.diagnostics.digest) : undefined,
     summary: state.summary,
     actions: state.status === 'resolved' ? [] : state.status === 'acknowledged' ? ['handoff', 'resolve'] : ['ack', 'handoff', 'resolve'],
     links,
@@ -122,4 +122,46 @@ export function actionThreadLine(n: ActionNotice): string {
 /** The Ack button's label: while a hand-off waits, it is for the new responder, not for whoever handed off. */
 export function ackLabel(m: Pick<IncidentMessage, 'handoffPending'>): string {
   return m.handoffPending ? 'Accept hand-off' : 'Ack';
+}
+
+// ---- fixed-width blocks ---------------------------------------------------------------------------
+// The neutral form of output that must keep its columns and line breaks (/kubectl, diagnostics):
+// Markdown fences. Slack, Discord and Mattermost render them as they are; Teams and the local chat
+// page turn them into their own code blocks (CodeBlock / <pre>).
+export const FENCE = '```';
+
+/** `head`, then `body` as a fixed-width block; a fence inside the body is broken with a zero-width space. */
+export function fenced(head: string, body: string): string {
+  return `${head}\n${FENCE}\n${body.replace(/```/g, '`\u200b``')}\n${FENCE}`;
+}
+
+/** Text and fixed-width parts in order (Teams and the local page render the code parts). */
+export function splitFenced(text: string): { code: boolean; text: string }[] {
+  const parts = text.split(/(?:^|\n+)```(?:\n+|$)/);
+  return parts.map((t, i) => ({ code: i % 2 === 1, text: t })).filter((p) => p.text !== '' || p.code);
+}
+
+/** The card's digest: its first line only; the whole digest goes once into the thread. */
+export function digestLine(digest: string): string {
+  const [first, ...rest] = digest.split('\n');
+  return rest.some((l) => l.trim() !== '') ? `${first} (details in the thread)` : (first ?? '');
+}
+
+/** The diagnostics reply in the alert thread: the first line, then the rest of the digest fixed-width. */
+export function diagnosticsThreadText(digest: string): string {
+  const [first, ...rest] = digest.split('\n');
+  return rest.length ? fenced(`Diagnostics: ${first}`, rest.join('\n')) : `Diagnostics: ${digest}`;
+}
+
+const POD_UID = /\s*\(?\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b\)?/g;
+
+/** A reason or message for people: without raw pod UIDs (kubelet's `pod=name_ns(uid)`). */
+export function readable(text: string): string {
+  return text.replace(POD_UID, '');
+}
+
+/** A /kubectl answer (`$ kubectl ...` line, then output) with its output fixed-width. */
+export function fencedReply(text: string): string {
+  const [head, ...rest] = text.split('\n');
+  return rest.length ? fenced(head!, rest.join('\n')) : text;
 }

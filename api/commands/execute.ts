@@ -35,6 +35,8 @@ export interface CommandReply {
   incidentId?: string;
   /** The workflow's answer, when the command was an action. */
   result?: CommandResult;
+  /** /kubectl output: the first line is the command, the rest is shown fixed-width. */
+  preformatted?: boolean;
   /** For a button or form action that changed the incident: the line its thread should show. */
   threadLine?: string;
 }

@@ -37,6 +37,8 @@ export interface KubectlReply {
   /** Refusals, help and errors are for the caller only; output is shared with the channel. */
   ephemeral: boolean;
   incidentId?: string;
+  /** The first line is the command, the rest output to show fixed-width. */
+  preformatted?: boolean;
   /** Rows of output (objects, events or log lines) when the command ran. */
   rows?: number;
   /** Whether the run (or refusal) was written to the incident's timeline. */
@@ -152,7 +154,7 @@ export async function runKubectl(args: string, ctx: KubectlContext, deps: Kubect
   const body = redact(out.text);
   const capped = cmd.verb === 'logs' ? capTail(body, max - head.length - 1, 'log') : capText(body, max - head.length - 1, 'output');
   const recorded = await record(deps.client, incidentId, ctx.actor, redact(`${cmd.text} (${out.rows} rows)`));
-  return { text: `${head}\n${capped}`, ephemeral: false, incidentId, rows: out.rows, recorded, audited: await audited };
+  return { text: `${head}\n${capped}`, ephemeral: false, preformatted: true, incidentId, rows: out.rows, recorded, audited: await audited };
 }
 
 function usesNamespace(cmd: KubectlCommand): boolean {

@@ -15,6 +15,7 @@ import {
   postMessageRequest,
   updateMessageRequest,
 } from '../../activities/chat/local-protocol';
+import { fencedReply } from '../../activities/chat/message';
 import type { Config } from '../../config/schema';
 import { fieldErrors } from '../../intake/schema';
 import { executeAction, executeCommand } from '../commands/execute';
@@ -138,7 +139,7 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         if (!reply.ephemeral) {
           // Public answers show in the channel like a chat: the command as typed, then the bot's reply.
           const asked = store.post({ channel, threadId, text, user: name, incidentId: reply.incidentId }).message;
-          posted.push(asked, store.post({ channel, threadId, text: reply.text, incidentId: reply.incidentId }).message);
+          posted.push(asked, store.post({ channel, threadId, text: reply.preformatted ? fencedReply(reply.text) : reply.text, incidentId: reply.incidentId }).message);
         }
         return { ok: true, reply: { text: reply.text, ephemeral: reply.ephemeral, incidentId: reply.incidentId, outcome: reply.result?.outcome }, posted };
       });

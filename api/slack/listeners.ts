@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { ACTION_ID_PATTERN, METADATA_EVENT_TYPE, VIEW_HANDOFF, VIEW_RESOLVE, parseActionId } from '../../activities/chat/slack/actions';
 import { LIMITS, escapeText, truncate } from '../../activities/chat/slack/blocks';
+import { fencedReply } from '../../activities/chat/message';
 import { executeAction, executeCommand, type CommandReply } from '../commands/execute';
 import { parseCommand } from '../commands/parse';
 import { getIncident } from '../incidents';
@@ -138,7 +139,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
   bolt.command(COMMANDS, async ({ command, ack, respond }) => {
     await ack(); // within Slack's 3 s; the answer follows through the response_url
     const reply = await run(`${command.command} ${command.text ?? ''}`.trim(), command.user_id, command.channel_id);
-    await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: chatText(reply.text) });
+    await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: replyText(reply) });
   });
 
   // ---- buttons on the alert -------------------------------------------------------------------
@@ -205,8 +206,13 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     const threadTs = event.thread_ts;
     const reply = COMMAND_WORDS.has(first) ? await run(text, event.user, event.channel, threadTs) : await run('/incident help', event.user, event.channel);
     if (reply.ephemeral) return tell({ channel: event.channel, user: event.user, threadTs }, reply.text);
-    await web.chat.postMessage({ channel: event.channel, thread_ts: threadTs ?? event.ts, text: chatText(reply.text) });
+    await web.chat.postMessage({ channel: event.channel, thread_ts: threadTs ?? event.ts, text: replyText(reply) });
   });
+}
+
+/** A public answer's text: /kubectl output in a ``` block (mrkdwn), everything escaped. */
+export function replyText(reply: CommandReply): string {
+  return chatText(reply.preformatted ? fencedReply(reply.text) : reply.text);
 }
 
 /** chat.postMessage arguments for an action's thread line (escaped like every reply). */

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import type { IncidentState } from '../../workflows/definitions';
 import { buildIncidentMessage, type MessageContext } from '../../activities/chat/message';
-import { CARD_CONTENT_TYPE, CARD_VERBS, cardContextFor, renderAdaptiveCard, type CardContext, type CardVerb } from '../../activities/chat/teams/card';
+import { CARD_CONTENT_TYPE, CARD_VERBS, cardAttachment, cardContextFor, codeCard, renderAdaptiveCard, type CardContext, type CardVerb } from '../../activities/chat/teams/card';
 import { executeAction, executeCommand, type ActionArgs, type CommandReply } from '../commands/execute';
 import { ApiError } from '../errors';
 import { getIncident, listIncidents, type IncidentSummary } from '../incidents';
@@ -92,6 +92,7 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
     const text = reply.text.replace(/\r?\n/g, '\n\n');
     const from = activity.from;
     // Teams has no ephemeral messages in channels: address answers meant for one person to them.
+    if (reply.preformatted && !reply.ephemeral) return teamsCodeReply(reply.text);
     if (!reply.ephemeral || !from?.id) return { type: 'message', text };
     const tag = `<at>${(from.name ?? 'you').replace(/[<>&]/g, '')}</at>`;
     return { type: 'message', text: `${tag} ${text}`, entities: [{ type: 'mention', text: tag, mentioned: { id: from.id, name: from.name } }] };
@@ -162,4 +163,10 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
 /** The thread reply for a card action's line (plain text, line breaks kept as Teams paragraphs). */
 export function teamsThreadLine(line: string): Record<string, unknown> {
   return { type: 'message', textFormat: 'plain', text: line };
+}
+
+/** /kubectl output as a card: the command line, then the output in a CodeBlock (columns and line breaks kept). */
+export function teamsCodeReply(text: string): Record<string, unknown> {
+  const [head, ...rest] = text.split('\n');
+  return { type: 'message', summary: head, attachments: [cardAttachment(codeCard(head!, rest.join('\n')))] };
 }

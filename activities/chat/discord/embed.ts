@@ -3,7 +3,7 @@
 // pin exactly what Discord receives. Text from the cluster is escaped, so an event message cannot
 // forge masked links or mentions, and everything is cut to Discord's limits (a long digest degrades
 // instead of the post failing with 50035 Invalid Form Body).
-import { ackLabel, assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, FENCE, splitFenced, type IncidentAction, type IncidentMessage } from '../message';
 import { customId, footerText, markLine } from './ids';
 
 /** Discord's documented limits for messages, embeds and components. */
@@ -149,17 +149,25 @@ export function embedLength(e: DiscordEmbed): number {
  * goes on a small last line, all within Discord's 2000 characters.
  */
 export function discordContent(text: string, opts: { mentions?: string[]; key?: string; incidentId?: string } = {}): string {
-  let out = text.replace(/[[\]<>]/g, '\\$&');
+  // Markup is escaped outside fixed-width blocks only: inside them a backslash would show.
+  let out = splitFenced(text)
+    .map((p) => (p.code ? `${FENCE}\n${p.text}\n${FENCE}` : p.text.replace(/[[\]<>]/g, '\\$&')))
+    .join('\n');
   for (const user of opts.mentions ?? []) {
     if (!/^\d{17,20}$/.test(user)) continue;
     out = out.replace(new RegExp(`(^|[^<\\w])@${user}\\b`, 'g'), `$1<@${user}>`);
     if (!out.includes(`<@${user}>`)) out = `<@${user}> ${out}`;
   }
   const mark = opts.key ? `\n${markLine(opts.key, opts.incidentId)}` : '';
-  return `${truncate(out, LIMITS.content - mark.length)}${mark}`;
+  return `${closeFence(truncate(out, LIMITS.content - mark.length - FENCE.length - 1))}${mark}`;
 }
 
 /** A thread name for an alert: its title, within Discord's 100 characters. */
 export function threadName(title: string): string {
   return truncate(title.replace(/\s+/g, ' ').trim() || 'incident', LIMITS.threadName);
+}
+
+/** A cut inside a fixed-width block would leave it open and swallow what follows: close it. */
+function closeFence(text: string): string {
+  return (text.match(/```/g) ?? []).length % 2 === 1 ? `${text}\n${FENCE}` : text;
 }

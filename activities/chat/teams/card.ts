@@ -3,7 +3,7 @@
 // invokes carrying the verb and `data.incidentId`, and the `refresh` action lets Teams fetch the
 // newest card when someone opens the conversation. Pure: same message in, same JSON out (golden tests).
 import type { Person } from '../../../config/schema';
-import { ackLabel, assigneeLabel, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, splitFenced, type IncidentMessage } from '../message';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERBS = ['ack', 'handoff', 'resolve', 'refresh'] as const;
@@ -159,12 +159,38 @@ export function cardContextFor(people: Person[], notice?: CardContext['notice'])
  * `msteams.entities`, as Teams expects them in cards, and notify the person like text mentions.
  */
 export function textCard(markdown: string, mentions: { text: string; mentioned: { id: string; name: string } }[] = []): AdaptiveCard {
+  const parts = splitFenced(markdown);
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.4',
-    body: [{ type: 'TextBlock', text: markdown, wrap: true }],
+    // CodeBlock needs 1.5; plain notes keep the version their goldens and older clients know.
+    version: parts.some((p) => p.code) ? '1.5' : '1.4',
+    body: parts.map((p) => (p.code ? codeBlock(p.text.replace(/\n\n/g, '\n')) : { type: 'TextBlock', text: p.text, wrap: true })),
     msteams: { width: 'Full', ...(mentions.length ? { entities: mentions.map((m) => ({ type: 'mention', ...m })) } : {}) },
+  };
+}
+
+/**
+ * Fixed-width output: Teams' CodeBlock keeps columns and line breaks; clients without it fall back
+ * to a monospace TextBlock. (The caller's paragraph doubling is undone: code keeps single breaks.)
+ */
+export function codeBlock(code: string): Record<string, unknown> {
+  return {
+    type: 'CodeBlock',
+    codeSnippet: code,
+    language: 'PlainText',
+    fallback: { type: 'TextBlock', text: code, fontType: 'Monospace', wrap: true },
+  };
+}
+
+/** A /kubectl answer as a card: the command line, then its output in a code block. */
+export function codeCard(head: string, body: string): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: head, wrap: true, weight: 'Bolder' }, codeBlock(body)],
+    msteams: { width: 'Full' },
   };
 }
 

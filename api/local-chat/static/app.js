@@ -117,7 +117,14 @@ function renderRoot(m, replies) {
 function renderBody(m) {
   const meta = h('div', { class: 'meta' }, h('strong', {}, m.user === 'bot' ? 'incident bot' : m.user), h('time', { datetime: m.ts }, time(m.ts)), m.editedTs ? h('span', { class: 'muted' }, '(updated)') : null);
   if (m.card) return h('div', {}, meta, renderCard(m.card, m.id));
-  return h('div', {}, meta, h('p', { class: 'text' }, m.text), m.mentions && m.mentions.length ? h('p', { class: 'mentions' }, m.mentions.map((u) => `@${u}`).join(' ')) : null);
+  return h('div', {}, meta, renderText(m.text), m.mentions && m.mentions.length ? h('p', { class: 'mentions' }, m.mentions.map((u) => `@${u}`).join(' ')) : null);
+}
+
+// Fixed-width output arrives fenced with ``` (activities/chat/message.ts): shown as <pre>, which
+// keeps columns and line breaks and scrolls sideways on a narrow screen instead of wrapping.
+function renderText(text) {
+  const parts = String(text).split(/(?:^|\n+)```(?:\n+|$)/);
+  return h('div', { class: 'text-parts' }, parts.map((t, i) => (i % 2 === 1 ? h('pre', { class: 'code' }, t) : t ? h('p', { class: 'text' }, t) : null)));
 }
 
 function renderCard(c, messageId) {
@@ -238,7 +245,7 @@ async function openIncident(id) {
       ),
       s.status !== 'resolved' ? h('div', { class: 'actions' }, (s.status === 'acknowledged' ? ['handoff', 'resolve'] : ['ack', 'handoff', 'resolve']).map((a) => actionButton(a, s.id))) : null,
       s.postmortemId ? h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => openPostmortem(s.postmortemId) }, 'Read the postmortem')) : null,
-      s.diagnostics ? h('details', {}, h('summary', {}, `Diagnostics: ${s.diagnostics.digest}`), s.diagnostics.sections.map((d) => h('section', {}, h('h4', {}, d.title), h('pre', {}, d.body)))) : null,
+      s.diagnostics ? h('details', {}, h('summary', {}, `Diagnostics: ${s.diagnostics.digest}`), s.diagnostics.sections.map((d) => h('section', {}, h('h4', {}, d.title), h('pre', { class: 'code' }, d.body)))) : null,
       h('h3', {}, 'Timeline'),
       h('ol', { class: 'timeline' }, s.timeline.map((e) => h('li', { class: `tl-${e.type}` }, h('time', { datetime: e.at }, time(e.at)), h('span', { class: 'badge' }, e.type), h('span', { class: 'who' }, name(e.actor)), h('span', {}, e.text)))),
     );
