@@ -9,7 +9,7 @@ const timeout = durationWithin(100, 60_000);
 const methodBudget = z
   .object({
     perMinute: z.number().positive().max(100_000).describe('Sustained calls per minute the worker allows itself.'),
-    burst: z.number().int().min(1).max(1_000).describe('Calls allowed at once after a quiet spell (token bucket size).'),
+    burst: z.number().int().min(1).max(1_000).describe('Calls Slack allows at once after a quiet spell; the worker keeps one of them in reserve for network jitter.'),
     perChannel: z.boolean().default(false).describe('Counted per channel (as Slack counts chat.postMessage), not per workspace.'),
   })
   .strict();

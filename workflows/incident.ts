@@ -24,19 +24,29 @@ import {
   type IncidentInput,
   type IncidentResult,
   type IncidentState,
+  type Severity,
 } from './definitions';
 import { nowIso, nowMs } from './clock';
 import { PATCH } from './versioning';
 import { addTimeline, applyAck, applyActionItem, applyHandoff, applyOccurrence, applyResolve, initialState, resolveAs, validateActor, validateText } from './state';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
-// Chat and paging retry for up to a day: a chat outage must delay the alert, not lose it.
-const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '24h', retry });
-const diagnostics = wf.proxyActivities<DiagnosticsActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
+// Temporal task priorities (1 runs first): under a burst the server hands the worker first alerts
+// and pages, critical ones first, before card updates, thread replies and diagnostics, and event
+// sinks and postmortems last. The chat rate budgets in the worker queue calls by the same key.
+const urgentPriority = (severity: Severity) => ({ priorityKey: severity === 'critical' ? 1 : severity === 'error' ? 2 : 3 });
+const LATER = { priorityKey: 4 };
+const LAST = { priorityKey: 5 };
+// Chat and paging retry for up to a day: a chat outage must delay the alert, not lose it. A call
+// may wait for its rate budget in the worker (heartbeating), hence the long start-to-close.
+const chatOptions = { startToCloseTimeout: '5m', heartbeatTimeout: '1m', scheduleToCloseTimeout: '24h', retry } as const;
+const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: LATER });
+const urgentChat = (severity: Severity) => wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: urgentPriority(severity) });
+const diagnostics = wf.proxyActivities<DiagnosticsActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 }, priority: LATER });
 // The postmortem store retries until its backend is back, however long that takes.
-const postmortem = wf.proxyActivities<PostmortemActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' } });
+const postmortem = wf.proxyActivities<PostmortemActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' }, priority: LAST });
 // Event sinks (archive, pager) must eventually get every entry, so they retry without limit.
-const events = wf.proxyActivities<EventActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' } });
+const events = wf.proxyActivities<EventActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' }, priority: LAST });
 const policy = wf.proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
 
 /** History length after which a run continues as new (the server may suggest it earlier). */
@@ -150,7 +160,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     s.alertDebounceMs = routing.alertUpdateDebounceMs;
     for (const channel of routing.channels) {
       try {
-        s.messages.push(await chat.postAlert({ channel, state: alertView() }));
+        s.messages.push(await urgentChat(s.severity).postAlert({ channel, state: alertView() }));
         addTimeline(s, { at: nowIso(), type: 'alerted', actor: 'system', text: `Alert posted to ${channel.platform} #${channel.channel} (rule ${routing.rule})` });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Alert to ${channel.platform} #${channel.channel} failed: ${failureMessage(err)}` });
@@ -325,7 +335,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
       if (s.status !== 'triggered') return;
       const text = `you are paged for ${s.kind} on ${(s.owner ?? s.resource).kind}/${(s.owner ?? s.resource).name} in ${s.cluster} (${s.severity}). Reply /ack to take it.`;
       try {
-        const receipt = await chat.pagePerson({ incidentId: s.id, key: `${incidentKey(s)}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via, severity: s.severity });
+        const receipt = await urgentChat(s.severity).pagePerson({ incidentId: s.id, key: `${incidentKey(s)}/page/${pageKey}/${t.personId}`, personId: t.personId, refs: s.messages, text, via, severity: s.severity });
         addTimeline(s, { at: nowIso(), type: 'paged', actor: 'system', text: `Paged ${t.name} (level ${s.level}) via ${receipt.delivered.join(', ')}`, data: { personId: t.personId, level: s.level, repeat: s.repeat } });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Paging ${t.name} failed: ${failureMessage(err)}`, data: { personId: t.personId } });

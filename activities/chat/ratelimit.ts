@@ -45,6 +45,8 @@ export interface AcquireOptions {
   priority?: number;
   /** Called every `heartbeatMs` while waiting (an activity heartbeats, so a long wait is not a hang). */
   onWait?: () => void;
+  /** Aborting (activity cancelled, worker shutting down) leaves the queue with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 interface Waiter {
@@ -102,10 +104,22 @@ export class RateLimiter {
     const ahead = b.queue.filter((w) => w.priority <= priority).length;
     const expected = this.waitFor(b, ahead, now);
     if (expected > this.maxWaitMs) return Promise.reject(new RateLimitWait(bucket, expected));
+    const signal = opts.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
-      const w: Waiter = { priority, seq: ++this.seq, deadline: now + this.maxWaitMs, resolve, reject, onWait: opts.onWait };
+      const abort = () => {
+        b.queue = b.queue.filter((q) => q !== w);
+        reject(signal!.reason);
+        this.schedule(b, this.clock.now());
+      };
+      const done = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => {
+        signal?.removeEventListener('abort', abort);
+        fn(...a);
+      };
+      const w: Waiter = { priority, seq: ++this.seq, deadline: now + this.maxWaitMs, resolve: done(resolve), reject: done(reject), onWait: opts.onWait };
       const at = b.queue.findIndex((q) => q.priority > priority);
       b.queue.splice(at < 0 ? b.queue.length : at, 0, w);
+      signal?.addEventListener('abort', abort, { once: true });
       this.schedule(b, now);
     });
   }

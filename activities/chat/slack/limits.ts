@@ -21,10 +21,10 @@ export interface SlackRateLimits {
 const limiters = new Map<string, RateLimiter>();
 
 /** The activity's Temporal priority key (1 most urgent); 3 (Temporal's default) outside one. */
-function activityPriority(): { priority: number; onWait?: () => void } {
+function activityPriority(): { priority: number; onWait?: () => void; signal?: AbortSignal } {
   try {
     const ctx = Context.current();
-    return { priority: ctx.info.priority?.priorityKey || 3, onWait: () => ctx.heartbeat() };
+    return { priority: ctx.info.priority?.priorityKey || 3, onWait: () => ctx.heartbeat(), signal: ctx.cancellationSignal };
   } catch {
     return { priority: 3 };
   }
@@ -44,13 +44,17 @@ export function slackLimits(workspace: { token: string; apiUrl: string }, cfg: S
   const id = `${scope}/${maxWait}`;
   let limiter = limiters.get(id);
   if (!limiter) limiters.set(id, (limiter = new RateLimiter({ maxWaitMs: maxWait })));
-  const budgets = { ...SLACK_RATE_LIMITS, ...cfg?.methods };
+  // One call of each burst stays in reserve: requests reach Slack a little earlier or later than
+  // the worker let them go (the first one also opens the connection), and Slack counts arrivals.
+  const budgets = Object.fromEntries(Object.entries({ ...SLACK_RATE_LIMITS, ...cfg?.methods }).map(([m, b]) => [m, { ...b, burst: Math.max(1, b.burst - 1) }]));
   return async (method, channel, run) => {
+    const activity = activityPriority();
+    activity.onWait?.(); // a heartbeat per call too: the chat activities have a heartbeat timeout
     const budget = budgets[method];
     if (!budget) return run();
     const bucket = budget.perChannel && channel ? `slack ${method} in ${channel}` : `slack ${method}`;
     try {
-      await limiter.acquire(bucket, budget, activityPriority());
+      await limiter.acquire(bucket, budget, activity);
     } catch (err) {
       if (err instanceof RateLimitWait) throw rateLimited(`Slack ${method}: ${err.message} (platforms.slack.rateLimits)`, err.retryAfterMs);
       throw err;

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { validateBlocks, validateModal } from './blockkit';
 import { SlackMethods, type FakeState } from './methods';
 import { FakeSocketMode } from './socket';
+import { FakeRateLimits, SLACK_PUBLISHED_LIMITS, type FakeLimit } from './ratelimits';
 import { FAKE_BOT, FAKE_SCOPES, FAKE_TEAM, scopeFor, type FakeChannel, type FakeMessage, type FakeUser } from './workspace';
 
 export { FAKE_BOT, FAKE_SCOPES, FAKE_TEAM, type FakeChannel, type FakeMessage, type FakeUser } from './workspace';
@@ -35,6 +36,8 @@ export interface FakeSlackOptions {
   triggerTtlMs?: number;
   /** The bot token's OAuth scopes (default FAKE_SCOPES). */
   scopes?: readonly string[];
+  /** Enforce Slack's published per-method rate limits (429 + Retry-After), or these limits (ratelimits.ts). Off by default. */
+  rateLimits?: boolean | Record<string, FakeLimit>;
 }
 
 
@@ -56,6 +59,7 @@ export class FakeSlack {
   private readonly methods: SlackMethods;
   private readonly open = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly rateLimits?: FakeRateLimits;
 
   constructor(opts: FakeSlackOptions = {}) {
     this.botToken = opts.botToken ?? `xoxb-fake-${Math.random().toString(36).slice(2)}`;
@@ -65,6 +69,7 @@ export class FakeSlack {
     this.state.users.set(FAKE_BOT.userId, { id: FAKE_BOT.userId, name: FAKE_BOT.name, isBot: true });
     this.state.socketUrl = () => this.socketMode.issueUrl(this.origin);
     this.methods = new SlackMethods(this.state, { validateBlocks, validateModal });
+    if (opts.rateLimits) this.rateLimits = new FakeRateLimits(opts.rateLimits === true ? SLACK_PUBLISHED_LIMITS : opts.rateLimits);
   }
 
   static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -206,6 +211,8 @@ export class FakeSlack {
       const body = failure.status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'internal_error' };
       return this.reply(call, res, failure.status, body, headers);
     }
+    const limited = this.rateLimits?.take(method, str(params.channel));
+    if (limited) return this.reply(call, res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfter) });
     const auth = this.authenticate(req.headers.authorization, params.token, method);
     const bot = !auth && method !== 'apps.connections.open';
     const needed = bot ? scopeFor(method, this.state.channels.get(String(params.channel))) : undefined;
@@ -260,6 +267,8 @@ export class FakeSlack {
     send(res, 200, { ok: true });
   }
 }
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -147,6 +147,23 @@ describe('RateLimiter', () => {
     expect(done).toEqual(['waited']);
   });
 
+  it('takes a cancelled call out of the queue, so the calls behind it move up', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ clock });
+    const b = { perMinute: 60, burst: 1 };
+    await limiter.acquire('b', b);
+    const done: string[] = [];
+    const cancel = new AbortController();
+    void track(limiter.acquire('b', b, { signal: cancel.signal }), done, 'cancelled');
+    void track(limiter.acquire('b', b), done, 'next');
+    cancel.abort(new Error('activity cancelled'));
+    await flush();
+    expect(done).toEqual(['cancelled:activity cancelled']);
+    await clock.advance(1_000);
+    expect(done).toEqual(['cancelled:activity cancelled', 'next']);
+    expect(limiter.waiting('b')).toBe(0);
+  });
+
   it('applies a changed budget to a bucket that already exists', async () => {
     const clock = new FakeClock();
     const limiter = new RateLimiter({ clock });

@@ -1,0 +1,53 @@
+// Which Temporal task priority the incident workflow gives each activity, read from its history on
+// a real dev server: first alerts and pages by severity (critical 1, error 2, others 3) ahead of card
+// updates, thread replies and diagnostics (4), event sinks last (5). The server dispatches a
+// backlog in this order (bench/priority.ts measures it) and the chat budgets queue by it.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startDevServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
+import { eventually } from '../helpers/eventually';
+import { openIncident } from '../helpers/incident';
+import { testConfig } from '../helpers/config';
+import { anomaly } from '../helpers/anomaly';
+import { MemoryChat } from '../fakes/memory-chat';
+import type { Severity } from '../../workflows/definitions';
+
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker | undefined;
+const chat = new MemoryChat();
+
+beforeAll(async () => {
+  env = await startDevServer();
+  worker = await runTestWorker(env, { config: testConfig(), platforms: { local: chat } });
+}, 120_000);
+afterAll(async () => {
+  await worker?.stop();
+  await env?.teardown();
+});
+
+/** Activity type -> priority keys it was scheduled with, once the incident was alerted, paged and updated. */
+async function priorities(severity: Severity): Promise<Record<string, number[]>> {
+  const handle = await openIncident(env.client, anomaly({ severity }));
+  return eventually(async () => {
+    const out: Record<string, number[]> = {};
+    for (const e of (await handle.fetchHistory()).events ?? []) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name) (out[a.activityType.name] ??= []).push(a.priority?.priorityKey ?? 0);
+    }
+    return ['postAlert', 'pagePerson', 'updateAlerts', 'replyInThread', 'runDiagnostics', 'publishEvents'].every((t) => out[t]) && out;
+  }, `the ${severity} incident's activities`, 30_000, 200);
+}
+
+describe('activity priorities', () => {
+  it.each([
+    ['critical', 1],
+    ['error', 2],
+    ['warning', 3],
+    ['info', 3],
+  ] as const)('schedules a %s alert and page at key %i, updates, replies and diagnostics at 4, event sinks at 5', async (severity, urgent) => {
+    const p = await priorities(severity);
+    expect(new Set(p.postAlert)).toEqual(new Set([urgent]));
+    expect(new Set(p.pagePerson)).toEqual(new Set([urgent]));
+    for (const later of ['updateAlerts', 'replyInThread', 'runDiagnostics']) expect({ [later]: new Set(p[later]) }).toEqual({ [later]: new Set([4]) });
+    expect(new Set(p.publishEvents)).toEqual(new Set([5]));
+  }, 60_000);
+});
