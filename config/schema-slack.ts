@@ -38,7 +38,12 @@ const rateLimits = z
       .default(60_000)
       .describe('Longest a call waits for budget in the worker; past it the activity fails retryably and Temporal retries it when the budget expects room.'),
     methods: z
-      .record(z.string().regex(/^[a-z]+\.[a-zA-Z.]+$/, 'expected a Web API method name such as chat.update'), methodBudget)
+      .record(z.string(), methodBudget)
+      .superRefine((methods, ctx) => {
+        // A record key's own regex only says "Invalid key in record"; name the key and the form.
+        for (const m of Object.keys(methods))
+          if (!/^[a-z]+\.[a-zA-Z.]+$/.test(m)) ctx.addIssue({ code: 'custom', path: [m], message: `"${m}" is not a Web API method name: expected one such as chat.update` });
+      })
       .default({})
       .describe('Budgets per Web API method, replacing the defaults (Slack\'s published tiers) method by method. Methods without a budget are not limited.'),
   })
