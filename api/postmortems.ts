@@ -9,6 +9,7 @@ import { ID_PART, fieldErrors } from '../intake/schema';
 import { SEVERITIES, actionItemUpdate, type Actor, type CommandResult } from '../workflows/definitions';
 import { MAX_POSTMORTEM_LIMIT, type PostmortemFilter, type PostmortemStore, type PostmortemSummary } from '../activities/postmortem/store';
 import type { PostmortemDoc } from '../activities/postmortem/compile';
+import { markdownToHtml } from '../activities/postmortem/html';
 import { ApiError, ValidationError } from './errors';
 import { TIMEOUTS, checkIncidentId, getIncident, mapTemporalError } from './incidents';
 
@@ -75,11 +76,19 @@ function storeUnavailable(err: unknown): never {
   throw err;
 }
 
-/** Markdown when the client prefers it (Accept: text/markdown or text/plain), JSON otherwise. */
+/** HTML when a browser asks for it (Accept: text/html), Markdown for text/markdown or text/plain, JSON otherwise. */
 export async function sendPostmortem(store: PostmortemReader, id: string, accept: string | undefined, reply: FastifyReply): Promise<unknown> {
   checkPostmortemId(id);
   const doc = await store.get(id).catch(storeUnavailable);
   if (!doc) throw new PostmortemNotFoundError(id);
+  if (accept && /text\/html/.test(accept) && !/application\/json/.test(accept)) {
+    // A document of escaped text and tables: nothing in it may run or load anything.
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .send(postmortemPage(id, doc.markdown));
+  }
   if (accept && /text\/(markdown|plain)/.test(accept) && !/application\/json/.test(accept)) {
     return reply.type('text/markdown; charset=utf-8').send(doc.markdown);
   }
@@ -117,4 +126,10 @@ export async function recordActionItem(client: Client, id: string, actor: Actor,
   const item: Item = { text, by: actor.personId, byName: names[actor.personId] ?? actor.personId, at: new Date().toISOString() };
   if (!(await appendPostmortemActionItem(store, state.postmortemId, item))) throw new PostmortemNotFoundError(state.postmortemId);
   return { outcome: 'done', message: `Action item added to the postmortem of ${id}: ${text}`, status: state.status };
+}
+
+/** A whole HTML page around the rendered postmortem (the local chat page takes its <article>). */
+export function postmortemPage(id: string, markdown: string): string {
+  const title = id.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Postmortem ${title}</title></head>\n<body><article class="postmortem">\n${markdownToHtml(markdown)}</article></body></html>\n`;
 }

@@ -7,7 +7,13 @@ import type { PostmortemDoc } from './compile';
 import { renderMarkdown } from './render';
 import { limitOf, matchesFilter, summaryOf, type PostmortemChange, type PostmortemFilter, type PostmortemStore, type PostmortemSummary, type StoredPostmortem } from './store';
 
-const fileName = (id: string) => encodeURIComponent(id);
+/**
+ * A name a shell can use without quoting: `incident/prod/x@2026-12-05T17:00:00.000Z` becomes
+ * `incident__prod__x@2026-12-05T17-00-00.000Z`. Files written before (percent-encoded names) are
+ * still read.
+ */
+export const fileName = (id: string) => id.replace(/\//g, '__').replace(/:/g, '-').replace(/[^A-Za-z0-9._@+-]/g, '_');
+const legacyName = (id: string) => encodeURIComponent(id);
 
 export class FilePostmortemStore implements PostmortemStore {
   /** Edits in this process run one at a time (the file store serves a single api/worker volume). */
@@ -26,7 +32,10 @@ export class FilePostmortemStore implements PostmortemStore {
   }
 
   async get(id: string): Promise<{ json: PostmortemDoc; markdown: string } | undefined> {
-    const base = join(this.dir, fileName(id));
+    return (await this.read(join(this.dir, fileName(id)))) ?? (await this.read(join(this.dir, legacyName(id))));
+  }
+
+  private async read(base: string): Promise<{ json: PostmortemDoc; markdown: string } | undefined> {
     try {
       const [json, markdown] = await Promise.all([readFile(`${base}.json`, 'utf8'), readFile(`${base}.md`, 'utf8')]);
       return { json: JSON.parse(json) as PostmortemDoc, markdown };
@@ -60,7 +69,7 @@ export class FilePostmortemStore implements PostmortemStore {
       if (!current) return undefined;
       const next = await change(structuredClone(current.json));
       if (!next) return { doc: current.json };
-      const base = join(this.dir, fileName(id));
+      const base = join(this.dir, (await this.read(join(this.dir, fileName(id)))) ? fileName(id) : legacyName(id));
       await writeAtomic(`${base}.md`, renderMarkdown(next));
       await writeAtomic(`${base}.json`, `${JSON.stringify(next, null, 2)}\n`);
       return { doc: next };

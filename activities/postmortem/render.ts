@@ -42,7 +42,8 @@ export function renderMarkdown(d: PostmortemDoc): string {
   out.push(`| Postmortem id | \`${d.id}\` |`, `| Severity | ${d.severity} |`, `| Cluster | ${d.cluster} |`);
   if (d.namespace) out.push(`| Namespace | ${d.namespace} |`);
   out.push(`| Resource | ${d.resource}${d.owner ? ` (owner ${d.owner})` : ''} |`);
-  out.push(`| Problem | ${d.kind}: ${cell(d.reason)} |`);
+  // Kind and reason are often the same word (CrashLoopBackOff): say it once.
+  out.push(`| Problem | ${d.reason && d.reason !== d.kind ? `${d.kind}: ${cell(d.reason)}` : d.kind} |`);
   out.push(`| Times | UTC${d.displayTimeZone ? `; local times in ${d.displayTimeZone} in parentheses` : ''} |`);
   out.push(`| Impact window | ${at(d.impact.start)} → ${at(d.impact.end)} (${dur(d.impact.durationMs)}) |`);
   out.push(`| Opened | ${at(d.openedAt)} |`);

@@ -124,7 +124,12 @@ function renderBody(m) {
 // keeps columns and line breaks and scrolls sideways on a narrow screen instead of wrapping.
 function renderText(text) {
   const parts = String(text).split(/(?:^|\n+)```(?:\n+|$)/);
-  return h('div', { class: 'text-parts' }, parts.map((t, i) => (i % 2 === 1 ? h('pre', { class: 'code' }, t) : t ? h('p', { class: 'text' }, t) : null)));
+  return h('div', { class: 'text-parts' }, parts.map((t, i) => (i % 2 === 1 ? h('pre', { class: 'code' }, t) : t ? h('p', { class: 'text' }, linkify(t)) : null)));
+}
+
+/** http(s) addresses in text become links (the postmortem link in a thread, say); the rest stays text. */
+function linkify(text) {
+  return text.split(/(https?:\/\/[^\s<>"']+)/).map((t, i) => (i % 2 === 1 ? h('a', { href: t, target: t.startsWith(location.origin + '/chat#') ? '_self' : '_blank', rel: 'noopener' }, t) : t));
 }
 
 function renderCard(c, messageId) {
@@ -272,7 +277,11 @@ async function openIncidentList() {
 async function openPostmortem(id) {
   state.panel = { kind: 'postmortem', id };
   try {
-    showPanel('Postmortem', h('pre', { class: 'postmortem' }, await api(`/postmortems/${encodeURIComponent(id)}`, undefined, 'text/markdown')));
+    // The api renders the document (escaped text, headings, tables; see activities/postmortem/html.ts)
+    // and serves it with a CSP that forbids scripts; the page adopts its <article>.
+    const page = new DOMParser().parseFromString(await api(`/postmortems/${encodeURIComponent(id)}`, undefined, 'text/html'), 'text/html');
+    const article = page.querySelector('article.postmortem');
+    showPanel('Postmortem', article ? document.adoptNode(article) : h('p', { class: 'error' }, 'The postmortem could not be read.'));
   } catch (err) {
     showPanel('Postmortem', h('p', { class: 'error' }, err.message));
   }

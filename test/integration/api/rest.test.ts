@@ -158,7 +158,7 @@ describe('REST api without a worker', () => {
     expect((await body(res)).error.message).toMatch(/The api serves \/api\/incidents/);
   });
 
-  it('serves postmortems as JSON or Markdown by Accept, and 404 for unknown ones', async () => {
+  it('serves postmortems as JSON, Markdown or an HTML document by Accept, and 404 for unknown ones', async () => {
     const list0 = await body(await stack.request('/api/postmortems', { token: 'ops' }));
     expect(list0).toEqual({ postmortems: [] });
     const id = 'incident/rest-pm/deploy-x@2026-01-01T00:00:00.000Z';
@@ -171,6 +171,10 @@ describe('REST api without a worker', () => {
     const md = await stack.request(`/api/postmortems/${encodeURIComponent(id)}`, { token: 'ops', headers: { accept: 'text/markdown' } });
     expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
     expect(await md.text()).toBe('# CrashLoopBackOff: Deployment/x\n');
+    const html = await stack.request(`/api/postmortems/${encodeURIComponent(id)}`, { token: 'ops', headers: { accept: 'text/html' } });
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(await html.text()).toContain('<article class="postmortem">\n<h1>CrashLoopBackOff: Deployment/x</h1>');
     expect((await body(await stack.request('/api/postmortems', { token: 'ops' }))).postmortems).toEqual([
       { id, title: doc.title, cluster: 'rest-pm', severity: 'error', resolvedAt: doc.resolvedAt },
     ]);

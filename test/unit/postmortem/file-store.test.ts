@@ -1,11 +1,11 @@
 // The embedded file store: create-once under the postmortem id (a retry keeps the first write),
 // search by cluster, severity and time window, and edits that re-render the Markdown.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePostmortem, type PostmortemDoc } from '../../../activities/postmortem/compile';
 import { renderMarkdown } from '../../../activities/postmortem/render';
-import { FilePostmortemStore } from '../../../activities/postmortem/file-store';
+import { FilePostmortemStore, fileName } from '../../../activities/postmortem/file-store';
 import { OPTIONS, escalatedHandedOffState } from './fixtures';
 
 let dir: string;
@@ -25,6 +25,22 @@ describe('file postmortem store', () => {
     const back = await store.get(base.id);
     expect(back?.json.summary).toBe(base.summary);
     expect(back?.markdown).toBe(renderMarkdown(base));
+    expect(readdirSync(dir).sort()).toEqual([`${fileName(base.id)}.json`, `${fileName(base.id)}.md`]);
+  });
+
+  it('names files so a shell can use them: no percent escapes, no slashes or colons', () => {
+    expect(fileName('incident/prod-eu/shop-deployment-checkout@2026-03-29T00:30:00.000Z')).toBe('incident__prod-eu__shop-deployment-checkout@2026-03-29T00-30-00.000Z');
+    expect(fileName(base.id)).toMatch(/^[A-Za-z0-9._@+-]+$/);
+  });
+
+  it('still reads and edits postmortems written under the old percent-encoded names', async () => {
+    const old = join(dir, encodeURIComponent(base.id));
+    writeFileSync(`${old}.json`, JSON.stringify(base));
+    writeFileSync(`${old}.md`, renderMarkdown(base));
+    const store = new FilePostmortemStore(dir);
+    expect((await store.get(base.id))?.json.id).toBe(base.id);
+    await store.edit(base.id, (d) => ({ ...d, summary: 'edited' }));
+    expect((await store.get(base.id))?.json.summary).toBe('edited');
     expect(readdirSync(dir).sort()).toEqual([`${encodeURIComponent(base.id)}.json`, `${encodeURIComponent(base.id)}.md`]);
   });
 
