@@ -48,6 +48,14 @@ function readable(path: string, into: string): string {
   return into;
 }
 
+/** Data dirs of runs that died without teardown (their watchdog stopped the node already). */
+function removeOrphans(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = /^k8s-incident-flow-es-(\d+)-/.exec(name)?.[1];
+    if (pid && !existsSync(`/proc/${pid}`)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 /** Whether a process of that group still runs (zombies, which nothing here may reap, do not count). */
 function liveInGroup(pgid: number): boolean {
   for (const pid of readdirSync('/proc')) {
@@ -76,7 +84,8 @@ export async function startElasticsearch(opts: { heap?: string; timeoutMs?: numb
   if (!existsSync(join(home, 'bin/elasticsearch')))
     throw new Error(`Elasticsearch is not installed at ${home}: run \`make setup\` (scripts/setup-elasticsearch.sh), or set ELASTICSEARCH_HOME to an install`);
   if (!existsSync(join(javaHome, 'bin/java'))) throw new Error(`no Java at ${javaHome}: run \`make setup\`, or set ES_JAVA_HOME to a Java 21+`);
-  const dir = mkdtempSync(join(tmpdir(), 'k8s-incident-flow-es-'));
+  removeOrphans();
+  const dir = mkdtempSync(join(tmpdir(), `k8s-incident-flow-es-${process.pid}-`));
   chmodSync(dir, 0o755); // mkdtemp's 0700 would lock the run-as user out
   const root = process.getuid?.() === 0;
   // Elasticsearch refuses to run as root: run it as the user setup created, owning its dirs.
