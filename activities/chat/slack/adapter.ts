@@ -92,9 +92,9 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
   const dmChannels = new Map<string, string>();
 
   /** One Web API call within its budget; `method` and `channel` pick the bucket, `what` names it in errors. */
-  async function call<T>(method: string, channel: string | undefined, what: string, run: () => Promise<T>): Promise<T> {
+  async function call<T>(method: string, channel: string | undefined, what: string, run: () => Promise<T>, inThread = false): Promise<T> {
     try {
-      return await limited(method, channel, run);
+      return await limited(method, channel, run, inThread);
     } catch (err) {
       throw slackFailure(err, what);
     }
@@ -144,6 +144,7 @@ export function createSlackChat(opts: SlackChatOptions): ChatPlatform {
         unfurl_links: false,
         unfurl_media: false,
       }),
+      !!req.threadTs,
     );
     if (!res.ts) throw permanentFailure(ErrorTypes.invalidRequest, `Slack chat.postMessage to ${channel} answered without a message ts`);
     return { id: res.ts, meta };

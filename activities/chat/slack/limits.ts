@@ -30,7 +30,8 @@ function activityPriority(): { priority: number; onWait?: () => void; signal?: A
   }
 }
 
-export type SlackCall = <T>(method: string, channel: string | undefined, run: () => Promise<T>) => Promise<T>;
+/** `inThread`: a thread reply (diagnostics, page mention) queues behind top-level posts of the same priority. */
+export type SlackCall = <T>(method: string, channel: string | undefined, run: () => Promise<T>, inThread?: boolean) => Promise<T>;
 
 /**
  * Wraps Web API calls: each waits for its method's budget (per channel where Slack counts so),
@@ -47,14 +48,14 @@ export function slackLimits(workspace: { token: string; apiUrl: string }, cfg: S
   // One call of each burst stays in reserve: requests reach Slack a little earlier or later than
   // the worker let them go (the first one also opens the connection), and Slack counts arrivals.
   const budgets = Object.fromEntries(Object.entries({ ...SLACK_RATE_LIMITS, ...cfg?.methods }).map(([m, b]) => [m, { ...b, burst: Math.max(1, b.burst - 1) }]));
-  return async (method, channel, run) => {
+  return async (method, channel, run, inThread = false) => {
     const activity = activityPriority();
     activity.onWait?.(); // a heartbeat per call too: the chat activities have a heartbeat timeout
     const budget = budgets[method];
     if (!budget) return run();
     const bucket = budget.perChannel && channel ? `slack ${method} in ${channel}` : `slack ${method}`;
     try {
-      await limiter.acquire(bucket, budget, activity);
+      await limiter.acquire(bucket, budget, { ...activity, priority: activity.priority + (inThread ? 0.5 : 0) });
     } catch (err) {
       if (err instanceof RateLimitWait) throw rateLimited(`Slack ${method}: ${err.message} (platforms.slack.rateLimits)`, err.retryAfterMs);
       throw err;

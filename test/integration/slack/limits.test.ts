@@ -51,6 +51,19 @@ describe('Slack rate budgets', () => {
     expect(fake.callsOf('chat.update').map((c) => c.params.text)).toEqual(['empties the bucket', 'critical', 'card update']);
   }, 20_000);
 
+  it('posts a top-level alert before a thread reply of the same priority queued ahead of it', async () => {
+    const fake = await FakeSlack.start({ rateLimits: { 'chat.postMessage': { perMinute: 60, burst: 2, perChannel: true } } });
+    fakes.push(fake);
+    const channel = fake.addChannel('incidents');
+    const slack = createSlackChat({ token: fake.botToken, slackApiUrl: fake.apiUrl, rateLimits: { enabled: true, maxWait: 30_000, methods: { 'chat.postMessage': { perMinute: 60, burst: 2, perChannel: true } } } });
+    const { id } = await slack.post({ channel, text: 'first alert', key: 'a/alert' }); // empties the bucket
+    await Promise.all([
+      withPriority(2, () => slack.post({ channel, threadId: id, text: 'diagnostics', key: 'a/diagnostics' })),
+      withPriority(2, () => slack.post({ channel, text: 'second alert', key: 'b/alert' })),
+    ]);
+    expect(fake.callsOf('chat.postMessage').map((c) => c.params.text)).toEqual(['first alert', 'second alert', 'diagnostics']);
+  }, 20_000);
+
   it('holds the method back for the Retry-After of a 429 that still happened', async () => {
     const { fake, update } = await workspace();
     fake.failNext('chat.update', 429, { retryAfter: 2 });
