@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { LocalMessage } from '../../../activities/chat/local-protocol';
 import type { Config } from '../../../config/schema';
 import { incidentWorkflowId, type IncidentState } from '../../../workflows/definitions';
+import { LEASE_RULE, READ_ONLY_RULES } from '../../../simcluster/auth';
 import { runTestWorker } from '../../helpers/temporal';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { CHART, helmBin, manifests, type Manifest } from '../charts/helm';
@@ -24,6 +25,7 @@ const RBAC_KINDS = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding
 let stack: Stack;
 let release: string; // the release namespace (ServiceAccounts, the Lease)
 let app: string; // where the crash loop runs
+let rbac: Manifest[];
 const tokens = {} as Record<Component, string>;
 const accounts = {} as Record<Component, string>;
 
@@ -43,7 +45,7 @@ const withKubeconfig = (config: Config, kubeconfig: string): Config => ({ ...con
 beforeAll(async () => {
   release = await kube.namespace('incidents');
   app = await kube.namespace('real-app');
-  const rbac = renderedRbac(release);
+  rbac = renderedRbac(release);
   for (const m of rbac) await kube.create(m as Obj, m.kind.startsWith('Cluster') ? undefined : release);
   for (const c of COMPONENTS) {
     const sa = rbac.find((m) => m.kind === 'ServiceAccount' && m.metadata.labels?.['app.kubernetes.io/component'] === c);
@@ -142,5 +144,11 @@ describe('the chart\'s RBAC on a real API server', () => {
     }
     // Still there: the refused delete changed nothing.
     expect((await kube.call('GET', `${collection('v1', 'Pod', app)}/${pod}`)).status).toBe(200);
+  });
+
+  it('grants the simulated cluster\'s read-only identity exactly the rendered rules', () => {
+    const rules = (kind: string) => rbac.find((m) => m.kind === kind)!.rules.map((r: Record<string, unknown>) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs }));
+    expect(rules('ClusterRole')).toEqual(READ_ONLY_RULES);
+    expect(rules('Role')).toEqual([LEASE_RULE]);
   });
 });

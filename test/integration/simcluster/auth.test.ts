@@ -1,5 +1,6 @@
 // Authentication and authorization as the chart's RBAC would give them: the readOnly identity reads
-// everything but Secrets and manages only Leases in its namespace; Leases use optimistic concurrency.
+// what the chart's ClusterRole lists (no Secrets, no ConfigMaps) and gets, creates and updates only
+// Leases in its namespace; Leases use optimistic concurrency.
 import { startSimCluster, type SimCluster } from '../../../simcluster';
 import { apiError, clients, type Clients, k8s, podObject } from './helpers';
 
@@ -67,6 +68,13 @@ describe('the readOnly identity', () => {
     expect(all.status.message).toContain('at the cluster scope');
   });
 
+  it('may not read what the chart does not grant: ConfigMaps, status subresources', async () => {
+    const cm = await apiError(ro.core.listNamespacedConfigMap({ namespace: 'shop' }));
+    expect(cm.status.message).toBe('configmaps is forbidden: User "system:serviceaccount:incident-flow:k8s-incident-flow" cannot list resource "configmaps" in API group "" in the namespace "shop"');
+    const status = await apiError(ro.core.readNamespacedPodStatus({ namespace: 'shop', name: 'web' }));
+    expect(status.status.message).toContain('cannot get resource "pods/status"');
+  });
+
   it('may not write anything but leases', async () => {
     const create = await apiError(ro.core.createNamespacedPod({ namespace: 'shop', body: podObject('evil', 'shop') }));
     expect(create.code).toBe(403);
@@ -114,7 +122,9 @@ describe('leases', () => {
 
     const dup = await apiError(ro.coordination.createNamespacedLease({ namespace: ns, body: { metadata: { name: 'watcher-sim' }, spec: {} } }));
     expect(dup.status.reason).toBe('AlreadyExists');
-    await ro.coordination.deleteNamespacedLease({ namespace: ns, name: 'watcher-sim' });
+    // The chart's Lease Role has get, create and update only, as here.
+    expect((await apiError(ro.coordination.deleteNamespacedLease({ namespace: ns, name: 'watcher-sim' }))).code).toBe(403);
+    await admin.coordination.deleteNamespacedLease({ namespace: ns, name: 'watcher-sim' });
     expect((await apiError(ro.coordination.readNamespacedLease({ namespace: ns, name: 'watcher-sim' }))).code).toBe(404);
   });
 });
