@@ -16,6 +16,7 @@ import {
   stateQuery,
   type Actor,
   type CommandResult,
+  type IncidentResult,
   type IncidentState,
   type IncidentStatus,
   type Severity,
@@ -49,6 +50,13 @@ export interface IncidentSummary {
   closedAt?: string;
   /** Temporal's execution status, e.g. RUNNING, COMPLETED, TERMINATED. */
   execution: string;
+  /** One id has one run per occurrence of the problem: a recurrence after a resolve is a new run. */
+  runId: string;
+  /** When this run's incident opened (its start; for a closed run, the time the workflow recorded). */
+  openedAt: string;
+  /** Who resolved this run, and its postmortem: from the closed run's result. */
+  resolvedBy?: string;
+  postmortemId?: string;
 }
 
 export const MAX_LIST_LIMIT = 200;
@@ -66,6 +74,8 @@ export function listQuery(filter: ListFilter): string {
   if (filter.severity) parts.push(`${searchAttributes.severity.name} = ${quote(filter.severity)}`);
   if (filter.cluster) parts.push(`${searchAttributes.cluster.name} = ${quote(filter.cluster)}`);
   if (filter.namespace) parts.push(`${searchAttributes.namespace.name} = ${quote(filter.namespace)}`);
+  // A continued-as-new run is the same incident going on: only the run that carries it is listed.
+  parts.push(`ExecutionStatus != ${quote('ContinuedAsNew')}`);
   // No ORDER BY: SQL visibility rejects it; its default order (open first, newest first) suits us.
   return parts.join(' AND ');
 }
@@ -111,14 +121,27 @@ export async function listIncidents(client: Client, filter: ListFilter): Promise
           startedAt: w.startTime.toISOString(),
           closedAt: w.closeTime?.toISOString(),
           execution: w.status.name,
+          runId: w.runId,
+          openedAt: w.startTime.toISOString(),
         });
         if (out.length >= limit) break;
       }
+      await Promise.all(out.filter((i) => i.execution === 'COMPLETED').map((i) => addRunResult(client, i)));
     });
   } catch (err) {
     mapTemporalError(err, undefined, 'list incidents');
   }
   return out;
+}
+
+/** Resolver, postmortem and opening time of a closed run, from its result (one history read). */
+async function addRunResult(client: Client, item: IncidentSummary): Promise<void> {
+  const r = (await client.workflow.getHandle(item.id, item.runId).result()) as IncidentResult | undefined;
+  if (!r) return;
+  if (r.openedAt) item.openedAt = r.openedAt;
+  if (r.assignee && !item.assignee) item.assignee = r.assignee;
+  if (r.resolvedBy) item.resolvedBy = r.resolvedBy;
+  if (r.postmortemId) item.postmortemId = r.postmortemId;
 }
 
 function narrow<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {

@@ -1,7 +1,8 @@
 // CLI for `make dev`: start a simulated cluster, write a kubeconfig (readOnly token by default), run
 // scenarios and say what they do. Stops on SIGINT/SIGTERM.
 //   node dist/simcluster/main.js --port 6443 --scenario crashLoopRollout --kubeconfig data/sim/kubeconfig
-import { resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimCluster } from './cluster';
 import { recover, SCENARIO_NAMES, scenarios, tick, type ScenarioName } from './scenarios';
@@ -16,7 +17,9 @@ const USAGE = `usage: node dist/simcluster/main.js [options]
   --admin-kubeconfig <p>  also write one with the admin token (for kubectl-style poking)
   --lease-namespace <ns>  namespace where the readOnly identity may manage Leases (default default)
   --tick <seconds>        repeat the scenarios' trouble this often (restart/event counts rise); 0 = never
-  --recover-after <s>     recover the scenarios after this many seconds; 0 = never`;
+  --recover-after <s>     recover the scenarios after this many seconds; 0 = never
+On demand: create the file "recover" next to the kubeconfig (touch data/sim/recover) and the
+scenarios recover (the rollout's pods run and turn ready); the file is removed once read.`;
 
 function fail(message: string): never {
   process.stderr.write(`simcluster: ${message}\n${USAGE}\n`);
@@ -91,6 +94,19 @@ async function main(): Promise<void> {
       timers.forEach((t) => clearInterval(t));
       for (const n of names as ScenarioName[]) recover(cluster, n, { say });
     }, recoverS * 1000));
+  }
+
+  // The demo's "fix it" switch: a file, so no pid or port is needed to reach this process.
+  const recoverFile = join(dirname(kubeconfig), 'recover');
+  rmSync(recoverFile, { force: true });
+  if (names.length) {
+    timers.push(setInterval(() => {
+      if (!existsSync(recoverFile)) return;
+      rmSync(recoverFile, { force: true });
+      timers.forEach((t) => clearInterval(t));
+      say(`${recoverFile} found: recovering ${names.join(', ')}`);
+      for (const n of names as ScenarioName[]) recover(cluster, n, { say });
+    }, 1000));
   }
 
   let stopping = false;

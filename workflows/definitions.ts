@@ -256,6 +256,10 @@ export interface IncidentResult {
   id: string;
   status: IncidentStatus;
   postmortemId?: string;
+  /** Absent in runs closed before these were returned. */
+  openedAt?: string;
+  assignee?: string;
+  resolvedBy?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -391,7 +391,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   await publisher;
   await wf.condition(() => wf.allHandlersFinished());
   await appendLateActionItems();
-  return { id: s.id, status: s.status, postmortemId: s.postmortemId };
+  // Who held and who closed this run: the incident list tells runs of one id apart without a query.
+  return { id: s.id, status: s.status, postmortemId: s.postmortemId, openedAt: s.openedAt, assignee: s.assignee, resolvedBy: s.resolvedBy };
 }
 
 function upsertSearchAttributes(s: IncidentState): void {

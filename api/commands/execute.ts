@@ -148,7 +148,8 @@ export function renderList(items: IncidentSummary[], scope: string, config: Conf
   const lines = items.map((i) => {
     const where = [i.cluster, i.namespace].filter(Boolean).join('/');
     const who = i.assignee ? ` · ${names[i.assignee] ?? i.assignee}` : '';
-    return `• [${i.status.toUpperCase()}] [${(i.severity ?? '?').toUpperCase()}] ${i.id}${where ? ` · ${where}` : ''}${who} · since ${i.startedAt}`;
+    const by = i.resolvedBy ? ` · resolved by ${names[i.resolvedBy] ?? i.resolvedBy}` : '';
+    return `• [${i.status.toUpperCase()}] [${(i.severity ?? '?').toUpperCase()}] ${i.id}${where ? ` · ${where}` : ''}${who} · since ${i.openedAt ?? i.startedAt}${by}`;
   });
   const more = items.length >= LIST_LINES ? `\n(first ${LIST_LINES}; GET /api/incidents lists more)` : '';
   return `${items.length} ${scope === 'all' ? '' : `${scope} `}incident(s):\n${lines.join('\n')}${more}`;

@@ -161,7 +161,7 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         // `all`, a status, or open incidents by default.
         const wanted = (req.query as { status?: string }).status ?? 'open';
         const status = LIST_STATUSES.find((s) => s === wanted);
-        return { ok: true, incidents: await listIncidents(deps.client, { status: wanted === 'all' ? undefined : (status ?? 'open'), limit: 100 }) };
+        return { ok: true, incidents: await listIncidents(deps.client, { status: wanted === 'all' ? undefined : (status ?? 'open'), limit: 100 }), names: displayNames(config) };
       });
       chat.get('/incidents/:id', async (req) => ({
         ok: true,

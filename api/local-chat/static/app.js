@@ -262,12 +262,26 @@ async function openIncident(id) {
 async function openIncidentList() {
   state.panel = { kind: 'list' };
   try {
-    const { incidents } = await api('/incidents?status=all');
+    const { incidents, names } = await api('/incidents?status=all');
+    const name = (p) => (p ? names[p] || p : '');
+    // One row per run: a problem that recurs after a resolve is a new run of the same id.
+    const run = (i) =>
+      h(
+        'li',
+        { class: 'run', 'data-incident-id': i.id, 'data-run-id': i.runId, 'data-status': i.status },
+        h('button', { type: 'button', class: 'link', onclick: () => openIncident(i.id) }, h('span', { class: `badge st-${i.status}` }, i.status), h('span', { class: `badge sev-${i.severity}` }, i.severity || '?'), i.id),
+        h(
+          'dl',
+          { class: 'run-facts' },
+          h('dt', {}, 'Opened'), h('dd', {}, time(i.openedAt)),
+          i.assignee ? [h('dt', {}, 'Responder'), h('dd', {}, name(i.assignee))] : null,
+          i.resolvedBy ? [h('dt', {}, 'Resolved by'), h('dd', {}, name(i.resolvedBy))] : null,
+          i.postmortemId ? [h('dt', {}, 'Postmortem'), h('dd', {}, h('button', { type: 'button', class: 'link', onclick: () => openPostmortem(i.postmortemId) }, 'Read'))] : null,
+        ),
+      );
     showPanel(
       'Incidents',
-      incidents.length
-        ? h('ul', { class: 'plain' }, incidents.map((i) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => openIncident(i.id) }, h('span', { class: `badge st-${i.status}` }, i.status), h('span', { class: `badge sev-${i.severity}` }, i.severity || '?'), i.id))))
-        : h('p', { class: 'muted' }, 'No incidents yet (the list lags a moment behind new incidents).'),
+      incidents.length ? h('ul', { class: 'plain runs' }, incidents.map(run)) : h('p', { class: 'muted' }, 'No incidents yet (the list lags a moment behind new incidents).'),
     );
   } catch (err) {
     showPanel('Incidents', h('p', { class: 'error' }, err.message));

@@ -1,7 +1,7 @@
 // The `make dev` entry point as a real process: it starts the server, writes a read-only kubeconfig,
 // runs the scenario and says what it did; bad arguments get a message and exit code 2.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiError, eventually, k8s } from './helpers';
@@ -46,6 +46,25 @@ describe('simcluster CLI', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.out.stdout).toContain('SIGTERM: stopping');
+  });
+
+  it('recovers the scenarios when the file "recover" appears next to the kubeconfig, and removes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simcluster-cli-'));
+    dirs.push(dir);
+    const kubeconfig = join(dir, 'kubeconfig');
+    const p = run(['--port', '0', '--scenario', 'crashLoopRollout', '--kubeconfig', kubeconfig]);
+    await eventually(() => p.out.stdout.includes('crashLoopRollout:') || p.child.exitCode !== null, 'the scenario to run', 20_000);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const ready = async () => (await core.listNamespacedPod({ namespace: 'shop' })).items.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    expect(await ready()).toBe(0);
+    writeFileSync(join(dir, 'recover'), '');
+    await eventually(async () => (await ready()) > 0, 'pods to turn ready after the recover file', 10_000);
+    expect(p.out.stdout).toContain('found: recovering crashLoopRollout');
+    expect(existsSync(join(dir, 'recover'))).toBe(false);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
   });
 
   it('refuses an unknown scenario with the list of known ones and exit code 2', async () => {

@@ -4,13 +4,13 @@ import { renderList } from '../../../api/commands/execute';
 import { apiTestConfig } from './fixtures';
 
 describe('incident list query', () => {
-  it('always restricts to the incident workflow type', () => {
-    expect(listQuery({})).toBe('WorkflowType = "incidentWorkflow"');
+  it('always restricts to the incident workflow type and lists runs, not their continuations', () => {
+    expect(listQuery({})).toBe('WorkflowType = "incidentWorkflow" AND ExecutionStatus != "ContinuedAsNew"');
   });
 
   it('combines filters on the search attributes', () => {
     expect(listQuery({ status: 'triggered', severity: 'critical', cluster: 'prod-eu', namespace: 'shop' })).toBe(
-      'WorkflowType = "incidentWorkflow" AND IncidentStatus = "triggered" AND IncidentSeverity = "critical" AND K8sCluster = "prod-eu" AND K8sNamespace = "shop"',
+      'WorkflowType = "incidentWorkflow" AND IncidentStatus = "triggered" AND IncidentSeverity = "critical" AND K8sCluster = "prod-eu" AND K8sNamespace = "shop" AND ExecutionStatus != "ContinuedAsNew"',
     );
   });
 
@@ -43,10 +43,26 @@ describe('incident list rendering for chat', () => {
 
   it('shows status, severity, id, place and assignee by name', () => {
     const text = renderList(
-      [{ id: 'incident/prod/x', status: 'acknowledged', severity: 'error', cluster: 'prod', namespace: 'shop', assignee: 'alice', startedAt: '2026-01-01T00:00:00.000Z', execution: 'RUNNING' }],
+      [{ id: 'incident/prod/x', status: 'acknowledged', severity: 'error', cluster: 'prod', namespace: 'shop', assignee: 'alice', startedAt: '2026-01-01T00:00:00.000Z', execution: 'RUNNING', runId: 'r1', openedAt: '2026-01-01T00:00:00.000Z' }],
       'open',
       config,
     );
     expect(text).toBe('1 open incident(s):\n• [ACKNOWLEDGED] [ERROR] incident/prod/x · prod/shop · Alice Liddell · since 2026-01-01T00:00:00.000Z');
+  });
+
+  it('tells two runs of one id apart by opening time and who resolved the earlier one', () => {
+    const run = { id: 'incident/prod/x', severity: 'error' as const, cluster: 'prod', namespace: 'shop', assignee: 'alice', execution: 'COMPLETED' };
+    const text = renderList(
+      [
+        { ...run, status: 'triggered', runId: 'r2', startedAt: '2026-01-02T00:00:00.000Z', openedAt: '2026-01-02T00:00:00.000Z', execution: 'RUNNING' },
+        { ...run, status: 'resolved', runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', openedAt: '2026-01-01T00:00:00.000Z', resolvedBy: 'alice' },
+      ],
+      'all',
+      config,
+    );
+    expect(text.split('\n').slice(1)).toEqual([
+      '• [TRIGGERED] [ERROR] incident/prod/x · prod/shop · Alice Liddell · since 2026-01-02T00:00:00.000Z',
+      '• [RESOLVED] [ERROR] incident/prod/x · prod/shop · Alice Liddell · since 2026-01-01T00:00:00.000Z · resolved by Alice Liddell',
+    ]);
   });
 });
