@@ -126,6 +126,8 @@ describe('the chart\'s RBAC on a real API server', () => {
     expect(byUser('watcher').some((e) => e.verb === 'watch' && e.objectRef?.resource === 'pods')).toBe(true);
     expect(byUser('watcher').some((e) => e.verb === 'update' && e.objectRef?.resource === 'leases')).toBe(true);
     expect(byUser('worker').some((e) => e.verb === 'list' && e.objectRef?.resource === 'pods')).toBe(true);
+    // Previous logs were allowed (no kubelet here, so the read itself then fails with 404).
+    expect(byUser('worker').some((e) => e.objectRef?.subresource === 'log' && e.responseStatus?.code === 404)).toBe(true);
     expect(byUser('api').some((e) => e.verb === 'list' && e.requestURI.startsWith(`/api/v1/namespaces/${app}/pods`))).toBe(true);
     for (const c of COMPONENTS) expect(byUser(c).filter((e) => e.objectRef?.resource === 'secrets')).toEqual([]);
   }, 120_000);
