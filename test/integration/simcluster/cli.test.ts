@@ -26,19 +26,24 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** The CLI running `scenarios` in a fresh directory, once they said they run; with a client on its kubeconfig. */
+async function started(scenarios: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'simcluster-cli-'));
+  dirs.push(dir);
+  const kubeconfig = join(dir, 'kubeconfig');
+  const p = run(['--port', '0', '--scenario', scenarios.join(','), '--kubeconfig', kubeconfig]);
+  await eventually(() => p.out.stdout.includes(`${scenarios.at(-1)}:`) || p.child.exitCode !== null, 'the scenarios to run', 20_000);
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return { p, dir, kubeconfig, core: kc.makeApiClient(k8s.CoreV1Api) };
+}
+
 describe('simcluster CLI', () => {
   it('serves a scenario and writes a read-only kubeconfig the real client can use', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'simcluster-cli-'));
-    dirs.push(dir);
-    const kubeconfig = join(dir, 'kubeconfig');
-    const p = run(['--port', '0', '--scenario', 'crashLoopRollout,nodeNotReady', '--kubeconfig', kubeconfig]);
-    await eventually(() => p.out.stdout.includes('nodeNotReady:') || p.child.exitCode !== null, 'the scenarios to run', 20_000);
+    const { p, kubeconfig, core } = await started(['crashLoopRollout', 'nodeNotReady']);
     expect(p.out.stdout).toMatch(/API server at http:\/\/127\.0\.0\.1:\d+; kubeconfig .* written to /);
     expect(p.out.stdout).toContain('crashLoopRollout: deployment shop/checkout');
 
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
     expect((await core.listNamespacedPod({ namespace: 'shop' })).items).toHaveLength(10);
     expect((await apiError(core.deleteNamespacedPod({ namespace: 'shop', name: 'x' }))).code).toBe(403);
     expect(readFileSync(kubeconfig, 'utf8')).not.toContain('sim-admin-');
@@ -49,14 +54,7 @@ describe('simcluster CLI', () => {
   });
 
   it('recovers the scenarios when the file "recover" appears next to the kubeconfig, and removes it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'simcluster-cli-'));
-    dirs.push(dir);
-    const kubeconfig = join(dir, 'kubeconfig');
-    const p = run(['--port', '0', '--scenario', 'crashLoopRollout', '--kubeconfig', kubeconfig]);
-    await eventually(() => p.out.stdout.includes('crashLoopRollout:') || p.child.exitCode !== null, 'the scenario to run', 20_000);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const { p, dir, core } = await started(['crashLoopRollout']);
     const ready = async () => (await core.listNamespacedPod({ namespace: 'shop' })).items.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
     expect(await ready()).toBe(0);
     writeFileSync(join(dir, 'recover'), '');
