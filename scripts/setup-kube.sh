@@ -32,13 +32,14 @@ chosen() {
   local name=$1 override=$2 found
   if [ -n "$override" ]; then
     [ -x "$override" ] || fail "$name: the binary named by the environment ($override) is not executable: fix the path or unset it"
-    echo "$override"; return
+    # Resolved: the override may be the .tools/bin link itself, which must not point at itself.
+    readlink -f "$override"; return
   fi
   found=$(PATH=${PATH#"$BIN:"} command -v "$name" 2>/dev/null || true)
   if [ -n "$found" ] && [ "$name" = etcd ] && [ "$(etcd_minor "$found" | grep . || echo 0)" -lt 5 ]; then
     log "ignoring $found: etcd older than 3.5 stalls watches from 'now'"; found=
   fi
-  echo "$found"
+  [ -z "$found" ] || readlink -f "$found"
 }
 
 build_apiserver() {
