@@ -1,6 +1,7 @@
 // Does the Temporal server dispatch activity tasks by priority key? A backlog of low-priority
 // (key 5) activities is queued first, then a few urgent ones (key 1); one worker slot drains them.
-// With priorities honoured the urgent ones run right after the slot frees, not after the backlog.
+// With priorities honoured the urgent ones run soon after the slot frees, not after the backlog;
+// the same run with the urgent ones at key 5 is the control.
 // Run: node -r @swc-node/register bench/priority.ts [backlog] [urgent]
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -13,7 +14,9 @@ export interface PriorityProbe {
   urgent: number;
   /** 1-based positions at which the urgent activities ran. */
   urgentRanAt: string;
-  verdict: string;
+  /** Mean position of the urgent activities; strict FIFO would put them at the very end. */
+  meanPosition: number;
+  fifoMeanPosition: number;
 }
 
 export async function runPriorityProbe(backlog = 40, urgent = 5, urgentKey = 1): Promise<PriorityProbe> {
@@ -50,8 +53,10 @@ export async function runPriorityProbe(backlog = 40, urgent = 5, urgentKey = 1):
     await env.teardown();
   }
   const at = order.map((l, i) => (l.startsWith('urgent') ? i + 1 : 0)).filter(Boolean);
-  const honoured = at.every((p) => p <= urgent + 2);
-  return { urgentKey, backlog, urgent, urgentRanAt: at.join(','), verdict: honoured ? 'urgent ran first' : 'urgent ran after the backlog' };
+  // The dev server splits a task queue into partitions and orders by priority within each one, so
+  // the order is close to, not exactly, the priority order (docs: Task Queue Priority).
+  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10;
+  return { urgentKey, backlog, urgent, urgentRanAt: at.join(','), meanPosition: mean(at), fifoMeanPosition: backlog + (urgent + 1) / 2 };
 }
 
 if (require.main === module) {
