@@ -149,8 +149,12 @@ describe('the chart\'s RBAC on a real API server', () => {
   });
 
   it('grants the simulated cluster\'s read-only identity exactly the rendered rules', () => {
-    const rules = (kind: string) => rbac.find((m) => m.kind === kind)!.rules.map((r: Record<string, unknown>) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs }));
-    expect(rules('ClusterRole')).toEqual(READ_ONLY_RULES);
-    expect(rules('Role')).toEqual([LEASE_RULE]);
+    const rules = (kind: string, suffix: string) => {
+      const role = rbac.find((m) => m.kind === kind && m.metadata.name.endsWith(suffix));
+      if (!role) throw new Error(`no ${kind} named *${suffix} in the render: update simcluster/auth.ts's rules with the chart`);
+      return role.rules.map((r: Record<string, unknown>) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs }));
+    };
+    expect(rules('ClusterRole', '-reader')).toEqual(READ_ONLY_RULES);
+    expect(rules('Role', '-watcher')).toEqual([LEASE_RULE]);
   });
 });
