@@ -79,6 +79,7 @@ export const temporalSchema = z
 const WORKER_DEFAULTS = {
   host: '127.0.0.1',
   port: 9465,
+  sdkMetricsPort: 9466,
   maxConcurrentActivityTaskExecutions: 100,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxCachedWorkflows: 500,
@@ -89,7 +90,14 @@ const WORKER_DEFAULTS = {
 export const workerSchema = z
   .object({
     host: z.string().default(WORKER_DEFAULTS.host).describe('Address of the worker health endpoint (/healthz, /readyz); 0.0.0.0 in a pod'),
-    port: z.number().int().min(0).max(65535).default(WORKER_DEFAULTS.port).describe('Port of the worker health endpoint'),
+    port: z.number().int().min(0).max(65535).default(WORKER_DEFAULTS.port).describe('Port of the worker health endpoint and its /metrics'),
+    sdkMetricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(WORKER_DEFAULTS.sdkMetricsPort)
+      .describe('Port of the Temporal SDK metrics (Prometheus /metrics, on worker.host); 0 turns them off'),
     maxConcurrentActivityTaskExecutions: z
       .number()
       .int()

@@ -37,13 +37,27 @@ export async function readiness(source: WorkerHealthSource, timeoutMs: number): 
   }
 }
 
-export async function startWorkerHealth(opts: { host: string; port: number; source: WorkerHealthSource; timeoutMs?: number }): Promise<WorkerHealth> {
+export async function startWorkerHealth(opts: {
+  host: string;
+  port: number;
+  source: WorkerHealthSource;
+  timeoutMs?: number;
+  /** Serves `/metrics` when given (worker/metrics.ts). */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+}): Promise<WorkerHealth> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: string) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${body}\n`);
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'use GET');
     if (path === '/healthz') return reply(200, 'ok');
-    if (path !== '/readyz') return reply(404, 'not found: try /healthz or /readyz');
+    if (path === '/metrics' && opts.metrics) {
+      opts.metrics().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        (err: Error) => reply(500, `metrics failed: ${err.message}`),
+      );
+      return;
+    }
+    if (path !== '/readyz') return reply(404, `not found: try /healthz, /readyz${opts.metrics ? ' or /metrics' : ''}`);
     readiness(opts.source, opts.timeoutMs ?? 2_000).then(
       (problem) => (problem ? reply(503, problem) : reply(200, 'ready')),
       (err: Error) => reply(503, err.message),

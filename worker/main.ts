@@ -2,16 +2,17 @@
 // activities -> Worker, replaced when the TLS files rotate, with /healthz and /readyz on
 // worker.host:worker.port. SIGTERM/SIGINT drain the worker gracefully (the SDK stops polling and
 // waits for running activities).
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/load';
 import { connectTemporalClient } from '../temporal/connection';
 import { startWorkerHealth } from './health';
+import { installRuntime, workerMetrics } from './metrics';
 import { runRotatingWorker } from './rotating';
 import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO') ?? 'INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  installRuntime(config.worker, { logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO') ?? 'INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const { address, namespace } = config.temporal;
   const probe = await connectTemporalClient(config.temporal);
   const missing = await missingSearchAttributes(probe, namespace).finally(() => probe.close());
@@ -32,11 +33,12 @@ async function main(): Promise<void> {
     host: config.worker.host,
     port: config.worker.port,
     source: { state: () => running.current().worker.getState(), ping: () => running.current().connection.workflowService.getSystemInfo({}) },
+    metrics: workerMetrics,
   }).catch((err: unknown) => {
     running.shutdown();
     throw err;
   });
-  process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${address} (namespace ${namespace}); health on ${health.url}/healthz and /readyz\n`);
+  process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${address} (namespace ${namespace}); health on ${health.url}/healthz and /readyz, metrics on ${health.url}/metrics${config.worker.sdkMetricsPort ? ` and Temporal SDK metrics on port ${config.worker.sdkMetricsPort}` : ''}\n`);
   try {
     await running.done;
   } finally {

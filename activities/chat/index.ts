@@ -5,6 +5,7 @@ import { buildIncidentMessage, diagnosticsThreadText, renderText, type MessageCo
 import type { ChatPlatform } from './platform';
 import { earlierAttemptSince } from './attempt';
 import { ErrorTypes, permanentFailure } from '../errors';
+import { countedCall, observeTimeToAlert } from '../../metrics/incidents';
 
 export interface PostAlertInput {
   channel: { platform: string; channel: string };
@@ -33,25 +34,26 @@ export function createChatActivities(platforms: Record<string, ChatPlatform>, co
   return {
     async postAlert({ channel, state }: PostAlertInput): Promise<MessageRef> {
       const message = buildIncidentMessage(state, context());
-      const { id, meta } = await platform(channel.platform).post({
-        channel: channel.channel,
-        text: renderText(message),
-        card: message,
-        key: `${incidentKey(state)}/alert`,
-        incidentId: state.id,
-        retrySince: earlierAttemptSince(),
-      });
+      const chat = platform(channel.platform);
+      const post = { channel: channel.channel, text: renderText(message), card: message, key: `${incidentKey(state)}/alert`, incidentId: state.id, retrySince: earlierAttemptSince() };
+      const { id, meta } = await countedCall('chat', channel.platform, 'postAlert', () => chat.post(post));
+      observeTimeToAlert(state.occurrences.firstSeen, { platform: channel.platform, severity: state.severity });
       return { platform: channel.platform, channel: channel.channel, id, ...(meta ? { meta } : {}) };
     },
     /** Pushes the newest state to every alert message; the workflow debounces calls. */
     async updateAlerts({ refs, state }: UpdateAlertsInput): Promise<void> {
       const message = buildIncidentMessage(state, context());
       const text = renderText(message);
-      for (const ref of refs) await platform(ref.platform).update(ref.channel, ref.id, text, message, ref.meta);
+      for (const ref of refs) {
+        const chat = platform(ref.platform);
+        await countedCall('chat', ref.platform, 'updateAlert', () => chat.update(ref.channel, ref.id, text, message, ref.meta));
+      }
     },
     async replyInThread({ ref, key, text, incidentId }: ThreadReplyInput): Promise<void> {
       const retrySince = earlierAttemptSince();
-      await platform(ref.platform).post({ channel: ref.channel, threadId: ref.id, text: threadText(key, text), key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}), ...(retrySince ? { retrySince } : {}) });
+      const chat = platform(ref.platform);
+      const reply = { channel: ref.channel, threadId: ref.id, text: threadText(key, text), key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}), ...(retrySince ? { retrySince } : {}) };
+      await countedCall('chat', ref.platform, 'replyInThread', () => chat.post(reply));
     },
   };
 }

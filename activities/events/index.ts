@@ -2,6 +2,7 @@
 // event archive (Elasticsearch), pagers that mirror acks and resolutions (PagerDuty), and so on.
 // The workflow publishes in order and retries; sinks must treat a repeated (key, index) as a no-op.
 import type { ResourceRef, Severity, IncidentStatus, TimelineEntry } from '../../workflows/definitions';
+import { countTransition, countedCall, observeTimeToAck } from '../../metrics/incidents';
 
 export interface IncidentSummary {
   id: string;
@@ -34,8 +35,21 @@ export function createEventActivities(sinks: EventSink[]) {
     async publishEvents(batch: EventBatch): Promise<void> {
       // Every sink must take the batch; a failing sink fails the activity and Temporal retries the
       // batch for all, which the per-entry ids make harmless for the sinks that already took it.
-      for (const sink of sinks) await sink.publish(batch);
+      for (const sink of sinks) await countedCall('sink', sink.name, 'publish', () => sink.publish(batch));
+      countLifecycle(batch);
     },
   };
+}
+/**
+ * The lifecycle metrics: every timeline entry passes here once, in order, after all sinks took it
+ * (the workflow cannot count: prom-client is not deterministic). The key ends in `@<opened at>`.
+ */
+function countLifecycle({ incident, entries }: EventBatch): void {
+  const labels = { cluster: incident.cluster, severity: incident.severity };
+  const openedAt = incident.key.slice(incident.key.lastIndexOf('@') + 1);
+  for (const e of entries) {
+    countTransition(e.type, labels);
+    if (e.type === 'acknowledged') observeTimeToAck(openedAt, e.at, labels);
+  }
 }
 export type EventActivities = ReturnType<typeof createEventActivities>;

@@ -5,6 +5,7 @@ import type { MessageRef, Severity } from '../../workflows/definitions';
 import type { ChatPlatform } from '../chat/platform';
 import { earlierAttemptSince } from '../chat/attempt';
 import { ErrorTypes, permanentFailure } from '../errors';
+import { countedCall } from '../../metrics/incidents';
 
 export interface PageInput {
   incidentId: string;
@@ -39,7 +40,7 @@ export function createPagingActivities(platforms: Record<string, ChatPlatform>, 
       for (const name of via.filter((v) => v !== 'chat')) {
         const pager = pagers[name];
         if (!pager) throw permanentFailure(ErrorTypes.invalidRequest, `paging via "${name}" is not configured: enable it in the config or remove it from the escalation level`);
-        delivered.push(...(await pager.page(input, person)));
+        delivered.push(...(await countedCall('paging', name, 'page', () => pager.page(input, person))));
       }
       if (!via.includes('chat')) return { delivered };
       const platformsUsed = [...new Set(input.refs.map((r) => r.platform))];
@@ -47,10 +48,11 @@ export function createPagingActivities(platforms: Record<string, ChatPlatform>, 
         const chat = platforms[name];
         const user = (person.chat as Record<string, string | undefined>)[name] ?? (person.email && chat?.userForEmail ? await chat.userForEmail(person.email) : undefined);
         if (!chat || !user) continue;
-        await chat.directMessage(user, input.text, `${input.key}/dm/${name}`, input.incidentId);
+        await countedCall('paging', name, 'directMessage', () => chat.directMessage(user, input.text, `${input.key}/dm/${name}`, input.incidentId));
         delivered.push(`${name} DM to ${user}`);
         for (const ref of input.refs.filter((r) => r.platform === name)) {
-          await chat.post({ channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user], meta: ref.meta, retrySince: earlierAttemptSince() });
+          const mention = { channel: ref.channel, threadId: ref.id, text: `@${user} ${input.text}`, key: `${input.key}/mention/${name}/${ref.channel}`, incidentId: input.incidentId, mentions: [user], meta: ref.meta, retrySince: earlierAttemptSince() };
+          await countedCall('paging', name, 'mention', () => chat.post(mention));
           delivered.push(`${name} mention in #${ref.channel}`);
         }
       }

@@ -62,8 +62,8 @@ export function writeWorkerConfig(stack: Stack, mutate: (raw: Record<string, any
   raw.temporal = { address: stack.env.address, namespace: 'default', taskQueue: 'incidents' };
   raw.dataDir = stack.dataDir;
   raw.api = { host: '127.0.0.1', port: 0, tokens: [] };
-  // A free port for the health endpoint: several worker processes may run at once.
-  raw.worker = { host: '127.0.0.1', port: 0 };
+  // A free port for the health endpoint, no SDK metrics port: several worker processes may run at once.
+  raw.worker = { host: '127.0.0.1', port: 0, sdkMetricsPort: 0 };
   mutate(raw);
   const file = join(stack.dataDir, 'worker.yaml');
   writeFileSync(file, stringify(raw));

@@ -34,20 +34,27 @@ describe('the watcher process', () => {
 });
 
 describe('watcher metrics', () => {
-  it('render counters and gauges in the Prometheus text format with HELP and TYPE', () => {
+  it('render counters and gauges in the Prometheus text format with HELP and TYPE', async () => {
     const m = new Metrics({ cluster: 'prod' });
     m.inc('watcher_relists_total', { resource: 'pods' });
     m.inc('watcher_relists_total', { resource: 'pods' }, 2);
     m.set('watcher_leader', 1);
-    const text = m.render();
-    expect(text).toContain('# TYPE watcher_relists_total counter\nwatcher_relists_total{cluster="prod",resource="pods"} 3\n');
+    const text = await m.render();
+    expect(text).toContain('# TYPE watcher_relists_total counter\nwatcher_relists_total{resource="pods",cluster="prod"} 3\n');
     expect(text).toContain('# TYPE watcher_leader gauge\nwatcher_leader{cluster="prod"} 1\n');
+    // Default process metrics carry the cluster too (one watcher per cluster).
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes\{cluster="prod"\} \d+$/m);
     expect(text).toMatch(/# HELP watcher_relists_total \S/);
   });
 
-  it('escape label values', () => {
+  it('escape label values', async () => {
     const m = new Metrics();
-    m.inc('x_total', { v: 'a"b\\c\nd' });
-    expect(m.render()).toContain('x_total{v="a\\"b\\\\c\\nd"} 1');
+    m.inc('watcher_filtered_total', { why: 'a"b\\c\nd' });
+    expect(await m.render()).toContain('watcher_filtered_total{why="a\\"b\\\\c\\nd"} 1');
+  });
+
+  it('refuse a series that is not declared, naming where to declare it', () => {
+    expect(() => new Metrics().inc('watcher_typo_total')).toThrow(/watcher_typo_total.*DEFS in watcher\/metrics\.ts/);
+    expect(() => new Metrics().set('watcher_relists_total', 1)).toThrow(/not a declared gauge/);
   });
 });

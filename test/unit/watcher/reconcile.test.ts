@@ -80,7 +80,7 @@ describe('reconciliation passes', () => {
     expect(sent).toEqual(['a: Deployment shop/a is healthy again']);
     expect(metrics.get('watcher_reconcile_recoveries_total', { why: 'healthy' })).toBe(1);
     expect(metrics.get('watcher_reconcile_passes_total', { outcome: 'ok' })).toBe(1);
-    expect(metrics.render()).toMatch(/# HELP watcher_reconcile_failures_total \S/);
+    expect(await metrics.render()).toMatch(/# HELP watcher_reconcile_failures_total \S/);
   });
 
   it('give up after three unreadable incidents in a row and read them all again at the next pass', async () => {
