@@ -57,7 +57,7 @@ export async function startWorkerHealth(opts: {
       );
       return;
     }
-    if (path !== '/readyz') return reply(404, `not found: try /healthz, /readyz${opts.metrics ? ' or /metrics' : ''}`);
+    if (path !== '/readyz') return reply(404, `not found: try /healthz${opts.metrics ? ', /readyz or /metrics' : ' or /readyz'}`);
     readiness(opts.source, opts.timeoutMs ?? 2_000).then(
       (problem) => (problem ? reply(503, problem) : reply(200, 'ready')),
       (err: Error) => reply(503, err.message),

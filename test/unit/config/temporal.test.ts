@@ -77,10 +77,11 @@ describe('the temporal config section', () => {
 });
 
 describe('the worker config section', () => {
-  it('has a health endpoint on 127.0.0.1:9465 and tuning defaults', () => {
+  it('has a health endpoint on 127.0.0.1:9465, SDK metrics on 9466 and tuning defaults', () => {
     expect(testConfig().worker).toEqual({
       host: '127.0.0.1',
       port: 9465,
+      sdkMetricsPort: 9466,
       maxConcurrentActivityTaskExecutions: 100,
       maxConcurrentWorkflowTaskExecutions: 40,
       maxCachedWorkflows: 500,

@@ -50,6 +50,25 @@ describe('the worker health endpoint', () => {
     expect(await get('/metrics')).toEqual({ status: 404, body: 'not found: try /healthz or /readyz' });
   });
 
+  it('serves /metrics in the exposition format when given them, and says a failure', async () => {
+    let fail = false;
+    const metrics = async () => {
+      if (fail) throw new Error('registry broke');
+      return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: 'up 1\n' };
+    };
+    const served = await startWorkerHealth({ host: '127.0.0.1', port: 0, source: { state: () => state, ping }, metrics });
+    try {
+      const res = await fetch(`${served.url}/metrics`);
+      expect({ status: res.status, type: res.headers.get('content-type'), body: await res.text() }).toEqual({ status: 200, type: 'text/plain; version=0.0.4; charset=utf-8', body: 'up 1\n' });
+      fail = true;
+      const broken = await fetch(`${served.url}/metrics`);
+      expect({ status: broken.status, body: (await broken.text()).trim() }).toEqual({ status: 500, body: 'metrics failed: registry broke' });
+      expect((await (await fetch(`${served.url}/nope`)).text()).trim()).toBe('not found: try /healthz, /readyz or /metrics');
+    } finally {
+      await served.close();
+    }
+  });
+
   it('names worker.port when the port is taken', async () => {
     const port = Number(new URL(health.url).port);
     await expect(startWorkerHealth({ host: '127.0.0.1', port, source: { state: () => state, ping } })).rejects.toThrow(
