@@ -1,13 +1,11 @@
 // Tier 4: a person uses the local chat page in headless Chromium against the whole product (real
 // Temporal dev server, real api, real worker and workflow). Everything is observed the way a person
 // would: cards arriving live over SSE, buttons, dialogs, the command box, toasts and the incident
-// panel. Waits are on visible state only. Set E2E_SCREENSHOTS=<dir> to keep screenshots.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// panel. Waits are on visible state only. Screenshots are kept in test-results/e2e (or $E2E_SCREENSHOTS).
 import type { Locator, Page } from 'playwright-core';
 import { anomaly } from '../helpers/anomaly';
 import { eventually, startStack, type Stack } from '../helpers/stack';
-import { goto, launchBrowser, VIEWPORTS, type BrowserSession, type LaunchOptions } from './helpers/browser';
+import { goto, launchBrowser, screenshot, VIEWPORTS, type BrowserSession, type LaunchOptions } from './helpers/browser';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -76,13 +74,6 @@ const MEASURE = `(cluster) => {
 function expectCleanSession(): void {
   expect(session?.blocked).toEqual([]);
   expect(session?.pageErrors).toEqual([]);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.E2E_SCREENSHOTS;
-  if (dir) mkdirSync(dir, { recursive: true });
-  const png = await page.screenshot({ path: dir ? join(dir, `${name}.png`) : undefined });
-  expect(png.length).toBeGreaterThan(1000);
 }
 
 describe('the local chat page', () => {
@@ -155,7 +146,7 @@ describe('the local chat page', () => {
     await panel(page).locator('.panel-body > p .badge', { hasText: /^resolved$/ }).waitFor();
     await button(panel(page), 'Read the postmortem').click();
     await page.locator('#panel-title', { hasText: /^Postmortem$/ }).waitFor();
-    await panel(page).locator('pre.postmortem', { hasText: summary }).waitFor();
+    await panel(page).locator('article.postmortem', { hasText: summary }).waitFor();
     expectCleanSession();
   });
 

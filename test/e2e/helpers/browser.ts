@@ -2,9 +2,9 @@
 // system Chromium from scripts/setup-browser.sh at $CHROMIUM_PATH or /usr/bin/chromium. Each
 // browser gets a fresh temporary profile and may only reach http://127.0.0.1 (everything else is
 // aborted), so a test can never wander onto the internet. `close()` always tears everything down.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -113,4 +113,14 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSe
 export async function goto(page: Page, url: string): Promise<void> {
   if (!allowed(url) || !url.startsWith('http://127.0.0.1')) throw new Error(`e2e tests only visit http://127.0.0.1, not ${url}`);
   await page.goto(url, { waitUntil: 'domcontentloaded' });
+}
+
+/** Where screenshots are kept as test artifacts: $E2E_SCREENSHOTS, else test-results/e2e (git-ignored). */
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOTS || resolve(__dirname, '../../../test-results/e2e');
+
+/** A full-page screenshot kept as `<name>.png` for a person to look at (phone layouts especially). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const png = await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  if (png.length < 1000) throw new Error(`screenshot ${name} is empty`);
 }
