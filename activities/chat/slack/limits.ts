@@ -1,15 +1,14 @@
 // Slack Web API calls within the workspace's budgets (config platforms.slack.rateLimits, the
 // limiter in ../ratelimit.ts). One limiter per workspace (bot token) in the process, shared by
 // every adapter built for it, so a config reload does not reset what was already spent. A call's
-// place in the queue is its activity's Temporal priority key (the workflow gives alerts and pages
-// of critical incidents key 1, card updates and thread replies 4), so the worker drains a burst
-// in the same order the server dispatches it.
+// place in the queue is its activity's Temporal priority key (../activity-priority.ts), so the
+// worker drains a burst in the same order the server dispatches it.
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import { SLACK_RATE_LIMITS, type SlackMethodBudget } from '../../../config/schema-slack';
 import { rateLimited } from '../../errors';
 import { RateLimiter, RateLimitWait } from '../ratelimit';
+import { activityWait } from '../activity-priority';
 
 export interface SlackRateLimits {
   enabled: boolean;
@@ -19,16 +18,6 @@ export interface SlackRateLimits {
 }
 
 const limiters = new Map<string, RateLimiter>();
-
-/** The activity's Temporal priority key (1 most urgent); 3 (Temporal's default) outside one. */
-function activityPriority(): { priority: number; onWait?: () => void; signal?: AbortSignal } {
-  try {
-    const ctx = Context.current();
-    return { priority: ctx.info.priority?.priorityKey || 3, onWait: () => ctx.heartbeat(), signal: ctx.cancellationSignal };
-  } catch {
-    return { priority: 3 };
-  }
-}
 
 /** `inThread`: a thread reply (diagnostics, page mention) queues behind top-level posts of the same priority. */
 export type SlackCall = <T>(method: string, channel: string | undefined, run: () => Promise<T>, inThread?: boolean) => Promise<T>;
@@ -49,8 +38,7 @@ export function slackLimits(workspace: { token: string; apiUrl: string }, cfg: S
   // the worker let them go (the first one also opens the connection), and Slack counts arrivals.
   const budgets = Object.fromEntries(Object.entries({ ...SLACK_RATE_LIMITS, ...cfg?.methods }).map(([m, b]) => [m, { ...b, burst: Math.max(1, b.burst - 1) }]));
   return async (method, channel, run, inThread = false) => {
-    const activity = activityPriority();
-    activity.onWait?.(); // a heartbeat per call too: the chat activities have a heartbeat timeout
+    const activity = activityWait(); // heartbeats per call too: the chat activities have a heartbeat timeout
     const budget = budgets[method];
     if (!budget) return run();
     const bucket = budget.perChannel && channel ? `slack ${method} in ${channel}` : `slack ${method}`;
