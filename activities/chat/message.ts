@@ -143,17 +143,18 @@ export function splitFenced(text: string): { code: boolean; text: string }[] {
 
 /** The card's digest: its first line only; the whole digest goes once into the thread. */
 export function digestLine(digest: string): string {
-  const [first, ...rest] = digest.split('\n');
+  const [first, ...rest] = readable(digest).split('\n');
   return rest.some((l) => l.trim() !== '') ? `${first} (details in the thread)` : (first ?? '');
 }
 
 /** The diagnostics reply in the alert thread: the first line, then the rest of the digest fixed-width. */
 export function diagnosticsThreadText(digest: string): string {
-  const [first, ...rest] = digest.split('\n');
-  return rest.length ? fenced(`Diagnostics: ${first}`, rest.join('\n')) : `Diagnostics: ${digest}`;
+  const [first, ...rest] = readable(digest).split('\n');
+  return rest.length ? fenced(`Diagnostics: ${first}`, rest.join('\n')) : `Diagnostics: ${first}`;
 }
 
-const POD_UID = /\s*\(?\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b\)?/g;
+// Only kubelet's `name_namespace(uid)` form: other UUIDs (request ids in a log line) stay.
+const POD_UID = /(?<=\S)\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/g;
 
 /** A reason or message for people: without raw pod UIDs (kubelet's `pod=name_ns(uid)`). */
 export function readable(text: string): string {

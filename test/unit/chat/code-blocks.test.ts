@@ -84,5 +84,8 @@ describe('the card', () => {
     const message = 'Back-off restarting failed container app in pod checkout-7d9f8b6c5d-abcde_shop(0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0)';
     expect(readable(message)).toBe('Back-off restarting failed container app in pod checkout-7d9f8b6c5d-abcde_shop');
     expect(buildIncidentMessage({ ...baseState(), message }, CONTEXT).detail).not.toContain('0b1c2d3e-4f50');
+    expect(diagnosticsThreadText(`Pods crash-looping\nLast warning: ${message}`)).not.toContain('0b1c2d3e-4f50');
+    // Other UUIDs, such as request ids in a log line, are kept.
+    expect(readable('request 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0 failed')).toBe('request 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0 failed');
   });
 });
