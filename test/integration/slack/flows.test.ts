@@ -73,6 +73,8 @@ describe('Slack alert and buttons', () => {
     const st = await s.state(id);
     expect(st.assignee).toBe('alice');
     expect(st.timeline.find((t) => t.type === 'acknowledged')?.text).toContain(`slack:${USERS.alice}`);
+    // The channel sees who took it: a line in the alert's thread, not only an ephemeral answer.
+    await eventually(async () => s.fake.replies(channel, alert.ts).some((m) => m.text === 'Acknowledged by Alice Liddell. Escalation stopped.'), 'the ack line in the thread');
   });
 });
 
@@ -152,6 +154,10 @@ describe('Slack modals and thread mentions', () => {
     expect((await s.inbound.submitView(view.id, { handoff_to: USERS.carol, handoff_note: 'db expert' })).status).toBe(200);
     await eventually(async () => (await s.state(id)).handoffPendingTo === 'carol', 'handed off to carol');
     await ephemeralFor(USERS.alice, /Handed off to Carol Danvers/);
+    await eventually(
+      async () => s.fake.replies(channel, alert.ts).some((m) => m.text.startsWith('Alice Liddell: Handed off to Carol Danvers') && m.text.endsWith('\nNote: db expert')),
+      'the hand-off line with its note in the thread',
+    );
   });
 
   it('takes "@bot ack" in the alert thread as an ack of that incident by the person who wrote it', async () => {
@@ -170,6 +176,7 @@ describe('Slack modals and thread mentions', () => {
     expect((await s.inbound.submitView(view.id, { resolve_summary: 'restarted the database' })).status).toBe(200);
     await eventually(async () => (await s.state(id)).status === 'resolved', 'resolved');
     expect((await s.state(id)).summary).toBe('restarted the database');
+    await eventually(async () => s.fake.replies(channel, alert.ts).some((m) => m.text.startsWith('Resolved by Carol Danvers.') && m.text.endsWith('\nSummary: restarted the database')), 'the resolve line in the thread');
   });
 
   it('refuses a request whose signature was made for another body', async () => {
