@@ -55,7 +55,8 @@ afterAll(async () => {
 
 const shopPods = () => sim!.list('v1', 'Pod', 'shop').map((p) => p.metadata.name).sort();
 /** First column of a kubectl table (after the command line and the column header). */
-const namesIn = (table: string) => table.split('\n').slice(2).map((row) => row.split(/\s+/)[0]!).sort();
+/** Object names in an answer: the `$ kubectl` line, then the output in a ``` block (Slack's fixed-width form). */
+const namesIn = (answer: string) => answer.split('\n').filter((l) => l !== '```').slice(2).map((row) => row.split(/\s+/)[0]!).sort();
 const SECRETS_REFUSED = /^Refused: Secrets are never shown from chat/;
 
 interface SlashAnswer {
@@ -91,8 +92,10 @@ describe('/kubectl as a Slack slash command', () => {
   it('shows a roster person the pods of the simulated cluster in a channel whose policy allows it, for the whole channel', async () => {
     const answer = await slash(USERS.alice, ch.shop, 'get pods -n shop');
     expect(answer.responseType).toBe('in_channel');
-    const [head, columns] = answer.text.split('\n');
+    const [head, fence, columns] = answer.text.split('\n');
     expect(head).toBe('$ kubectl get pods -n shop  [cluster shop-prod, namespace shop]');
+    expect(fence).toBe('```');
+    expect(answer.text.endsWith('\n```')).toBe(true);
     expect(columns).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(shopPods()).toHaveLength(3);
     expect(namesIn(answer.text)).toEqual(shopPods());
