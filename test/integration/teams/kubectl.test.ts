@@ -62,8 +62,18 @@ afterAll(async () => {
 });
 
 const shopPods = () => sim!.list('v1', 'Pod', 'shop').map((p) => p.metadata.name).sort();
-/** Lines of a reply (the bot doubles newlines so Teams keeps them). */
-const linesOf = (reply: StoredActivity) => String(reply.activity.text).split('\n\n');
+/**
+ * Lines of /kubectl output: the card's command line, then its CodeBlock (line breaks kept). Text
+ * answers (refusals) double their newlines so Teams keeps them.
+ */
+function linesOf(reply: StoredActivity): string[] {
+  const card = (reply.activity.attachments as { content?: { body?: Record<string, any>[] } }[] | undefined)?.[0]?.content;
+  const code = card?.body?.find((b) => b.type === 'CodeBlock');
+  if (!code) return String(reply.activity.text).split('\n\n');
+  expect(code.fallback).toMatchObject({ type: 'TextBlock', fontType: 'Monospace' });
+  return [String(card!.body![0]!.text), ...String(code.codeSnippet).split('\n')];
+}
+const textOf = (reply: StoredActivity) => linesOf(reply).join('\n');
 /** First column of a kubectl table (after the command line and the column header). */
 const namesIn = (reply: StoredActivity) => linesOf(reply).slice(2).map((row) => row.split(/\s+/)[0]!).sort();
 const SECRETS_REFUSED = /^Refused: Secrets are never shown from chat/;
@@ -85,7 +95,7 @@ async function ask(from: TeamsUser, conversationId: string, text: string): Promi
 /** A reply shown to everyone: no mention of anyone. */
 function expectPublic(reply: StoredActivity): void {
   expect(reply.activity.entities ?? []).toEqual([]);
-  expect(reply.activity.text).not.toMatch(/<at>/);
+  expect(reply.activity.text ?? '').not.toMatch(/<at>/);
 }
 
 /** A reply addressed to `user` by an @mention (Teams' stand-in for an ephemeral answer); returns the text after the mention. */
@@ -108,7 +118,7 @@ describe('/kubectl by @mention in a Teams channel', () => {
     expect(columns).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(shopPods()).toHaveLength(3);
     expect(namesIn(reply)).toEqual(shopPods());
-    expect(reply.activity.text).toMatch(/\ncheckout-\S+\s+0\/1\s+CrashLoopBackOff\s/);
+    expect(textOf(reply)).toMatch(/\ncheckout-\S+\s+0\/1\s+CrashLoopBackOff\s/);
     // Read with the cluster's read-only identity, nothing else.
     expect(sim!.requests().map((r) => `${r.method} ${r.path} ${r.token}`)).toEqual(['GET /api/v1/namespaces/shop/pods readOnly']);
   });
@@ -117,7 +127,7 @@ describe('/kubectl by @mention in a Teams channel', () => {
     const nodes = await ask(users.bob, DEV, 'kubectl get nodes');
     expectPublic(nodes);
     expect(namesIn(nodes)).toEqual(sim!.list('v1', 'Node').map((n) => n.metadata.name).sort());
-    expect(nodes.activity.text).toMatch(/\n\nnode-2\s+NotReady\s/);
+    expect(textOf(nodes)).toMatch(/\nnode-2\s+NotReady\s/);
     sim!.clearRequests();
 
     const pods = await ask(users.bob, DEV, 'kubectl get pods -n shop');
