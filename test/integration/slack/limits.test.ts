@@ -64,6 +64,16 @@ describe('Slack rate budgets', () => {
     expect(fake.callsOf('chat.postMessage').map((c) => c.params.text)).toEqual(['first alert', 'second alert', 'diagnostics']);
   }, 20_000);
 
+  it('opens a DM channel once per person, not once per page (conversations.open is Tier 3)', async () => {
+    const fake = await FakeSlack.start({ rateLimits: true });
+    fakes.push(fake);
+    fake.addUser({ id: 'U0ALICE01', name: 'alice' });
+    const slack = createSlackChat({ token: fake.botToken, slackApiUrl: fake.apiUrl });
+    for (let i = 0; i < 3; i++) await slack.directMessage('U0ALICE01', `page ${i}`, `incident/x@t/page/L1R${i}/alice/dm/slack`);
+    expect(fake.callCounts()).toEqual({ 'conversations.open': 1, 'chat.postMessage': 3 });
+    expect(fake.dms('U0ALICE01').map((m) => m.text)).toEqual(['page 0', 'page 1', 'page 2']);
+  }, 20_000);
+
   it('holds the method back for the Retry-After of a 429 that still happened', async () => {
     const { fake, update } = await workspace();
     fake.failNext('chat.update', 429, { retryAfter: 2 });
