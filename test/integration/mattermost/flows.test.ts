@@ -89,6 +89,8 @@ describe('Mattermost alert and buttons', () => {
     const st = await s.state(id);
     expect(st.assignee).toBe('alice');
     expect(st.timeline.find((t) => t.type === 'acknowledged')?.text).toContain(`mattermost:${s.users.alice.id}`);
+    // The channel sees who took it: a reply in the alert's thread, not only the ephemeral answer.
+    expect(s.fake.replies(alert.id).map((p) => p.message)).toContain('Acknowledged by Alice Liddell. Escalation stopped.');
   });
 });
 
@@ -172,6 +174,7 @@ describe('Mattermost dialogs', () => {
     expect(res).toMatchObject({ status: 200, body: {} });
     expect(dialog.closed).toBe(true);
     await eventually(async () => (await s.state(id)).handoffPendingTo === 'carol', 'handed off to carol');
+    expect(s.fake.replies(alert.id).map((p) => p.message)).toContain('Alice Liddell: Handed off to Carol Danvers; they are being paged and must acknowledge.\nNote: db expert');
   });
 
   it('refuses a dialog submission whose state was not signed for that user, and keeps the refusal in the dialog for someone off the roster', async () => {
@@ -196,5 +199,6 @@ describe('Mattermost dialogs', () => {
     expect((await s.inbound.submitDialog(dialog, { summary: 'restarted the database' })).status).toBe(200);
     await eventually(async () => (await s.state(id)).status === 'resolved', 'resolved');
     expect((await s.state(id)).summary).toBe('restarted the database');
+    expect(s.fake.replies(alert.id).map((p) => p.message)).toContain('Resolved by Carol Danvers. A postmortem is being compiled.\nSummary: restarted the database');
   });
 });
