@@ -166,7 +166,9 @@ const chartOnly: Record<string, Schema> = {
     'Prometheus Operator objects (monitoring.coreos.com/v1)',
     obj({
       serviceMonitor: d('Scrape the api /metrics', obj({ enabled: bool, interval: str, scrapeTimeout: str, labels: d('Labels your Prometheus selects on', stringMap) })),
-      podMonitor: d('Scrape the watcher pods /metrics', obj({ enabled: bool, interval: str, scrapeTimeout: str, labels: d('Labels your Prometheus selects on', stringMap) })),
+      podMonitor: d('Scrape the watcher and worker pods /metrics (worker: health port and Temporal SDK port)', obj({ enabled: bool, interval: str, scrapeTimeout: str, labels: d('Labels your Prometheus selects on', stringMap) })),
+      grafanaDashboard: d('The Grafana dashboard as a ConfigMap for the Grafana sidecar', obj({ enabled: bool, labels: d('Labels the sidecar selects on', stringMap) })),
+      prometheusRule: d('Alerts on the service itself (PrometheusRule)', obj({ enabled: bool, labels: d('Labels your Prometheus selects on', stringMap) })),
     }),
   ),
   persistence: d('Where config.dataDir lives', obj({ existingClaim: d('A ReadWriteMany claim shared by worker and api; empty: an emptyDir per pod', str) })),

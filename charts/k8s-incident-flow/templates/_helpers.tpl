@@ -148,3 +148,8 @@ Checks the schema cannot express; each failure says what to change. Included by 
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{- /* The worker's Temporal SDK metrics port: config.worker.sdkMetricsPort, 9466 when unset, 0 = off. */}}
+{{- define "k8s-incident-flow.sdkMetricsPort" -}}
+{{- if hasKey .Values.config.worker "sdkMetricsPort" }}{{ int .Values.config.worker.sdkMetricsPort }}{{ else }}9466{{ end -}}
+{{- end -}}

@@ -153,7 +153,10 @@ describe('Helm chart: exposure and probes', () => {
 
   it('probes the worker on its health endpoint at config.worker.port, listening on the pod address', () => {
     const container = deployment('default', 'worker').spec.template.spec.containers[0];
-    expect(container.ports).toEqual([{ name: 'health', containerPort: 9465, protocol: 'TCP' }]);
+    expect(container.ports).toEqual([
+      { name: 'health', containerPort: 9465, protocol: 'TCP' },
+      { name: 'sdk-metrics', containerPort: 9466, protocol: 'TCP' }, // config.worker.sdkMetricsPort's default
+    ]);
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(configOf('default').worker).toEqual({ host: '0.0.0.0', port: 9465 });

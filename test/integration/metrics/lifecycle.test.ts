@@ -1,11 +1,15 @@
 // Every process's /metrics after one scripted incident on real Temporal: a crash loop in a
 // simulated cluster -> the watcher -> the real worker process (alert, page) -> ack and resolve over
 // the api. Each exposition must pass a strict text parser and count exactly this one incident.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { scenarios } from '../../../simcluster';
 import type { RunningWatcher } from '../../../watcher/run';
 import { incidentWorkflowId, type IncidentState } from '../../../workflows/definitions';
+import { dashboardSchema, queriedMetrics } from '../../helpers/dashboard';
 import { sampleSum, scrape, type Family } from '../../helpers/prom-text';
+import { CHART, helmTemplate, manifests } from '../charts/helm';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { killAllWorkerProcesses, startWorkerProcess, writeWorkerConfig, type WorkerProcess } from '../../helpers/worker-process';
 import { fastWatch, Resources } from '../watcher/helpers';
@@ -62,6 +66,7 @@ const expectProcessMetrics = (families: Map<string, Family>) => {
 describe('metrics after one incident lifecycle', () => {
   let api: Map<string, Family>;
   let own: Map<string, Family>;
+  const scraped: Map<string, Family>[] = [];
 
   beforeAll(async () => {
     await eventually(async () => (await state())?.timeline.some((e) => e.type === 'paged'), 'the alert and the page', 60_000);
@@ -76,6 +81,7 @@ describe('metrics after one incident lifecycle', () => {
     }, 'the resolution published', 60_000);
     api = await scrape(`${stack.url}/metrics`);
     own = await scrape(`${workerUrl()}/metrics`);
+    scraped.push(api, own);
   }, 150_000);
 
   it('counts the worker lifecycle once: one opened, one acknowledged, one resolved, none escalated', () => {
@@ -114,6 +120,7 @@ describe('metrics after one incident lifecycle', () => {
 
   it('serves the Temporal SDK metrics of the worker process on worker.sdkMetricsPort', async () => {
     const sdk = await scrape(`http://127.0.0.1:${sdkPort}/metrics`);
+    scraped.push(sdk);
     const names = [...sdk.keys()];
     for (const prefix of ['temporal_workflow_task_execution_latency', 'temporal_activity_execution_latency', 'temporal_worker_task_slots_available', 'temporal_sticky_cache_size']) {
       expect({ prefix, found: names.some((n) => n.startsWith(prefix)) }).toEqual({ prefix, found: true });
@@ -125,6 +132,7 @@ describe('metrics after one incident lifecycle', () => {
 
   it('serves the watcher series with the cluster label, including coalesced occurrences', async () => {
     const w = await scrape(`${watcher.url}/metrics`);
+    scraped.push(w);
     expect(sampleSum(w, 'watcher_lists_total', { cluster: CLUSTER })).toBeGreaterThan(0);
     const occurrences = sampleSum(w, 'watcher_occurrences_total', { cluster: CLUSTER });
     const signalled = sampleSum(w, 'watcher_signals_total', { cluster: CLUSTER, type: 'occurrence' });
@@ -134,5 +142,19 @@ describe('metrics after one incident lifecycle', () => {
     expect(sampleSum(w, 'watcher_synced', { cluster: CLUSTER })).toBe(1);
     expect(w.get('watcher_relists_total')?.type).toBe('counter');
     expectProcessMetrics(w);
+  });
+
+  // Runs after the scrapes above (Jest keeps order within a file): every query must find its series.
+  it('has a loadable dashboard and rules whose every queried metric is in the scraped output', () => {
+    const exists = (name: string) => scraped.some((f) => f.has(name) || f.has(name.replace(/_(bucket|sum|count)$/, '')));
+    expect(scraped).toHaveLength(4);
+    const dashboard = dashboardSchema.parse(JSON.parse(readFileSync(join(CHART, 'files/dashboard.json'), 'utf8')));
+    const rendered = helmTemplate([], ['metrics.prometheusRule.enabled=true']);
+    expect(rendered.status).toBe(0);
+    const rule = manifests(rendered.stdout).find((o) => o.kind === 'PrometheusRule')!;
+    const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...rule.spec.groups.flatMap((g: { rules: { expr: string }[] }) => g.rules.map((r) => r.expr))];
+    const names = [...new Set(exprs.flatMap(queriedMetrics))];
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((n) => !exists(n))).toEqual([]);
   });
 });
