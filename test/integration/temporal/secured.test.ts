@@ -137,7 +137,7 @@ function startProcess(entry: string, temporal: Record<string, unknown>, vars: Re
   raw.temporal = { namespace: 'default', taskQueue: 'incidents-process', ...temporal };
   raw.dataDir = dir;
   raw.api = { host: '127.0.0.1', port: 0, tokens: [] };
-  raw.worker = { host: '127.0.0.1', port: 0 };
+  raw.worker = { host: '127.0.0.1', port: 0, sdkMetricsPort: 0 }; // no fixed SDK metrics port: other worker processes may run at once
   const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify(raw));
   const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, '--config', file], {
