@@ -94,6 +94,12 @@ export function createTeamsBot(t: TeamsConfig, password: string | undefined, han
             reply: async (reply) => {
               await context.sendActivity(reply as Partial<Activity>);
             },
+            thread: async (rootId, reply) => {
+              // Teams addresses a channel thread as `<channel>;messageid=<root>`; sent as is, not as a reply to this activity.
+              const a = context.activity;
+              const conversation = { ...a.conversation, id: `${a.conversation.id.split(';')[0]};messageid=${rootId}` };
+              await context.adapter.sendActivities(context, [{ ...(reply as Partial<Activity>), serviceUrl: a.serviceUrl, channelId: a.channelId, conversation, from: a.recipient, recipient: a.from }]);
+            },
           });
           if (result) await context.sendActivity({ type: 'invokeResponse', value: { status: result.status, body: result.body } });
         });

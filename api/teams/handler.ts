@@ -34,7 +34,14 @@ export interface InvokeResult {
   body: unknown;
 }
 
-export type TeamsTurnHandler = (activity: TeamsActivity, io: { reply(activity: Record<string, unknown>): Promise<void> }) => Promise<InvokeResult | undefined>;
+export type TeamsTurnHandler = (
+  activity: TeamsActivity,
+  io: {
+    reply(activity: Record<string, unknown>): Promise<void>;
+    /** Posts into the thread of message `rootId` of this conversation (a reply to an invoke would address the invoke). */
+    thread?(rootId: string, activity: Record<string, unknown>): Promise<void>;
+  },
+) => Promise<InvokeResult | undefined>;
 
 export interface TeamsHandlerDeps {
   config: Config;
@@ -123,7 +130,8 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): TeamsTurnHandler {
       const reply = await executeAction(verb, incidentId, teamsActor(config, activity.from), args, { client, config });
       notice = { text: reply.text, tone: reply.result?.outcome === 'done' ? 'info' : 'error' };
       // The card's notice is easy to miss: the thread line tells the channel who took the incident.
-      if (reply.threadLine) await io.reply(teamsThreadLine(reply.threadLine)).catch((e: Error) => deps.log?.warn?.({ err: e.message }, 'could not post an action line in a Teams thread'));
+      const root = threadRoot(activity) ?? (activity as { replyToId?: string }).replyToId;
+      if (reply.threadLine && root && io.thread) await io.thread(root, teamsThreadLine(reply.threadLine)).catch((e: Error) => deps.log?.warn?.({ err: e.message }, 'could not post an action line in a Teams thread'));
     }
     try {
       return cardResponse(renderCardFor(await getIncident(client, incidentId), config, notice));

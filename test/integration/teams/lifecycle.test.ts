@@ -65,6 +65,9 @@ describe('incidents in Microsoft Teams', () => {
     expect(answer.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(facts(answer.body.value)).toMatchObject({ 'Acknowledged by': 'Alice Liddell' });
     expect((await state(id)).status).toBe('acknowledged');
+    // The card's notice is easy to miss: the press also leaves a line in the alert's thread.
+    const line = fake.botMessages(OPS).find((m) => m.replyToId === card.id && m.activity.text === 'Acknowledged by Alice Liddell. Escalation stopped.');
+    expect(line?.activity).toMatchObject({ type: 'message', textFormat: 'plain' });
     // Everyone else sees the update the workflow pushes to the posted message, and a refresh
     // (Teams asks when someone opens the chat) answers the current card.
     await eventually(async () => headline(card).startsWith('ACKNOWLEDGED'), 'the posted card to show acknowledged');
