@@ -106,7 +106,8 @@ describe('the Hand off and Resolve forms', () => {
     const form = await s.client.click(s.users.alice, channel, alert.id, 'incident:handoff');
     expect(form.body).toMatchObject({ type: 9, data: { title: 'Hand off incident', custom_id: `incident:handoff:${id}` } });
     const seen = await s.client.seen(await s.client.submit(form, { to: 'carol', note: 'db expert' }));
-    expect(seen.ephemeral ? seen.announced : seen.content).toMatch(/Handed off to Carol Danvers/);
+    // Public, naming who handed off and with the note: the channel sees the hand-off.
+    expect(seen).toMatchObject({ ephemeral: false, content: 'Alice Liddell: Handed off to Carol Danvers; they are being paged and must acknowledge.\nNote: db expert' });
     expect(await s.state(id)).toMatchObject({ assignee: 'carol', handoffPendingTo: 'carol' });
     await eventually(async () => s.fake.dms(s.users.carol.id).some((m) => /you are paged/.test(m.content)), 'a DM paging carol');
   });
@@ -124,7 +125,7 @@ describe('the Hand off and Resolve forms', () => {
     const form = await s.client.click(s.users.carol, channel, alert.id, 'incident:resolve');
     expect(form.body.data.components[0].components[0]).toMatchObject({ custom_id: 'summary', required: true });
     const seen = await s.client.seen(await s.client.submit(form, { summary: 'restarted the database' }));
-    expect(seen.ephemeral ? seen.announced : seen.content).toMatch(/Resolved/);
+    expect(seen).toMatchObject({ ephemeral: false, content: 'Resolved by Carol Danvers. A postmortem is being compiled.\nSummary: restarted the database' });
     expect(await s.state(id)).toMatchObject({ status: 'resolved', summary: 'restarted the database', resolvedBy: 'carol' });
     await eventually(async () => buttonsOf(s.fake.messages(channel)[0]!).length === 0 && fieldsOf(s.fake.messages(channel)[0]!).Resolution === 'restarted the database', 'the resolved alert');
   });
