@@ -42,6 +42,8 @@ const LAST = { priorityKey: 5 };
 const chatOptions = { startToCloseTimeout: '5m', heartbeatTimeout: '1m', scheduleToCloseTimeout: '24h', retry } as const;
 const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: LATER });
 const urgentChat = (severity: Severity) => wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: urgentPriority(severity) });
+// A person's ack, hand-off or resolve goes ahead of the debounced card updates of a burst.
+const personChat = wf.proxyActivities<ChatActivities>({ ...chatOptions, priority: { priorityKey: 2 } });
 const diagnostics = wf.proxyActivities<DiagnosticsActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 }, priority: LATER });
 // The postmortem store retries until its backend is back, however long that takes.
 const postmortem = wf.proxyActivities<PostmortemActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' }, priority: LAST });
@@ -181,11 +183,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
         // short, and a zero debounce starts no timer at all.
         if (!stopping && !urgent && debounceMs > 0) await wf.condition(() => urgent || stopping, debounceMs);
       } else if (!stopping) await wf.sleep(debounceMs); // before the patch: every change waited
+      const forPerson = urgent;
       dirty = false;
       urgent = false;
       updating = true;
       try {
-        if (s.messages.length) await chat.updateAlerts({ refs: s.messages, state: alertView() });
+        if (s.messages.length) await (forPerson ? personChat : chat).updateAlerts({ refs: s.messages, state: alertView() });
       } catch (err) {
         addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Updating the alert failed: ${failureMessage(err)}` });
       } finally {

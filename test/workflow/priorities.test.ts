@@ -9,7 +9,8 @@ import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { MemoryChat } from '../fakes/memory-chat';
-import type { Severity } from '../../workflows/definitions';
+import { acknowledgeUpdate, type Severity } from '../../workflows/definitions';
+import { actor } from '../helpers/actors';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker | undefined;
@@ -24,9 +25,10 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+type Handle = Awaited<ReturnType<typeof openIncident>>;
 /** Activity type -> priority keys it was scheduled with, once the incident was alerted, paged and updated. */
-async function priorities(severity: Severity): Promise<Record<string, number[]>> {
-  const handle = await openIncident(env.client, anomaly({ severity }));
+async function priorities(severity: Severity, handle?: Handle): Promise<Record<string, number[]>> {
+  handle ??= await openIncident(env.client, anomaly({ severity }));
   return eventually(async () => {
     const out: Record<string, number[]> = {};
     for (const e of (await handle.fetchHistory()).events ?? []) {
@@ -49,5 +51,20 @@ describe('activity priorities', () => {
     expect(new Set(p.pagePerson)).toEqual(new Set([urgent]));
     for (const later of ['updateAlerts', 'replyInThread', 'runDiagnostics']) expect({ [later]: new Set(p[later]) }).toEqual({ [later]: new Set([4]) });
     expect(new Set(p.publishEvents)).toEqual(new Set([5]));
+  }, 60_000);
+
+  it('schedules the card update for a person’s ack at key 2, ahead of debounced updates', async () => {
+    const handle = await openIncident(env.client, anomaly({ severity: 'warning' }));
+    const before = await priorities('warning', handle);
+    expect(new Set(before.updateAlerts)).toEqual(new Set([4]));
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('alice') }] });
+    // The first card update scheduled after the ack was accepted is the one the ack triggered.
+    const key = await eventually(async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      const next = events.slice(accepted + 1).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'updateAlerts');
+      return accepted >= 0 && next && String(next.activityTaskScheduledEventAttributes!.priority?.priorityKey);
+    }, 'the card update for the ack', 20_000, 200);
+    expect(key).toBe('2');
   }, 60_000);
 });
