@@ -69,7 +69,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
 
   // What chat activities get: the state without timeline and full diagnostics, which messages do
   // not show. Every activity input is stored in history, so this keeps history small.
-  const alertView = (): IncidentState => ({ ...s, timeline: [], diagnostics: s.diagnostics && { ...s.diagnostics, sections: [] } });
+  // The card needs no history, except who made a pending hand-off (they are not offered Ack).
+  const alertView = (): IncidentState => ({
+    ...s,
+    timeline: s.handoffPendingTo ? s.timeline.filter((e) => e.type === 'handoff').slice(-1) : [],
+    diagnostics: s.diagnostics && { ...s.diagnostics, sections: [] },
+  });
   let lastAttributes = '';
   const changed = (byPerson = false) => {
     dirty = true;

@@ -22,6 +22,8 @@ export interface IncidentMessage {
   assignee?: string;
   /** The assignee was handed the incident and has not acknowledged yet. */
   handoffPending?: boolean;
+  /** Roster id of who made the pending hand-off: per-viewer pages (the local chat) do not offer them Ack. */
+  handoffBy?: string;
   level: number;
   /** Short diagnostics digest, when diagnostics have run. */
   digest?: string;
@@ -55,6 +57,7 @@ export function resourceLabel(r: { kind: string; name: string }): string {
 export function buildIncidentMessage(state: IncidentState, ctx: MessageContext): IncidentMessage {
   const name = (id?: string) => (id ? (ctx.names[id] ?? id) : undefined);
   const subject = state.owner ?? state.resource;
+  const pending = state.handoffPendingTo !== undefined && state.status === 'triggered';
   const links: { label: string; url: string }[] = [];
   if (ctx.temporalUiUrl) {
     const ns = encodeURIComponent(ctx.temporalNamespace ?? 'default');
@@ -76,7 +79,8 @@ export function buildIncidentMessage(state: IncidentState, ctx: MessageContext):
     firstSeen: state.occurrences.firstSeen,
     lastSeen: state.occurrences.lastSeen,
     assignee: name(state.assignee),
-    handoffPending: state.handoffPendingTo !== undefined && state.status === 'triggered' ? true : undefined,
+    handoffPending: pending ? true : undefined,
+    handoffBy: pending ? state.timeline.findLast((e) => e.type === 'handoff')?.actor : undefined,
     level: state.level,
     digest: state.diagnostics ? digestLine(state.diagnostics.digest) : undefined,
     summary: state.summary,

@@ -107,6 +107,11 @@ describe('the local chat page', () => {
     await toast(page, 'Handed off to Bob Marley; they are being paged and must acknowledge.', 'ok').waitFor();
     await status(c, 'triggered').waitFor();
     await row(c, 'Handed off to \\(awaiting ack\\)').filter({ hasText: /^Bob Marley$/ }).waitFor();
+    // Whoever handed off is not offered Ack again; the hand-off's target is (labelled for them).
+    expect(await c.locator('.actions button').allTextContents()).toEqual(['Hand off', 'Resolve', 'Details']);
+    await page.getByLabel('Local user').selectOption('bob');
+    await button(c, 'Accept hand-off').waitFor();
+    await page.getByLabel('Local user').selectOption('alice');
     await button(c, 'Details').click();
     await row(panel(page), 'Handoff pending to').filter({ hasText: 'Bob Marley' }).waitFor();
     await panel(page)

@@ -62,6 +62,7 @@ async function loadUsers() {
     } else state.user = select.value;
     localStorage.setItem('localChatUser', state.user);
     renderChannels();
+    renderMessages(); // buttons depend on who is looking (no Ack on one's own hand-off)
   });
 }
 
@@ -150,11 +151,17 @@ function renderCard(c, messageId) {
       row('Diagnostics', c.digest),
       row('Resolution', c.summary),
     ),
-    h('div', { class: 'actions' }, (c.actions || []).map((a) => actionButton(a, c.incidentId, messageId, c.handoffPending)), h('button', { type: 'button', class: 'secondary', onclick: () => openIncident(c.incidentId) }, 'Details')),
+    h('div', { class: 'actions' }, (c.actions || []).filter((a) => !(a === 'ack' && c.handoffPending && c.handoffBy && c.handoffBy === me())).map((a) => actionButton(a, c.incidentId, messageId, c.handoffPending)), h('button', { type: 'button', class: 'secondary', onclick: () => openIncident(c.incidentId) }, 'Details')),
     // Same-origin links only (incident and postmortem views); outside links such as the Temporal UI
     // open in a new tab.
     (c.links || []).length ? h('div', { class: 'links' }, c.links.map((l) => h('a', { href: l.url, target: l.url.includes('/chat#') ? '_self' : '_blank', rel: 'noopener' }, l.label))) : null,
   );
+}
+
+/** The roster id of the page's user (the hand-off's author is not offered Ack on their own hand-off). */
+function me() {
+  const u = state.users.find((x) => x.user === state.user);
+  return u ? u.personId : undefined;
 }
 
 function actionButton(action, incidentId, messageId, handoffPending) {

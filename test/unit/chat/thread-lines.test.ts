@@ -73,6 +73,13 @@ describe('the Ack button while a hand-off waits', () => {
     expect(ackLabel(buildIncidentMessage(triggered!, CONTEXT))).toBe('Ack');
   });
 
+  it('names who made the pending hand-off, so a page that knows its viewer can leave Ack out for them', () => {
+    const at = '2026-03-29T00:40:00.000Z';
+    const state = { ...pending!, timeline: [...pending!.timeline, { at, type: 'handoff' as const, actor: 'alice', text: 'Handed off from Alice to Bob by Alice' }] };
+    expect(buildIncidentMessage(state, CONTEXT).handoffBy).toBe('alice');
+    expect(buildIncidentMessage(triggered!, CONTEXT).handoffBy).toBeUndefined();
+  });
+
   it('carries that label on Slack, Discord and Mattermost cards', () => {
     const m = buildIncidentMessage(pending!, CONTEXT);
     const slack = renderBlocks(m);
