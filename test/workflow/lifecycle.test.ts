@@ -16,7 +16,7 @@ import {
 } from '../../workflows/definitions';
 import type { Config } from '../../config/schema';
 import { eventId, type EventSink } from '../../activities/events';
-import { FilePostmortemStore } from '../../activities/postmortem/file-store';
+import { FilePostmortemStore, fileName } from '../../activities/postmortem/file-store';
 import type { PostmortemStore } from '../../activities/postmortem/store';
 
 let env: TestWorkflowEnvironment;
@@ -86,7 +86,7 @@ describe('incident workflow on a real Temporal server', () => {
       expect.arrayContaining(['detected', 'alerted', 'diagnostics', 'paged', 'acknowledged', 'handoff', 'resolved', 'postmortem']),
     );
     expect(state.timeline.find((e) => e.type === 'diagnostics')!.text).toMatch(/No diagnostics provider is configured for cluster "test"/);
-    const file = join(config.dataDir, 'postmortems', `${encodeURIComponent(result.postmortemId!)}.md`);
+    const file = join(config.dataDir, 'postmortems', `${fileName(result.postmortemId!)}.md`);
     expect(existsSync(file)).toBe(true);
     // The alert was updated in place, never re-posted.
     expect(chat.alerts().filter((m) => m.card?.incidentId === handle.workflowId)).toHaveLength(1);
@@ -110,7 +110,7 @@ describe('incident workflow on a real Temporal server', () => {
     const state = await handle.query(stateQuery);
     expect(state.actionItems).toEqual([expect.objectContaining({ text: 'alert on image pull errors earlier', by: 'alice' })]);
     expect(state.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['action-item', 'refused', 'kubectl']));
-    const md = readFileSync(join(config.dataDir, 'postmortems', `${encodeURIComponent(result.postmortemId!)}.md`), 'utf8');
+    const md = readFileSync(join(config.dataDir, 'postmortems', `${fileName(result.postmortemId!)}.md`), 'utf8');
     expect(md).toContain('alert on image pull errors earlier');
   });
 
