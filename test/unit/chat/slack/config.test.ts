@@ -29,6 +29,8 @@ describe('platforms.slack config', () => {
       requestTimeout: 10_000,
       dedupeScan: 200,
       lookupUsersByEmail: false,
+      // Budgets are on by default; per-method overrides are empty (the defaults live in SLACK_RATE_LIMITS).
+      rateLimits: { enabled: true, maxWait: 60_000, methods: {} },
     });
   });
 
