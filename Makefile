@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 export TEMPORAL_CLI ?= $(BIN)/temporal
 export TEMPORAL_TEST_SERVER ?= $(BIN)/temporal-test-server
 
-.PHONY: setup test typecheck lint unit dev build clean record-histories bench
+.PHONY: setup test typecheck lint unit dev dev-banner build clean record-histories bench
 
 setup:
 	@scripts/setup.sh
@@ -40,10 +40,18 @@ build: setup
 
 # Ports and config are checked before the build: a second `make dev` must not remove dist/ under
 # the one already running.
+# The build's output is shown only when it fails, or with `make dev VERBOSE=1` (which also shows
+# every line of every process the stack runs; see scripts/dev-console.ts).
 dev: setup
 	@node -r @swc-node/register scripts/dev.ts --preflight
-	@$(MAKE) --no-print-directory build
-	@node dist/scripts/dev.js
+	@case '$(VERBOSE)' in 1|true|yes|on) $(MAKE) --no-print-directory build ;; \
+	  *) echo '[dev]      building (`make dev VERBOSE=1` shows the build output)'; \
+	     out=$$($(MAKE) --no-print-directory build 2>&1) || { printf '%s\n' "$$out" >&2; echo '[dev]      the build failed: its output is above' >&2; exit 1; } ;; esac
+	@VERBOSE='$(VERBOSE)' node dist/scripts/dev.js
+
+# The running dev stack's banner (addresses, token file, demo command) again, from any terminal.
+dev-banner:
+	@cat data/dev-banner.txt 2>/dev/null || { echo 'no banner in data/dev-banner.txt: is `make dev` running (and past start-up)?' >&2; exit 1; }
 
 clean:
 	rm -rf dist .tools node_modules

@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childPrefix, describeExit, LinePrefixer, signalExitCode, type ChildSpec } from './dev-helpers';
+import { ConsoleFilter } from './dev-console';
+import { childPrefix, describeExit, LinePrefixer, prefixLines, signalExitCode, type ChildSpec } from './dev-helpers';
 
 interface Running {
   spec: ChildSpec;
@@ -28,6 +29,8 @@ export interface SupervisorOptions {
    * Temporal (nothing left to warn that Temporal went away), Temporal last.
    */
   stages: string[][];
+  /** Every line of every child (VERBOSE=1); otherwise dev-console.ts decides what is shown. */
+  verbose?: boolean;
   exit?(code: number): void;
 }
 
@@ -39,6 +42,10 @@ export class Supervisor {
 
   get stopping(): boolean {
     return this.stoppingNow;
+  }
+
+  get verbose(): boolean {
+    return this.opts.verbose ?? false;
   }
 
   start(spec: ChildSpec, env: NodeJS.ProcessEnv): void {
@@ -60,9 +67,20 @@ export class Supervisor {
     const prefix = childPrefix(spec.name);
     for (const [stream, sink] of [[proc.stdout, process.stdout], [proc.stderr, process.stderr]] as const) {
       const lines = new LinePrefixer(prefix);
+      const filter = new ConsoleFilter(spec.name, this.opts.verbose ?? false);
+      // Prefixed lines end in "\n": the last split part is '' and stays, keeping that newline.
+      const calm = (text: string) =>
+        text
+          .split('\n')
+          .flatMap((l) => {
+            if (l === '') return [l];
+            const shown = filter.render(l.slice(prefix.length + 1));
+            return shown === undefined ? [] : prefixLines(prefix, shown).slice(0, -1).split('\n');
+          })
+          .join('\n');
       stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => sink.write(quiet(lines.push(chunk))));
-      stream.on('end', () => sink.write(quiet(lines.flush())));
+      stream.on('data', (chunk: string) => sink.write(calm(quiet(lines.push(chunk)))));
+      stream.on('end', () => sink.write(calm(quiet(lines.flush()))));
     }
     const ended = (why: string) => {
       if (entry.done) return;

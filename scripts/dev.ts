@@ -14,6 +14,7 @@ import { loadTemporalDev, startDevArgs } from '../config/temporal-dev';
 import {
   appChildren, childPrefix, demoCurlCommand, SIM_KUBECONFIG, SIM_PORT, simChildren, localBaseUrl, portTakenMessage, prefixLines, repoRoot, temporalCliPath,
 } from './dev-helpers';
+import { verboseFrom } from './dev-console';
 import { Supervisor } from './dev-supervisor';
 
 const ROOT = repoRoot(__dirname); // dist/scripts/dev.js, or scripts/dev.ts for `--preflight`
@@ -28,7 +29,10 @@ const supervisor = new Supervisor({
   complain,
   graceMs: STOP_GRACE_MS,
   stages: [['watcher'], ['api', 'worker'], ['cluster'], ['temporal']],
+  verbose: verboseFrom(process.env),
 });
+/** The banner as last printed, for `make dev-banner` from another terminal; removed on exit. */
+const BANNER_FILE = resolve(ROOT, 'data/dev-banner.txt');
 
 function loadOrExit<T>(load: () => T): T {
   try {
@@ -166,8 +170,7 @@ async function main(): Promise<void> {
   const api = localBaseUrl(cfg.api.host, cfg.api.port);
   if (!(await waitFor('api', () => httpOk(`${api}/readyz`)))) return;
 
-  process.stdout.write(
-    [
+  const banner = [
       '',
       'k8s-incident-flow dev stack is up (Ctrl-C stops everything).',
       `  Local chat:   ${api}/chat`,
@@ -178,9 +181,17 @@ async function main(): Promise<void> {
       '',
       demoCurlCommand(api, token),
       '',
+      supervisor.verbose
+        ? 'Showing every line of every process (VERBOSE=1).'
+        : 'Shown: start-up lines, incident lifecycle lines, warnings and errors. `make dev VERBOSE=1` shows everything.',
+      'Press Enter here (or run `make dev-banner` elsewhere) to print this again.',
       '',
-    ].join('\n'),
-  );
+    ].join('\n');
+  process.stdout.write(banner);
+  writeFileSync(BANNER_FILE, banner, { mode: 0o600 }); // it carries the api token, like data/dev-token
+  process.on('exit', () => rmSync(BANNER_FILE, { force: true }));
+  // Enter in the terminal prints the banner again once the start-up lines have scrolled it away.
+  if (process.stdin.isTTY) process.stdin.on('data', () => process.stdout.write(banner)).resume();
 }
 
 function fail(message: string): void {

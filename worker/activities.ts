@@ -29,6 +29,8 @@ export interface ActivityDeps {
   pagers?: Record<string, Pager>;
   eventSinks?: EventSink[];
   postmortemStore?: PostmortemStore;
+  /** Gets one line per incident lifecycle event (worker/main.ts: stdout, which `make dev` shows). */
+  lifecycleLog?: (line: string) => void;
 }
 
 export function platformsFromConfig(cfg: Config, config: () => Config = () => cfg): Record<string, ChatPlatform> {
@@ -59,7 +61,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createChatActivities(platforms, context),
     ...createPagingActivities(platforms, deps.config, deps.pagers ?? (pagerduty ? { pagerduty: pagerduty.pager } : {})),
-    ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg)]),
+    ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg)], deps.lifecycleLog),
     ...createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d)),
     ...createPostmortemActivities(deps.postmortemStore ?? postmortemStoreFromConfig(cfg), context, () => deps.config().postmortems),
     ...createPolicyActivities(deps.config),

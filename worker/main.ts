@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${chat.fatal.join('\n')}\n`);
     process.exit(2);
   }
-  const running = await runRotatingWorker({ temporal: config.temporal, config });
+  const running = await runRotatingWorker({ temporal: config.temporal, config, lifecycleLog: (line) => process.stdout.write(`${line}\n`) });
   const health = await startWorkerHealth({
     host: config.worker.host,
     port: config.worker.port,

@@ -33,7 +33,7 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore }),
+    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore, lifecycleLog: opts.lifecycleLog }),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
     shutdownGraceTime: '20s',
     // Reports the build id on every workflow task and in the `BuildIds` search attribute, which shows

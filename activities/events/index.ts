@@ -30,15 +30,47 @@ export interface EventSink {
 
 export const eventId = (batch: EventBatch, i: number): string => `${batch.incident.key}#${batch.startIndex + i}`;
 
-export function createEventActivities(sinks: EventSink[]) {
+export function createEventActivities(sinks: EventSink[], lifecycleLog?: (line: string) => void) {
   return {
     async publishEvents(batch: EventBatch): Promise<void> {
       // Every sink must take the batch; a failing sink fails the activity and Temporal retries the
       // batch for all, which the per-entry ids make harmless for the sinks that already took it.
       for (const sink of sinks) await countedCall('sink', sink.name, 'publish', () => sink.publish(batch));
       countLifecycle(batch);
+      for (const e of lifecycleLog ? batch.entries : []) {
+        const line = lifecycleLine(batch.incident.id, e);
+        if (line) lifecycleLog!(line);
+      }
     },
   };
+}
+
+const LIFECYCLE_WORDS: Partial<Record<TimelineEntry['type'], string>> = {
+  detected: 'opened',
+  alerted: 'alerted',
+  'alert-failed': 'alert failed',
+  paged: 'paged',
+  'page-failed': 'paging failed',
+  escalated: 'escalated',
+  acknowledged: 'acknowledged',
+  handoff: 'handed off',
+  recovered: 'recovered',
+  recurred: 'recurred',
+  resolved: 'resolved',
+  postmortem: 'postmortem written',
+};
+/** Texts the system wrote (never a person's note or summary) may follow the event on its line. */
+const SYSTEM_TEXT = new Set<TimelineEntry['type']>(['detected', 'alerted', 'alert-failed', 'paged', 'page-failed', 'escalated']);
+
+/**
+ * One console line per lifecycle event (`incident incident/dev/x acknowledged by alice`), for the
+ * worker's log and `make dev`; undefined for the rest (notes, diagnostics, /kubectl, action items).
+ */
+export function lifecycleLine(id: string, e: TimelineEntry): string | undefined {
+  const word = LIFECYCLE_WORDS[e.type];
+  if (!word) return undefined;
+  const by = e.actor && e.actor !== 'system' ? ` by ${e.actor}` : '';
+  return `incident ${id} ${word}${by}${SYSTEM_TEXT.has(e.type) && e.text ? `: ${e.text.split('\n')[0]}` : ''}`;
 }
 /**
  * The lifecycle metrics: every timeline entry passes here once, in order, after all sinks took it
