@@ -28,9 +28,12 @@ describe('authorization', () => {
     );
   });
 
-  it('lets readOnly manage leases only in its own namespace', () => {
-    for (const verb of ['create', 'update', 'patch', 'delete', 'get'] as const) {
+  it('lets readOnly get, create and update leases only in its own namespace, as the chart's Role does', () => {
+    for (const verb of ['create', 'update', 'get'] as const) {
       expect(authorize(ro, { verb, def: def('leases'), namespace: 'ops', name: 'l' }, 'ops')).toBeUndefined();
+    }
+    for (const verb of ['patch', 'delete'] as const) {
+      expect(authorize(ro, { verb, def: def('leases'), namespace: 'ops', name: 'l' }, 'ops')?.code).toBe(403);
     }
     expect(authorize(ro, { verb: 'create', def: def('leases'), namespace: 'other' }, 'ops')?.code).toBe(403);
   });
