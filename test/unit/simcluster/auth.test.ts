@@ -28,7 +28,7 @@ describe('authorization', () => {
     );
   });
 
-  it('lets readOnly get, create and update leases only in its own namespace, as the chart's Role does', () => {
+  it('lets readOnly get, create and update leases only in its own namespace, as the chart Role does', () => {
     for (const verb of ['create', 'update', 'get'] as const) {
       expect(authorize(ro, { verb, def: def('leases'), namespace: 'ops', name: 'l' }, 'ops')).toBeUndefined();
     }
