@@ -38,8 +38,9 @@ const urgentPriority = (severity: Severity) => ({ priorityKey: severity === 'cri
 const LATER = { priorityKey: 4 };
 const LAST = { priorityKey: 5 };
 // Chat and paging retry for up to a day: a chat outage must delay the alert, not lose it. A call
-// may wait for its rate budget in the worker (heartbeating), hence the long start-to-close.
-const chatOptions = { startToCloseTimeout: '5m', heartbeatTimeout: '1m', scheduleToCloseTimeout: '24h', retry } as const;
+// may wait for its rate budget in the worker (heartbeating every 10 s), hence the long start-to-close;
+// the 30 s heartbeat timeout keeps a crashed worker's call retried as soon as the old 30 s limit did.
+const chatOptions = { startToCloseTimeout: '5m', heartbeatTimeout: '30s', scheduleToCloseTimeout: '24h', retry } as const;
 const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: LATER });
 const urgentChat = (severity: Severity) => wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: urgentPriority(severity) });
 // A person's ack, hand-off or resolve goes ahead of the debounced card updates of a burst.
