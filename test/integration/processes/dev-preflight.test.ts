@@ -33,7 +33,8 @@ function preflight(configFile: string) {
 
 describe('make dev preflight', () => {
   it('runs before the build that removes dist/, and the stack starts after it', () => {
-    const plan = spawnSync('make', ['-n', '--no-print-directory', 'dev'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    // VERBOSE=1: the calm mode captures the (dry-run) build output and prints it only on failure.
+    const plan = spawnSync('make', ['-n', '--no-print-directory', 'dev', 'VERBOSE=1'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(plan.status).toBe(0);
     const at = (text: string) => plan.stdout.indexOf(text);
     expect(at('scripts/dev.ts --preflight')).toBeGreaterThanOrEqual(0);
