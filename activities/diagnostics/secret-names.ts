@@ -41,8 +41,9 @@ export function nameWords(name: string): string[] {
 
 function sensitiveWord(w: string): boolean {
   if (WORDS.has(w) || STEMS.some((s) => w.includes(s))) return true;
-  // At least two letters before the ending (dbpw, rootpass), so a host like `apw` is not a secret.
-  return !ORDINARY.has(w) && ENDINGS.some((e) => w.length >= e.length + 2 && w.endsWith(e));
+  // Letters before the ending: two for `pw` (dbpw, but not a host like `apw`), one for the longer
+  // endings (xpwd, xpass), whose ordinary words are listed in ORDINARY.
+  return !ORDINARY.has(w) && ENDINGS.some((e) => w.length >= e.length + (e.length >= 3 ? 1 : 2) && w.endsWith(e));
 }
 
 /** Whether a name (env var, header, JSON key, flag, query parameter) reads like it holds a secret. */

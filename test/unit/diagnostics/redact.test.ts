@@ -112,6 +112,12 @@ describe('redaction of secret-looking text', () => {
     expect(isSensitiveName('stripe-api-key')).toBe(true);
     expect(isSensitiveName('LOG_LEVEL')).toBe(false);
   });
+
+  it('recognises a one-letter prefix glued to a long ending, but not to pw or an ordinary word', () => {
+    // xpwd was found by the property test (seed -554273256).
+    expect(['xpwd', 'XPASS', 'dbpw'].map(isSensitiveName)).toEqual([true, true, true]);
+    expect(['apw', 'bypass', 'compass'].map(isSensitiveName)).toEqual([false, false, false]);
+  });
 });
 
 describe('size caps', () => {
