@@ -13,7 +13,7 @@ import { registerMetrics } from './metrics';
 import { registerLocalChat } from './local-chat/routes';
 import { registerTeams } from './teams/routes';
 import { registerDiscord } from './discord/routes';
-import { registerSlack } from './slack';
+import { registerSlack } from '../platforms/slack/inbound';
 import { registerMattermost } from './mattermost';
 import { registerPage } from './local-chat/page';
 import { LocalChatStore } from './local-chat/store';

@@ -6,7 +6,7 @@ import { parseDuration } from './duration';
 import { duration, secretRef, timeZone } from './primitives';
 export { duration, secretRef };
 import { clustersSchema, kubectlSchema } from './schema-kubernetes';
-import { slackSchema } from './schema-slack';
+import { slackSchema } from '../platforms/slack/config';
 import { discordProblems, discordSchema } from './schema-discord';
 import { pagerdutySchema, teamsProblems, teamsSchema } from './schema-teams';
 import { mattermostProblems, mattermostSchema } from './schema-mattermost';
@@ -17,7 +17,8 @@ import { intakeSchema } from './schema-intake';
 
 const id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase id (letters, digits, ".", "_", "-")');
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase id (letters, digits, ".", "_", "-")')
+  .describe('A lowercase id: letters, digits, ".", "_", "-"');
 
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day "HH:MM" (24h)');
@@ -47,35 +48,40 @@ const grants = z
 
 const person = z
   .object({
-    id,
-    name: z.string().min(1),
+    id: id.describe('Referenced by schedules, escalation policies and api tokens'),
+    name: z.string().min(1).describe('Display name'),
     // Default ['responder'], except for people with grants: their grants say where they may act.
     roles: z.array(role).optional().describe('Roles everywhere (default: responder, or none when grants are given).'),
     grants,
-    timezone: timeZone.optional(),
-    email: z.string().email().optional(),
+    timezone: timeZone.optional().describe("The person's IANA time zone, e.g. Europe/Berlin"),
+    email: z.string().email().optional().describe('Contact address; also how Slack and Mattermost find the person with lookupUsersByEmail'),
     /** Platform identities: which chat user is this person. */
     chat: z
       .object({
-        local: z.string().min(1).optional(),
-        slack: z.string().min(1).optional(),
-        teams: z.string().min(1).optional(),
-        discord: z.string().min(1).optional(),
-        mattermost: z.string().min(1).optional(),
+        local: z.string().min(1).optional().describe('User name on the local chat page'),
+        slack: z.string().min(1).optional().describe('Slack member ID, e.g. U0123ABCD (not a name)'),
+        teams: z.string().min(1).optional().describe('Teams identity: an Azure AD object id or a Teams user id 29:...'),
+        discord: z.string().min(1).optional().describe('Discord user id (17-20 digits, not a name)'),
+        mattermost: z.string().min(1).optional().describe('Mattermost user ID (26 characters, not the username)'),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe('Who this person is on each chat platform: the platform signs for the user, and this maps the user to the person'),
   })
   .strict()
   .transform((p) => ({ ...p, roles: p.roles ?? (p.grants ? [] : (['responder'] as const)).slice() }));
 
 const restriction = z
-  .object({ days: z.array(weekday).min(1).default([...WEEKDAYS]), from: hhmm, to: hhmm })
+  .object({
+    days: z.array(weekday).min(1).default([...WEEKDAYS]).describe('Local days the window applies to'),
+    from: hhmm.describe('Local start of the window, "HH:MM"'),
+    to: hhmm.describe('Local end of the window, "HH:MM"'),
+  })
   .strict();
 
 const layer = z
   .object({
-    name: z.string().optional(),
+    name: z.string().optional().describe('A label'),
     rotation: z.enum(['daily', 'weekly']).describe('How often the shift passes to the next participant'),
     handoffTime: hhmm.default('09:00').describe("Local time (in the schedule's zone) when the shift changes hands."),
     handoffDay: weekday.default('mon').describe('For weekly rotations: the day the shift changes hands.'),
@@ -87,41 +93,60 @@ const layer = z
 
 const schedule = z
   .object({
-    id,
+    id: id.describe('Referenced by escalation targets ({ schedule: <id> })'),
     timezone: timeZone.describe('IANA zone the layer times are in'),
     layers: z.array(layer).min(1).describe('Evaluated top to bottom; the first layer covering the instant decides.'),
     overrides: z
-      .array(z.object({ person: id, from: isoInstant, to: isoInstant }).strict())
+      .array(
+        z
+          .object({
+            person: id.describe('Who is on call instead'),
+            from: isoInstant.describe('Start, ISO-8601 with a zone'),
+            to: isoInstant.describe('End (after from), ISO-8601 with a zone'),
+          })
+          .strict(),
+      )
       .default([])
       .describe('Someone covers from..to (ISO-8601 with zone), ahead of the layers'),
   })
   .strict();
 
 const target = z.union([
-  z.object({ schedule: id }).strict(),
-  z.object({ person: id }).strict(),
+  z.object({ schedule: id.describe('Whoever this schedule has on call at that moment') }).strict(),
+  z.object({ person: id.describe('This person') }).strict(),
 ]);
 
 const escalationPolicy = z
   .object({
-    id,
+    id: id.describe('Referenced by routing rules'),
     levels: z
       .array(
         z
           .object({
             targets: z.array(target).min(1).describe('{ schedule: <id> } (who is on call) or { person: <id> }'),
             delay: duration.describe('How long to wait for an ack before moving to the next level.'),
-            via: z.array(z.enum(['chat', 'pagerduty'])).min(1).default(['chat']).describe('How this level is paged. `chat` = DM plus a mention in the alert thread.'),
+            via: z
+              .array(z.enum(['chat', 'pagerduty']))
+              .min(1)
+              .default(['chat'])
+              .describe('How this level is paged: `chat` is a direct message plus a mention in the alert thread; `pagerduty` a PagerDuty trigger (needs paging.pagerduty.enabled).'),
           })
           .strict(),
       )
-      .min(1),
+      .min(1)
+      .describe('The ladder: each level pages its targets, then waits its delay for an ack'),
     repeat: z.number().int().min(0).max(10).default(0).describe('How many times to walk the ladder again after the last level.'),
   })
   .strict();
 
 const channelRef = z
-  .object({ platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']), channel: z.string().min(1) })
+  .object({
+    platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']).describe('Chat platform of the channel'),
+    channel: z
+      .string()
+      .min(1)
+      .describe('Slack: the channel ID (C0123ABCD); Mattermost: the 26-character channel ID; Discord: the channel id (17-20 digits); Teams: a name under platforms.teams.channels; local: the channel name'),
+  })
   .strict();
 
 const autoResolve = z
@@ -133,30 +158,32 @@ const autoResolve = z
 
 const routeMatch = z
   .object({
-    severity: z.array(z.enum(SEVERITIES)).optional(),
-    cluster: z.array(z.string()).optional(),
-    namespace: z.array(z.string()).optional(),
-    kind: z.array(z.string()).optional(),
-    labels: z.record(z.string(), z.string()).optional(),
+    severity: z.array(z.enum(SEVERITIES)).optional().describe('Accepted severities'),
+    cluster: z.array(z.string()).optional().describe('Accepted cluster names'),
+    namespace: z.array(z.string()).optional().describe('Accepted namespaces'),
+    kind: z.array(z.string()).optional().describe('Accepted anomaly kinds, e.g. CrashLoopBackOff'),
+    labels: z.record(z.string(), z.string()).optional().describe('Label values the anomaly must carry'),
   })
   .strict();
 
 const route = z
   .object({
-    name: z.string().optional(),
+    name: z.string().optional().describe('A label, shown in the timeline'),
     match: routeMatch.default({}).describe('All given fields must match (severity, cluster, namespace, kind, labels); empty matches all'),
     channels: z.array(channelRef).min(1).describe('{ platform, channel } to post the alert to'),
     policy: id.describe('Escalation policy id'),
-    autoResolve: autoResolve.optional(),
+    autoResolve: autoResolve.optional().describe('Overrides the top-level autoResolve for matching incidents'),
   })
   .strict();
 
 const apiToken = z
   .object({
-    name: id,
-    token: secretRef,
-    roles: z.array(role).optional(),
-    person: id.optional(),
+    name: id.describe("The token's name, used in logs and the audit trail (never the value)"),
+    token: secretRef.describe('The token value, at least 16 characters, each token its own'),
+    roles: z.array(role).optional().describe('Roles of a service token (one without a person)'),
+    person: id
+      .optional()
+      .describe('Act as this roster person (with their roles). Without it the token is a service token: it may read incidents and report anomalies, not act on them'),
     grants: grants.describe('Narrows a token bound to a person: it acts only where both the person and these grants allow.'),
   })
   .strict();
@@ -166,19 +193,20 @@ export const configSchema = z
     temporal: temporalSchema,
     worker: workerSchema,
     /** Where the embedded defaults keep files (local chat, postmortems). */
-    dataDir: z.string().default('./data'),
+    dataDir: z.string().default('./data').describe('Where the local chat history and postmortem files are written (api and worker need the same one with the file store)'),
     api: z
       .object({
-        host: z.string().default('127.0.0.1'),
-        port: z.number().int().min(0).max(65535).default(8080),
+        host: z.string().default('127.0.0.1').describe('Address the api listens on; 0.0.0.0 in a pod'),
+        port: z.number().int().min(0).max(65535).default(8080).describe('Port the api listens on'),
         /** How people reach the api (links in chat). */
-        publicUrl: z.string().url().optional(),
+        publicUrl: z.string().url().optional().describe('How people (and chat platforms) reach the api, for links in chat'),
         /** Bearer tokens for REST and anomaly intake. Each maps to a roster person or acts as a service. */
-        tokens: z.array(apiToken).default([]),
+        tokens: z.array(apiToken).default([]).describe('Bearer tokens for REST and anomaly intake. Without any, every /api request gets 401'),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, tokens: [] }),
-    people: z.array(person).min(1, 'at least one person is needed to page'),
+      .default({ host: '127.0.0.1', port: 8080, tokens: [] })
+      .describe('The api process: REST, chat endpoints, /healthz, /readyz, /metrics'),
+    people: z.array(person).min(1, 'at least one person is needed to page').describe('The roster: everyone who can be paged or act on incidents'),
     schedules: z.array(schedule).default([]).describe('On-call rotations: layers of participants, with overrides'),
     escalationPolicies: z.array(escalationPolicy).min(1).describe('Who is paged, how, and how long each level waits for an ack'),
     routing: z
@@ -196,26 +224,28 @@ export const configSchema = z
       .object({
         local: z
           .object({
-            enabled: z.boolean().default(true),
+            enabled: z.boolean().default(true).describe('Serve the local chat (page and service) from the api. It has no login: turn it off wherever others can reach the api'),
             /** Base URL of the local chat service (inside the api process). */
-            url: z.string().url().default('http://127.0.0.1:8080'),
+            url: z.string().url().default('http://127.0.0.1:8080').describe("Where the worker reaches the local chat service (the api's address)"),
           })
           .strict()
-          .default({ enabled: true, url: 'http://127.0.0.1:8080' }),
+          .default({ enabled: true, url: 'http://127.0.0.1:8080' })
+          .describe('The built-in local chat page (no login; for development and demos)'),
         slack: slackSchema,
         discord: discordSchema,
         teams: teamsSchema,
         mattermost: mattermostSchema,
       })
       .strict()
-      .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } }),
+      .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } })
+      .describe('Chat platforms: each one enabled here posts alerts and takes commands'),
     postmortems: postmortemsSchema,
     elasticsearch: elasticsearchSchema,
     clusters: clustersSchema,
     /** Which anomalies the intake accepts (see config/schema-intake.ts). */
     intake: intakeSchema,
     kubectl: kubectlSchema,
-    paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}),
+    paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}).describe('Paging outside chat (PagerDuty)'),
   })
   .strict();
 

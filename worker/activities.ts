@@ -3,7 +3,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { Config } from '../config/schema';
 import { createChatActivities } from '../activities/chat';
 import { createLocalChat } from '../activities/chat/local';
-import { createSlackChat, slackChatOptions } from '../activities/chat/slack/adapter';
+import { createSlackChat, slackChatOptions } from '../platforms/slack/outbound/adapter';
 import { createMattermostChat, mattermostChatOptions } from '../activities/chat/mattermost/adapter';
 import { createTeamsChat } from '../activities/chat/teams/adapter';
 import { createDiscordChat, discordChatOptions } from '../activities/chat/discord/adapter';

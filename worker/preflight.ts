@@ -6,8 +6,8 @@ import type { Connection } from '@temporalio/client';
 import type { Config } from '../config/schema';
 import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
 import type { StartupCheck } from '../activities/chat/startup';
-import { slackChatOptions } from '../activities/chat/slack/adapter';
-import { checkSlackScopes } from '../activities/chat/slack/scopes';
+import { slackChatOptions } from '../platforms/slack/outbound/adapter';
+import { checkSlackScopes } from '../platforms/slack/outbound/scopes';
 import { mattermostChatOptions } from '../activities/chat/mattermost/adapter';
 import { checkMattermostAccess } from '../activities/chat/mattermost/startup';
 

@@ -9,7 +9,7 @@ import { DiscordRest } from '../../../activities/chat/discord/rest';
 import type { ChatPlatform } from '../../../activities/chat/platform';
 import { FakeDiscord, type FakeUser } from '../../fakes/discord/server';
 import { buttonsOf, fieldsOf } from '../../fakes/discord/client';
-import { CONTEXT, baseState } from '../../unit/chat/slack/fixtures';
+import { CONTEXT, baseState } from '../../unit/platforms/slack/fixtures';
 
 let fake: FakeDiscord;
 let discord: ChatPlatform;

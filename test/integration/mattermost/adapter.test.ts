@@ -8,7 +8,7 @@ import { createMattermostChat, type MattermostChatOptions } from '../../../activ
 import type { ChatPlatform } from '../../../activities/chat/platform';
 import { FakeMattermost, type FakeUser } from '../../fakes/mattermost/server';
 import { newId } from '../../fakes/mattermost/workspace';
-import { CONTEXT, baseState } from '../../unit/chat/slack/fixtures';
+import { CONTEXT, baseState } from '../../unit/platforms/slack/fixtures';
 
 let fake: FakeMattermost;
 let mm: ChatPlatform;

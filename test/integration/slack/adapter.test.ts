@@ -4,10 +4,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { buildIncidentMessage, renderText } from '../../../activities/chat/message';
-import { createSlackChat, LOOKUP_SKEW_MS } from '../../../activities/chat/slack/adapter';
+import { createSlackChat, LOOKUP_SKEW_MS } from '../../../platforms/slack/outbound/adapter';
 import type { ChatPlatform } from '../../../activities/chat/platform';
 import { FAKE_SCOPES, FakeSlack } from '../../fakes/slack/server';
-import { CONTEXT, baseState } from '../../unit/chat/slack/fixtures';
+import { CONTEXT, baseState } from '../../unit/platforms/slack/fixtures';
 
 let fake: FakeSlack;
 let slack: ChatPlatform;

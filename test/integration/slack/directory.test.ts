@@ -1,6 +1,6 @@
 // Slack users -> roster people: by people[].chat.slack, and by email only when the config says so.
-import { slackWebClient } from '../../../activities/chat/slack/adapter';
-import { SlackDirectory } from '../../../api/slack/directory';
+import { slackWebClient } from '../../../platforms/slack/outbound/adapter';
+import { SlackDirectory } from '../../../platforms/slack/inbound/directory';
 import { testConfig } from '../../helpers/config';
 import { FakeSlack } from '../../fakes/slack/server';
 

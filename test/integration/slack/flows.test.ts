@@ -3,7 +3,7 @@
 // updated in place. Real Temporal, real worker, real api; only Slack is the strict fake.
 import { buttonsOf, startSlackStack, USERS, type SlackStack } from './slack-stack';
 import { eventually } from '../../helpers/stack';
-import { expectedSignature } from '../../../api/slack/verify';
+import { expectedSignature } from '../../../platforms/slack/inbound/verify';
 
 let s: SlackStack;
 beforeAll(async () => {

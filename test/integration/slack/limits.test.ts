@@ -4,8 +4,8 @@
 // method back for its Retry-After; a wait past maxWait fails at once, retryably, with the wait.
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createSlackChat } from '../../../activities/chat/slack/adapter';
-import type { SlackRateLimits } from '../../../activities/chat/slack/limits';
+import { createSlackChat } from '../../../platforms/slack/outbound/adapter';
+import type { SlackRateLimits } from '../../../platforms/slack/outbound/limits';
 import { FakeSlack } from '../../fakes/slack/server';
 
 const fakes: FakeSlack[] = [];

@@ -1,6 +1,6 @@
 // Paging a roster person who has an email but no people[].chat.slack: with lookupUsersByEmail on,
 // the page finds their Slack id through users.lookupByEmail (real @slack/web-api, strict fake Slack).
-import { createSlackChat } from '../../../activities/chat/slack/adapter';
+import { createSlackChat } from '../../../platforms/slack/outbound/adapter';
 import { createPagingActivities } from '../../../activities/paging';
 import { FakeSlack } from '../../fakes/slack/server';
 import { testConfig } from '../../helpers/config';

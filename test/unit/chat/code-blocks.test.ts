@@ -2,15 +2,15 @@
 // code-block form, against golden files per platform; and the card's one-line digest and reasons.
 import { join } from 'node:path';
 import { buildIncidentMessage, diagnosticsThreadText, digestLine, fencedReply, readable, splitFenced } from '../../../activities/chat/message';
-import { slackText } from '../../../activities/chat/slack/blocks';
+import { slackText } from '../../../platforms/slack/shared/blocks';
 import { discordContent } from '../../../activities/chat/discord/embed';
 import { mattermostText } from '../../../activities/chat/mattermost/render';
 import { noteActivity } from '../../../activities/chat/teams/adapter';
-import { replyText } from '../../../api/slack/listeners';
+import { replyText } from '../../../platforms/slack/inbound/listeners';
 import { replyContent } from '../../../api/discord/interactions';
 import { chatText as mattermostReply } from '../../../api/mattermost/handlers';
 import { teamsCodeReply } from '../../../api/teams/handler';
-import { CONTEXT, baseState } from './slack/fixtures';
+import { CONTEXT, baseState } from '../platforms/slack/fixtures';
 import { expectGolden } from './golden';
 
 const KUBECTL = [

@@ -2,15 +2,15 @@
 // per platform), and the Ack label every card shows while a hand-off waits.
 import { join } from 'node:path';
 import { ackLabel, actionThreadLine, buildIncidentMessage, type ActionNotice } from '../../../activities/chat/message';
-import { renderBlocks } from '../../../activities/chat/slack/blocks';
+import { renderBlocks } from '../../../platforms/slack/shared/blocks';
 import { renderAlert } from '../../../activities/chat/discord/embed';
 import { renderAttachment } from '../../../activities/chat/mattermost/render';
-import { slackThreadLine } from '../../../api/slack/listeners';
+import { slackThreadLine } from '../../../platforms/slack/inbound/listeners';
 import { mattermostThreadLine } from '../../../api/mattermost/handlers';
 import { messageResponse } from '../../../api/discord/interactions';
 import { teamsThreadLine } from '../../../api/teams/handler';
 import { validateBlocks } from '../../fakes/slack/blockkit';
-import { CONTEXT, lifecycleStates } from './slack/fixtures';
+import { CONTEXT, lifecycleStates } from '../platforms/slack/fixtures';
 import { expectGolden } from './golden';
 
 const NOTICES: Record<string, ActionNotice> = {

@@ -6,7 +6,7 @@ import { buildIncidentMessage, type IncidentMessage } from '../../../../activiti
 import { LIMITS, discordContent, embedLength, escapeMarkdown, renderAlert, threadName, truncate } from '../../../../activities/chat/discord/embed';
 import { customId, footerText, idDigest, markLine, nonceFor, parseCustomId, postMark, readMarks } from '../../../../activities/chat/discord/ids';
 import { hasErrors, notifiedUsers, validateMessage } from '../../../fakes/discord/validate';
-import { CONTEXT, baseState, lifecycleStates } from '../slack/fixtures';
+import { CONTEXT, baseState, lifecycleStates } from '../../platforms/slack/fixtures';
 
 const GOLDEN = join(__dirname, 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';

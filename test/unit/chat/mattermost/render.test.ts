@@ -6,7 +6,7 @@ import { buildIncidentMessage } from '../../../../activities/chat/message';
 import { verifyActionToken } from '../../../../activities/chat/mattermost/actions';
 import { LIMITS, escapeMarkdown, mattermostText, renderAttachment, renderPost, truncate, type RenderContext } from '../../../../activities/chat/mattermost/render';
 import { validatePost } from '../../../fakes/mattermost/workspace';
-import { CONTEXT, baseState, lifecycleStates } from '../slack/fixtures';
+import { CONTEXT, baseState, lifecycleStates } from '../../platforms/slack/fixtures';
 
 const GOLDEN = join(__dirname, 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';

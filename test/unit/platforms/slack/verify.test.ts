@@ -1,5 +1,5 @@
 // Slack request signatures: accepted exactly when Slack's recipe matches and the request is fresh.
-import { MAX_REQUEST_AGE_SECONDS, expectedSignature, verifySlackSignature } from '../../../../api/slack/verify';
+import { MAX_REQUEST_AGE_SECONDS, expectedSignature, verifySlackSignature } from '../../../../platforms/slack/inbound/verify';
 import { slackSignature } from '../../../fakes/slack/inbound';
 
 const secret = '8f742231b10e8888abcd99yyyzzz85a5';

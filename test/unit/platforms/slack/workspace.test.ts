@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../../../api/server';
-import { pinFrom, workspaceOf, workspaceRefusal } from '../../../../api/slack/workspace';
+import { pinFrom, workspaceOf, workspaceRefusal } from '../../../../platforms/slack/inbound/workspace';
 import { testConfig, configProblems } from '../../../helpers/config';
 import { slackSignature } from '../../../fakes/slack/inbound';
 

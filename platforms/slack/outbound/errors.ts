@@ -4,7 +4,7 @@
 // under the activity's retry policy (the WebClient's own retries are off).
 import { ApplicationFailure } from '@temporalio/common';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
-import { ErrorTypes, permanentFailure, rateLimited, unavailable, type ErrorType } from '../../errors';
+import { ErrorTypes, permanentFailure, rateLimited, unavailable, type ErrorType } from '../../../activities/errors';
 
 /** Slack error codes that will not heal by retrying, with what a person should do about them. */
 const PERMANENT: Record<string, { type: ErrorType; hint: string }> = {

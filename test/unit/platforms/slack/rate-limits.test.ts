@@ -1,5 +1,5 @@
 import { configProblems, testConfig } from '../../helpers/config';
-import { SLACK_RATE_LIMITS } from '../../../config/schema-slack';
+import { SLACK_RATE_LIMITS } from '../../../../platforms/slack/config';
 
 const slack = (rateLimits?: unknown) => (raw: Record<string, any>) => {
   raw.platforms.slack = { enabled: true, botToken: { fromEnv: 'SLACK_BOT_TOKEN' }, signingSecret: { fromEnv: 'SLACK_SIGNING_SECRET' }, ...(rateLimits === undefined ? {} : { rateLimits }) };

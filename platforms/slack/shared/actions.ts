@@ -2,7 +2,7 @@
 // modal callback ids and the message metadata every post carries. One module, so a rename on one
 // side is a compile error on the other instead of buttons that silently do nothing.
 import { createHash } from 'node:crypto';
-import type { IncidentAction } from '../message';
+import type { IncidentAction } from '../../../activities/chat/message';
 
 /** Metadata event type of every message the bot posts (alerts, thread replies, DMs). */
 export const METADATA_EVENT_TYPE = 'incident_alert';

@@ -3,7 +3,7 @@
 // the token's scopes in the `x-oauth-scopes` header (Slack's documented way), and the worker says at
 // start what is missing and what it costs, or refuses to start when Slack could not work at all.
 import { WebAPIPlatformError } from '@slack/web-api';
-import type { StartupCheck } from '../startup';
+import type { StartupCheck } from '../../../activities/chat/startup';
 import { slackWebClient, type SlackChatOptions } from './adapter';
 import { slackFailure } from './errors';
 

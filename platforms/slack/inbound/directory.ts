@@ -4,9 +4,9 @@
 // email with users.lookupByEmail (cached for a while, so a roster of twenty costs twenty calls per
 // ten minutes at most, and a lookup failure only means "not mapped" until the next refresh).
 import type { WebClient } from '@slack/web-api';
-import type { Config, Person } from '../../config/schema';
-import type { Actor } from '../../workflows/definitions';
-import { actorFor, actorForPerson } from '../identity';
+import type { Config, Person } from '../../../config/schema';
+import type { Actor } from '../../../workflows/definitions';
+import { actorFor, actorForPerson } from '../../../api/identity';
 
 const CACHE_MS = 10 * 60_000;
 const RETRY_MS = 60_000;

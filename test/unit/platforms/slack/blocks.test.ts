@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIncidentMessage, type IncidentMessage } from '../../../../activities/chat/message';
-import { LIMITS, escapeText, renderBlocks, slackText, truncate } from '../../../../activities/chat/slack/blocks';
-import { actionId, parseActionId } from '../../../../activities/chat/slack/actions';
+import { LIMITS, escapeText, renderBlocks, slackText, truncate } from '../../../../platforms/slack/shared/blocks';
+import { actionId, parseActionId } from '../../../../platforms/slack/shared/actions';
 import { validateBlocks } from '../../../fakes/slack/blockkit';
 import { CONTEXT, baseState, lifecycleStates } from './fixtures';
 

@@ -5,10 +5,10 @@
 // worker drains a burst in the same order the server dispatches it.
 import { createHash } from 'node:crypto';
 import { WebAPIRateLimitedError } from '@slack/web-api';
-import { SLACK_RATE_LIMITS, type SlackMethodBudget } from '../../../config/schema-slack';
-import { rateLimited } from '../../errors';
-import { RateLimiter, RateLimitWait } from '../ratelimit';
-import { activityWait } from '../activity-priority';
+import { SLACK_RATE_LIMITS, type SlackMethodBudget } from '../config';
+import { rateLimited } from '../../../activities/errors';
+import { RateLimiter, RateLimitWait } from '../../../activities/chat/ratelimit';
+import { activityWait } from '../../../activities/chat/activity-priority';
 
 export interface SlackRateLimits {
   enabled: boolean;

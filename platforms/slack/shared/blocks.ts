@@ -3,7 +3,7 @@
 // digests) is escaped, so an event cannot inject `<!channel>` or fake links, and every field is cut
 // to Slack's limits, so a long message degrades instead of being rejected with invalid_blocks.
 import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { ackLabel, assigneeLabel, type IncidentAction, type IncidentMessage } from '../message';
+import { ackLabel, assigneeLabel, type IncidentAction, type IncidentMessage } from '../../../activities/chat/message';
 import { ACTIONS_BLOCK_ID, actionId } from './actions';
 
 /** Slack's documented Block Kit limits for messages. */

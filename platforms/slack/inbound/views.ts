@@ -1,7 +1,7 @@
 // The two modals behind the Hand off and Resolve buttons. The incident (and where to answer) rides
 // in private_metadata, which Slack returns untouched with the submission.
 import type { ModalView } from '@slack/types';
-import { VIEW_HANDOFF, VIEW_RESOLVE } from '../../activities/chat/slack/actions';
+import { VIEW_HANDOFF, VIEW_RESOLVE } from '../shared/actions';
 
 export const HANDOFF_TO = { block: 'handoff_to', action: 'to' } as const;
 export const HANDOFF_NOTE = { block: 'handoff_note', action: 'note' } as const;

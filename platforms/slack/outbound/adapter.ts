@@ -5,15 +5,15 @@
 // replies), so an activity that timed out after Slack accepted the post finds that message instead
 // of posting a second one. A lookup that fails posts anyway: at least once beats at most once.
 import { LogLevel, WebClient, type Logger } from '@slack/web-api';
-import type { SlackConfig } from '../../../config/schema-slack';
-import { SLACK_DEFAULT_API_URL } from '../../../config/schema-slack';
+import type { SlackConfig } from '../config';
+import { SLACK_DEFAULT_API_URL } from '../config';
 import { readSecret } from '../../../config/load';
-import { ErrorTypes, permanentFailure } from '../../errors';
-import { earlierAttemptSince, earlierCopy } from '../attempt';
-import type { IncidentMessage } from '../message';
-import type { ChatPlatform, PostRequest, PostedMessage } from '../platform';
-import { METADATA_EVENT_TYPE, type IncidentMetadataPayload } from './actions';
-import { renderBlocks, slackText } from './blocks';
+import { ErrorTypes, permanentFailure } from '../../../activities/errors';
+import { earlierAttemptSince, earlierCopy } from '../../../activities/chat/attempt';
+import type { IncidentMessage } from '../../../activities/chat/message';
+import type { ChatPlatform, PostRequest, PostedMessage } from '../../../activities/chat/platform';
+import { METADATA_EVENT_TYPE, type IncidentMetadataPayload } from '../shared/actions';
+import { renderBlocks, slackText } from '../shared/blocks';
 import { slackFailure } from './errors';
 import { slackLimits, type SlackRateLimits } from './limits';
 

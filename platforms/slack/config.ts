@@ -2,7 +2,7 @@
 // bot token; the api receives commands, buttons and events over HTTP (signed with the signing
 // secret) or over Socket Mode (app token). Secrets are references, never values.
 import { z } from 'zod';
-import { durationWithin, secretRef as secret } from './primitives';
+import { durationWithin, secretRef as secret } from '../../config/primitives';
 const timeout = durationWithin(100, 60_000);
 
 /** One Web API method's budget in the worker (activities/chat/ratelimit.ts). */
