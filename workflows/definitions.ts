@@ -250,7 +250,7 @@ export interface IncidentState {
 /** `historyLimit`: history events after which a run continues as new (tests set it low). */
 export type IncidentInput =
   | { anomaly: Anomaly; historyLimit?: number }
-  | { resume: IncidentState; pendingOccurrences?: Anomaly[]; historyLimit?: number };
+  | { resume: IncidentState; historyLimit?: number };
 
 export interface IncidentResult {
   id: string;

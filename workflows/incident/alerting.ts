@@ -1,0 +1,55 @@
+// The alert: posted once to every channel the routing rule selects, then kept current by one
+// debounced updater, so 500 occurrences are not 500 card updates while a person's action shows at once.
+import * as wf from '@temporalio/workflow';
+import type { Anomaly } from '../definitions';
+import { nowIso } from '../clock';
+import { addTimeline } from '../state';
+import { PATCH } from '../versioning';
+import { failureMessage, type IncidentRun } from './context';
+import { chat, personChat, policy, urgentChat } from './proxies';
+
+/**
+ * Routes the new incident by the current config (channels, escalation policy, auto-resolve, alert
+ * debounce) and posts the first alert to each channel; a failed post is a timeline entry, not a failure.
+ */
+export async function routeAndAlert(run: IncidentRun, anomaly: Anomaly): Promise<void> {
+  const { s } = run;
+  const routing = await policy.routeAnomaly(anomaly);
+  s.policyId = routing.policyId;
+  s.autoResolve = routing.autoResolve;
+  s.alertDebounceMs = routing.alertUpdateDebounceMs;
+  for (const channel of routing.channels) {
+    try {
+      s.messages.push(await urgentChat(s.severity).postAlert({ channel, state: run.alertView() }));
+      addTimeline(s, { at: nowIso(), type: 'alerted', actor: 'system', text: `Alert posted to ${channel.platform} #${channel.channel} (rule ${routing.rule})` });
+    } catch (err) {
+      addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Alert to ${channel.platform} #${channel.channel} failed: ${failureMessage(err)}` });
+    }
+  }
+  run.dirty = true; // the posts may predate occurrences that arrived meanwhile
+}
+
+/** Pushes the newest state to every posted alert whenever it is dirty, until the run stops. */
+export async function updateAlerts(run: IncidentRun): Promise<void> {
+  const { s } = run;
+  for (;;) {
+    await wf.condition(() => run.dirty || run.stopping);
+    if (!run.dirty) return;
+    if (wf.patched(PATCH.instantHumanUpdates)) {
+      // Only occurrences and system changes wait to coalesce; a person's action cuts the wait
+      // short, and a zero debounce starts no timer at all.
+      if (!run.stopping && !run.urgent && run.debounceMs > 0) await wf.condition(() => run.urgent || run.stopping, run.debounceMs);
+    } else if (!run.stopping) await wf.sleep(run.debounceMs); // before the patch: every change waited
+    const forPerson = run.urgent;
+    run.dirty = false;
+    run.urgent = false;
+    run.updating = true;
+    try {
+      if (s.messages.length) await (forPerson ? personChat : chat).updateAlerts({ refs: s.messages, state: run.alertView() });
+    } catch (err) {
+      addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Updating the alert failed: ${failureMessage(err)}` });
+    } finally {
+      run.updating = false;
+    }
+  }
+}
