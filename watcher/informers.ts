@@ -4,9 +4,9 @@
 // error is restarted with backoff; after every list the owner rescans the cached state.
 import type { KubeConfig, KubernetesObject, ListWatch } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { k8s } from '../kube/client';
-import type { K8sObject } from './k8s';
-import { toWireJson } from './k8s';
-import type { ResourceDef } from './kube';
+import type { K8sObject } from '../kube/objects';
+import { toWireJson } from '../kube/objects';
+import type { ResourceDef } from '../kube/watch';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { k8s } from '../kube/client';
-import { timeMs } from './k8s';
+import { timeMs } from '../kube/objects';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 

@@ -1,7 +1,7 @@
 // Top-owner resolution: Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob, Pod -> StatefulSet
 // or DaemonSet. Incidents group on the top owner, so ten crashing replicas are one incident.
 import type { ResourceRef } from '../workflows/definitions';
-import { refOf, type K8sObject, type OwnerReference } from './k8s';
+import { refOf, type K8sObject, type OwnerReference } from '../kube/objects';
 
 /** Finds a cached object by kind; undefined when it is not (yet) in the cache. */
 export type ObjectLookup = (kind: string, namespace: string | undefined, name: string) => K8sObject | undefined;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { Config } from '../config/schema';
-import { kubeConfigFor } from './kube';
+import { kubeConfigFor } from '../kube/client';
 import { Intake, temporalSignaler } from './intake';
 import { startWatcherHttp } from './http';
 import { LeaderElector, defaultIdentity, defaultLeaseName } from './lease';

@@ -14,8 +14,8 @@ import {
 import { createFilter } from './filters';
 import { fingerprint } from './fingerprint';
 import { SupervisedInformer } from './informers';
-import { objectKey, refKey, type K8sObject } from './k8s';
-import { builtinResources, customResource, type ResourceDef } from './kube';
+import { objectKey, refKey, type K8sObject } from '../kube/objects';
+import { builtinResources, customResource, type ResourceDef } from '../kube/watch';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { topOwner, type TopOwner } from './owners';
@@ -239,7 +239,7 @@ export class ClusterWatcher {
         this.toldRecovered.delete(a.anomaly.fingerprint);
         this.o.sink.occurrence(a.anomaly, a.count);
       } else {
-        this.o.log.info(`recovered: ${a.fingerprint} (${a.message})`);
+        this.o.log.info(`recovered: ${a.fingerprint} (${a.message})`, { fingerprint: a.fingerprint });
         this.toldRecovered.add(a.fingerprint);
         this.o.sink.recovered(a.fingerprint, a.message);
       }

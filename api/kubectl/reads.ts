@@ -5,10 +5,10 @@ import type { KubectlResource } from '../../config/schema-diagnostics';
 import { kubeCall, KubeCallError, type KubeApis } from '../../kube/client';
 import {
   describeJob, describeNode, describeObject, describePod, describePvc, describeService, describeStorageClass, describeWorkload, eventsBlock, sortEvents,
-} from '../../activities/diagnostics/kubernetes/describe';
-import { podReady, restartCount, table } from '../../activities/diagnostics/kubernetes/format';
+} from '../../kube/describe';
+import { podReady, restartCount, table } from '../../kube/format';
 import type { KubectlCommand } from './parse';
-import { bytes, formatCpu, formatMem, milliCores, printTable } from './printers';
+import { bytes, formatCpu, formatMem, milliCores, printTable } from '../../kube/printers';
 
 export interface ReadContext {
   apis: KubeApis;

@@ -3,7 +3,7 @@
 // Backup/Restore failures and cert-manager Certificates that stay not Ready; a config rule with the
 // same name replaces a built-in one.
 import { customResourceRuleSchema, type CustomResourceRule, type CustomResourceRuleInput, type WatchSettings } from '../../config/schema-watch';
-import { conditionOf, getPath, objectKey, refOf, timeMs, type K8sObject } from '../k8s';
+import { conditionOf, getPath, objectKey, refOf, timeMs, type K8sObject } from '../../kube/objects';
 import type { DetectorContext, Finding } from './types';
 
 const VELERO_FAILED = ['Failed', 'PartiallyFailed', 'FailedValidation'];

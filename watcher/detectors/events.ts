@@ -1,7 +1,7 @@
 // Warning events about pods: scheduling and mount failures, probe failures beyond a threshold,
 // evictions. Table-driven by event reason (and message prefix). Events older than
 // the context's cutoff are history (seen again on every start and relist), not news.
-import { timeMs, type K8sObject } from '../k8s';
+import { timeMs, type K8sObject } from '../../kube/objects';
 import type { ResourceRef } from '../../workflows/definitions';
 import type { DetectorKind } from './catalog';
 import type { DetectorContext, Finding } from './types';

@@ -1,6 +1,6 @@
 // The detector registry: which detector looks at which kind of object.
 import type { CustomResourceRule } from '../../config/schema-watch';
-import { refOf, type K8sObject } from '../k8s';
+import { refOf, type K8sObject } from '../../kube/objects';
 import { DETECTORS } from './catalog';
 import { detectNode } from './nodes';
 import { detectPod } from './pods';

@@ -1,6 +1,6 @@
 // Node conditions: NotReady (False or Unknown) and the three pressure conditions. They clear as soon
 // as the node reports the condition as healthy again.
-import { refOf } from '../k8s';
+import { refOf } from '../../kube/objects';
 import type { DetectorKind } from './catalog';
 import type { Detector, Finding } from './types';
 

@@ -1,7 +1,7 @@
 // Pod state: container waiting/terminated reasons, unschedulable pods, evictions. Table-driven: a
 // waiting reason maps to an anomaly kind; the most specific cause wins (a crash loop whose last exit
 // was an OOM kill is OOMKilled).
-import { refOf, conditionOf, timeMs, type K8sObject } from '../k8s';
+import { refOf, conditionOf, timeMs, type K8sObject } from '../../kube/objects';
 import type { DetectorKind } from './catalog';
 import type { Detector, DetectorContext, Finding } from './types';
 

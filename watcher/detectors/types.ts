@@ -2,7 +2,7 @@
 // say what is wrong with it right now; the tracker turns that into occurrences and recoveries.
 import type { ResourceRef, Severity } from '../../workflows/definitions';
 import type { WatchSettings } from '../../config/schema-watch';
-import type { K8sObject } from '../k8s';
+import type { K8sObject } from '../../kube/objects';
 
 /**
  * How a finding clears. `state`: as soon as the detector stops reporting it (node Ready again,

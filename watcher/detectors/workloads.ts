@@ -2,7 +2,7 @@
 // Deployment ProgressDeadlineExceeded, failed Jobs, PVCs Pending beyond a threshold. Replica and
 // rollout problems are symptoms: while a pod of the same workload has a specific finding (crash
 // loop, image pull), that finding is the incident and the symptom stays quiet.
-import { conditionOf, objectKey, refOf, timeMs, type K8sObject } from '../k8s';
+import { conditionOf, objectKey, refOf, timeMs, type K8sObject } from '../../kube/objects';
 import type { Detector, DetectorContext, Finding } from './types';
 
 function unavailable(kind: string, obj: K8sObject): { missing: number; since?: number; message: string } | undefined {

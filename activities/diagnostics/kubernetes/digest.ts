@@ -3,8 +3,8 @@
 // Pure functions over what the plans read; the full detail lives in the report's sections.
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { capText, redact } from '../redact';
-import { sortEvents } from './describe';
-import { isInitContainer, oneLine, podReady, podStatus } from './format';
+import { sortEvents } from '../../../kube/describe';
+import { isInitContainer, oneLine, podReady, podStatus } from '../../../kube/format';
 
 export const DIGEST_MAX_CHARS = 1_200;
 

@@ -3,9 +3,9 @@
 // conditions, failure messages and events, found through API discovery).
 import type { V1APIResource, V1Node, V1StorageClass } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { Anomaly } from '../../../workflows/definitions';
-import { describeNode, describeObject, describePvc, describeStorageClass, nodeProblems } from './describe';
+import { describeNode, describeObject, describePvc, describeStorageClass, nodeProblems } from '../../../kube/describe';
 import { buildDigest, lastWarning } from './digest';
-import { conditionText, oneLine, podReady, quantities } from './format';
+import { conditionText, oneLine, podReady, quantities } from '../../../kube/format';
 import type { DiagnosticsRun } from './run';
 
 export async function diagnoseNode(run: DiagnosticsRun, anomaly: Anomaly): Promise<string> {

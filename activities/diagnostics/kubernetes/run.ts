@@ -5,8 +5,8 @@ import type { ConfigurationOptions, CoreV1Event, V1Pod } from '@kubernetes/clien
 import type { DiagnosticsSection } from '../../../workflows/definitions';
 import { kubeCall, toKubeCallError, type KubeApis, type KubeFailure } from '../../../kube/client';
 import { capTail, capText, redact } from '../redact';
-import { eventsBlock } from './describe';
-import { age, podStatus, readyCount, restartsColumn, table } from './format';
+import { eventsBlock } from '../../../kube/describe';
+import { age, podStatus, readyCount, restartsColumn, table } from '../../../kube/format';
 
 export interface RunSettings {
   callTimeoutMs: number;

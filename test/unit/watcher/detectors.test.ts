@@ -2,7 +2,7 @@
 import { detectCustom, detectEvent, effectiveRules, STATE_DETECTORS, DETECTORS, BUILTIN_RULES } from '../../../watcher/detectors';
 import { WAITING_REASONS } from '../../../watcher/detectors/pods';
 import { customResourceRuleSchema } from '../../../config/schema-watch';
-import type { K8sObject } from '../../../watcher/k8s';
+import type { K8sObject } from '../../../kube/objects';
 import { crashLoop, ctx, event, iso, node, NOW, pod, settings, waiting } from './fixtures';
 
 const detectPod = STATE_DETECTORS.Pod!;

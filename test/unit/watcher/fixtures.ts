@@ -1,7 +1,7 @@
 // Kubernetes objects as they arrive on the wire, for detector and tracker tests.
 import { watchSchema, type WatchSettings } from '../../../config/schema-watch';
 import type { DetectorContext } from '../../../watcher/detectors';
-import type { K8sObject } from '../../../watcher/k8s';
+import type { K8sObject } from '../../../kube/objects';
 
 export const NOW = Date.parse('2026-03-02T10:00:00Z');
 export const iso = (msAgo: number) => new Date(NOW - msAgo).toISOString();

@@ -2,7 +2,7 @@
 import { fingerprint, FINGERPRINT_MAX } from '../../../watcher/fingerprint';
 import { topOwner } from '../../../watcher/owners';
 import { ID_PART } from '../../../intake/schema';
-import type { K8sObject } from '../../../watcher/k8s';
+import type { K8sObject } from '../../../kube/objects';
 import { pod, replicaSet } from './fixtures';
 
 describe('fingerprints', () => {

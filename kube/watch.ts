@@ -1,10 +1,8 @@
-// The resources the watcher watches, each with its list call on the real client library. The
-// KubeConfig (file, context, in-cluster) comes from kube/client.ts, shared with diagnostics.
+// The resources the watcher watches (built-in kinds and custom-resource rules), each with its watch
+// path and its list call on the real client library. The KubeConfig comes from ./client.ts.
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { CustomResourceRule } from '../config/schema-watch';
-import { k8s } from '../kube/client';
-
-export { kubeConfigFor } from '../kube/client';
+import { k8s } from './client';
 
 export type AnyList = KubernetesListObject<KubernetesObject>;
 

@@ -1,4 +1,4 @@
-import { bytes, milliCores, printTable } from '../../../api/kubectl/printers';
+import { bytes, milliCores, printTable } from '../../../kube/printers';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const at = (secondsAgo: number) => new Date(NOW - secondsAgo * 1000).toISOString();

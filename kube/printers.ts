@@ -1,9 +1,9 @@
 // kubectl-like tables for `get` (and `top`): the same columns kubectl prints for each type, with
 // NAMESPACE first under -A and the extra -o wide columns. Pure: objects in, text out.
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import { age, oneLine, podStatus, readyCount, restartsColumn, selectorString, table, toMs } from '../../activities/diagnostics/kubernetes/format';
-import { eventTime } from '../../activities/diagnostics/kubernetes/describe';
-import type { KubectlResource } from '../../config/schema-diagnostics';
+import { age, oneLine, podStatus, readyCount, restartsColumn, selectorString, table, toMs } from './format';
+import { eventTime } from './describe';
+import type { KubectlResource } from '../config/schema-diagnostics';
 
 export interface PrintOptions {
   wide: boolean;

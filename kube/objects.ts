@@ -1,6 +1,6 @@
-// Plain-JSON views of Kubernetes objects as the informers cache them, and small readers for them.
-// Lists from the typed client are normalized to wire JSON (timestamps as strings) so list results and
-// watch events look the same to the detectors.
+// Plain-JSON views of Kubernetes objects as the watcher's informers cache them and its detectors
+// read them, with small readers. Lists from the typed client are normalized to wire JSON
+// (timestamps as strings) so list results and watch events look the same to the detectors.
 import type { ResourceRef } from '../workflows/definitions';
 
 export interface OwnerReference {
