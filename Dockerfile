@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json \
- && cp -r api/local-chat/static dist/api/local-chat/ \
+ && cp -r platforms/local/inbound/static dist/platforms/local/inbound/ \
  && node dist/worker/bundle.js \
  && npm prune --omit=dev
 

@@ -36,7 +36,7 @@ test-real-es: setup
 	ELASTICSEARCH_URL='$(ELASTICSEARCH_URL)' NODE_OPTIONS=--experimental-vm-modules npx jest --ci test/integration/elasticsearch
 
 build: setup
-	rm -rf dist && npx tsc -p tsconfig.build.json && cp -r api/local-chat/static dist/api/local-chat/ && node dist/worker/bundle.js
+	rm -rf dist && npx tsc -p tsconfig.build.json && cp -r platforms/local/inbound/static dist/platforms/local/inbound/ && node dist/worker/bundle.js
 
 # Ports and config are checked before the build: a second `make dev` must not remove dist/ under
 # the one already running.

@@ -7,7 +7,7 @@ const { builtinModules } = require('node:module');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'coverage/**', 'api/local-chat/static/**', 'jest.config.js', 'eslint.config.js', 'scripts/test-summary.js'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'coverage/**', 'platforms/local/inbound/static/**', 'jest.config.js', 'eslint.config.js', 'scripts/test-summary.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,13 +10,13 @@ import { TokenAuthenticator } from './auth';
 import { ApiError } from './errors';
 import { registerRest } from './rest';
 import { registerMetrics } from './metrics';
-import { registerLocalChat } from './local-chat/routes';
-import { registerTeams } from './teams/routes';
-import { registerDiscord } from './discord/routes';
+import { registerLocalChat } from '../platforms/local/inbound/routes';
+import { registerTeams } from '../platforms/teams/inbound/routes';
+import { registerDiscord } from '../platforms/discord/inbound/routes';
 import { registerSlack } from '../platforms/slack/inbound';
-import { registerMattermost } from './mattermost';
-import { registerPage } from './local-chat/page';
-import { LocalChatStore } from './local-chat/store';
+import { registerMattermost } from '../platforms/mattermost/inbound';
+import { registerPage } from '../platforms/local/inbound/page';
+import { LocalChatStore } from '../platforms/local/inbound/store';
 import type { PostmortemReader } from './postmortems';
 
 export interface ApiDeps {

@@ -5,8 +5,8 @@
 // --register bulk-overwrites the commands with the bot token from platforms.discord (a guild's
 // commands update at once; global ones can take a while to reach every client).
 import { loadConfigOrExit, configPathFromArgs, readSecret } from '../config/load';
-import { DiscordRest } from '../activities/chat/discord/rest';
-import { DISCORD_COMMANDS } from '../api/discord/commands';
+import { DiscordRest } from '../platforms/discord/shared/rest';
+import { DISCORD_COMMANDS } from '../platforms/discord/inbound/commands';
 
 /** PUT /applications/{id}[/guilds/{guild}]/commands: the registered commands become exactly these. */
 export async function registerDiscordCommands(rest: DiscordRest, applicationId: string, guildId?: string): Promise<{ name: string; id: string }[]> {

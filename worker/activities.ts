@@ -2,11 +2,11 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Config } from '../config/schema';
 import { createChatActivities } from '../activities/chat';
-import { createLocalChat } from '../activities/chat/local';
+import { createLocalChat } from '../platforms/local/outbound/adapter';
 import { createSlackChat, slackChatOptions } from '../platforms/slack/outbound/adapter';
-import { createMattermostChat, mattermostChatOptions } from '../activities/chat/mattermost/adapter';
-import { createTeamsChat } from '../activities/chat/teams/adapter';
-import { createDiscordChat, discordChatOptions } from '../activities/chat/discord/adapter';
+import { createMattermostChat, mattermostChatOptions } from '../platforms/mattermost/outbound/adapter';
+import { createTeamsChat } from '../platforms/teams/outbound/adapter';
+import { createDiscordChat, discordChatOptions } from '../platforms/discord/outbound/adapter';
 import { readSecret } from '../config/load';
 import { pagerDutyFromConfig } from '../activities/paging/pagerduty';
 import type { MessageContext } from '../activities/chat/message';

@@ -8,8 +8,8 @@ import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
 import type { StartupCheck } from '../activities/chat/startup';
 import { slackChatOptions } from '../platforms/slack/outbound/adapter';
 import { checkSlackScopes } from '../platforms/slack/outbound/scopes';
-import { mattermostChatOptions } from '../activities/chat/mattermost/adapter';
-import { checkMattermostAccess } from '../activities/chat/mattermost/startup';
+import { mattermostChatOptions } from '../platforms/mattermost/outbound/adapter';
+import { checkMattermostAccess } from '../platforms/mattermost/outbound/startup';
 
 export async function missingSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });

@@ -4,7 +4,7 @@
 // folds retries and repeated pages into one alert, and acks and resolves reach that alert.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config, Person } from '../../config/schema';
-import type { PagerDutyConfig } from '../../config/schema-teams';
+import type { PagerDutyConfig } from '../../platforms/teams/config';
 import { readSecret } from '../../config/load';
 import { parseIncidentWorkflowId } from '../../workflows/definitions';
 import { ErrorTypes, permanentFailure, rateLimited, unavailable } from '../errors';

@@ -2,7 +2,7 @@
 // and workflow -> alert card in the local chat served by this api -> REST, chat commands and
 // buttons as Workflow Updates -> postmortem. Refusals must show in the incident's timeline.
 import type { IncidentState } from '../../../workflows/definitions';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import { anomaly } from '../../helpers/anomaly';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 

@@ -1,8 +1,8 @@
 // The local chat service as the worker's adapter and the page use it, against a real api process
 // (and a real Temporal dev server for the commands), without a worker.
 import { startStack, type Stack } from '../../helpers/stack';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
-import { createLocalChat } from '../../../activities/chat/local';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
+import { createLocalChat } from '../../../platforms/local/outbound/adapter';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // resolves. The card, the state query and the incident list must all name Alice, as the
 // postmortem does, and the timeline must say the hand-off was cancelled.
 import type { IncidentState } from '../../../workflows/definitions';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import { anomaly } from '../../helpers/anomaly';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import type { IncidentState } from '../../../workflows/definitions';
 import { PLANTED_SECRETS, scenarios, startSimCluster, type SimCluster } from '../../../simcluster';
 import { anomaly } from '../../helpers/anomaly';

@@ -3,9 +3,9 @@
 // after a late answer), and every failure mapped to the typed failure the retry policy acts on.
 import { ApplicationFailure } from '@temporalio/common';
 import { buildIncidentMessage, renderText } from '../../../activities/chat/message';
-import { createDiscordChat } from '../../../activities/chat/discord/adapter';
-import { nonceFor, postMark, readMarks } from '../../../activities/chat/discord/ids';
-import { DiscordRest } from '../../../activities/chat/discord/rest';
+import { createDiscordChat } from '../../../platforms/discord/outbound/adapter';
+import { nonceFor, postMark, readMarks } from '../../../platforms/discord/shared/ids';
+import { DiscordRest } from '../../../platforms/discord/shared/rest';
 import type { ChatPlatform } from '../../../activities/chat/platform';
 import { FakeDiscord, type FakeUser } from '../../fakes/discord/server';
 import { buttonsOf, fieldsOf } from '../../fakes/discord/client';

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import type { Config } from '../../../config/schema';
 import { incidentWorkflowId, type IncidentState } from '../../../workflows/definitions';
 import { LEASE_RULE, READ_ONLY_RULES } from '../../../simcluster/auth';

@@ -1,7 +1,7 @@
 // /kubectl from the local chat, end to end: the api's command endpoint, the channel policy from the
 // config, the real @kubernetes/client-node against the simulated cluster, and (in an incident
 // thread) the note in the incident's timeline through the real workflow.
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import type { IncidentState } from '../../../workflows/definitions';
 import { auditQuery, auditWorkflowId, type AuditEntry } from '../../../workflows/audit-definitions';
 import { PLANTED_SECRETS, type SimCluster } from '../../../simcluster';

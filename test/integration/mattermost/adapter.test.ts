@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { buildIncidentMessage, renderText } from '../../../activities/chat/message';
-import { createMattermostChat, type MattermostChatOptions } from '../../../activities/chat/mattermost/adapter';
+import { createMattermostChat, type MattermostChatOptions } from '../../../platforms/mattermost/outbound/adapter';
 import type { ChatPlatform } from '../../../activities/chat/platform';
 import { FakeMattermost, type FakeUser } from '../../fakes/mattermost/server';
 import { newId } from '../../fakes/mattermost/workspace';

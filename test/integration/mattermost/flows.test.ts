@@ -2,7 +2,7 @@
 // clicks, slash commands and dialogs that the fake server relays exactly as Mattermost does -> the
 // workflow changes and the alert is updated in place. Real Temporal, real worker, real api; only
 // Mattermost is the strict fake.
-import { actionToken } from '../../../activities/chat/mattermost/actions';
+import { actionToken } from '../../../platforms/mattermost/shared/actions';
 import { eventually } from '../../helpers/stack';
 import { attachmentOf, buttonsOf, fieldsOf, startMattermostStack, type MattermostStack } from './mattermost-stack';
 

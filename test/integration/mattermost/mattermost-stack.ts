@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { COMMAND_PATH } from '../../../activities/chat/mattermost/actions';
+import { COMMAND_PATH } from '../../../platforms/mattermost/shared/actions';
 import { startChatStack, routeNamespacesTo, type ChatStackBase } from '../../helpers/chat-stack';
 import { eventually } from '../../helpers/stack';
 import { MattermostInbound } from '../../fakes/mattermost/inbound';

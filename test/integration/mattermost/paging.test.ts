@@ -1,6 +1,6 @@
 // Paging through Mattermost with the shared paging activity: a DM plus an @username mention in the
 // alert thread, found by people[].chat.mattermost or (with lookupUsersByEmail) by email.
-import { createMattermostChat } from '../../../activities/chat/mattermost/adapter';
+import { createMattermostChat } from '../../../platforms/mattermost/outbound/adapter';
 import { createPagingActivities } from '../../../activities/paging';
 import { FakeMattermost, type FakeUser } from '../../fakes/mattermost/server';
 import { testConfig } from '../../helpers/config';

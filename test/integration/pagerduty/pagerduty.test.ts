@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createPagerDuty } from '../../../activities/paging/pagerduty';
 import type { EventBatch } from '../../../activities/events';
-import type { PagerDutyConfig } from '../../../config/schema-teams';
+import type { PagerDutyConfig } from '../../../platforms/teams/config';
 import type { Person } from '../../../config/schema';
 import { parseConfig } from '../../../config/load';
 import { exampleRaw } from '../../helpers/config';

@@ -4,7 +4,7 @@
 // search, reads and late action items over the Elasticsearch store. Last, the embedded default:
 // a second api without Elasticsearch serves the same search and the local chat list from files.
 import type { IncidentState } from '../../../workflows/definitions';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import type { PostmortemDoc } from '../../../activities/postmortem/compile';
 import { startStack, eventually, type Stack, type TokenName } from '../../helpers/stack';
 import { anomaly } from '../../helpers/anomaly';

@@ -1,4 +1,4 @@
-// The Slack adapter's rate budgets (activities/chat/slack/limits.ts) with the real @slack/web-api
+// The Slack adapter's rate budgets (platforms/slack/outbound/limits.ts) with the real @slack/web-api
 // client against the fake Slack enforcing limits: calls over the budget wait in the worker instead
 // of taking 429s, in the order of their activity's priority; a 429 that still happens holds the
 // method back for its Retry-After; a wait past maxWait fails at once, retryably, with the wait.

@@ -2,7 +2,7 @@
 // conversation reference, retries never post twice, and every failure is typed for Temporal.
 import { rmSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTeamsChat } from '../../../activities/chat/teams/adapter';
+import { createTeamsChat } from '../../../platforms/teams/outbound/adapter';
 import type { ChatPlatform } from '../../../activities/chat/platform';
 import { buildIncidentMessage, renderText } from '../../../activities/chat/message';
 import { initialState } from '../../../workflows/state';

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { rmSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerTeams } from '../../../api/teams/routes';
+import { registerTeams } from '../../../platforms/teams/inbound/routes';
 import { testConfig } from '../../helpers/config';
 import { FakeBotFramework } from '../../fakes/botframework/server';
 import { fakeOptions, withTeams } from './fixtures';

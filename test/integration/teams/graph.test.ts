@@ -3,7 +3,7 @@
 // posting a second card. Each "process" here is a fresh adapter: it shares nothing in memory.
 import { rmSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTeamsChat } from '../../../activities/chat/teams/adapter';
+import { createTeamsChat } from '../../../platforms/teams/outbound/adapter';
 import type { ChatPlatform, PostRequest } from '../../../activities/chat/platform';
 import { buildIncidentMessage, renderText } from '../../../activities/chat/message';
 import { initialState } from '../../../workflows/state';

@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stringify } from 'yaml';
 import { scenarios } from '../../../simcluster';
 import { incidentWorkflowId, type IncidentState } from '../../../workflows/definitions';
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import { exampleRaw } from '../../helpers/config';
 import { eventually } from '../../helpers/eventually';
 import { startDevServer } from '../../helpers/temporal';

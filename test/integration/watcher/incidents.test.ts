@@ -1,7 +1,7 @@
 // Simulated cluster -> watcher -> Temporal -> the real worker and workflow -> local chat. One
 // Deployment crash-looping in ten pods is one incident with one alert card; a watcher restart adds
 // occurrences to it; recovery resolves it after the quiet period; two clusters never share one.
-import type { LocalMessage } from '../../../activities/chat/local-protocol';
+import type { LocalMessage } from '../../../platforms/local/shared/protocol';
 import { recover, scenarios } from '../../../simcluster';
 import type { RunningWatcher } from '../../../watcher/run';
 import { incidentWorkflowId, type IncidentState } from '../../../workflows/definitions';

@@ -3,13 +3,13 @@
 import { join } from 'node:path';
 import { buildIncidentMessage, diagnosticsThreadText, digestLine, fencedReply, readable, splitFenced } from '../../../activities/chat/message';
 import { slackText } from '../../../platforms/slack/shared/blocks';
-import { discordContent } from '../../../activities/chat/discord/embed';
-import { mattermostText } from '../../../activities/chat/mattermost/render';
-import { noteActivity } from '../../../activities/chat/teams/adapter';
+import { discordContent } from '../../../platforms/discord/shared/embed';
+import { mattermostText } from '../../../platforms/mattermost/shared/render';
+import { noteActivity } from '../../../platforms/teams/outbound/adapter';
 import { replyText } from '../../../platforms/slack/inbound/listeners';
-import { replyContent } from '../../../api/discord/interactions';
-import { chatText as mattermostReply } from '../../../api/mattermost/handlers';
-import { teamsCodeReply } from '../../../api/teams/handler';
+import { replyContent } from '../../../platforms/discord/inbound/interactions';
+import { chatText as mattermostReply } from '../../../platforms/mattermost/inbound/handlers';
+import { teamsCodeReply } from '../../../platforms/teams/inbound/handler';
 import { CONTEXT, baseState } from '../platforms/slack/fixtures';
 import { expectGolden } from './golden';
 
@@ -25,7 +25,7 @@ const DIGEST = [
   '  Error: connect ECONNREFUSED 10.0.0.7:5432 <db>',
   '  at TCPConnectWrap.afterConnect [as oncomplete]',
 ].join('\n');
-const golden = (platform: string, name: string) => join(__dirname, platform, 'golden', `code-block-${name}`);
+const golden = (platform: string, name: string) => join(__dirname, '..', 'platforms', platform, 'golden', `code-block-${name}`);
 
 describe('code block golden files', () => {
   const kubectl = { text: KUBECTL, ephemeral: false, preformatted: true };

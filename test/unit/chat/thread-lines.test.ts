@@ -3,12 +3,12 @@
 import { join } from 'node:path';
 import { ackLabel, actionThreadLine, buildIncidentMessage, type ActionNotice } from '../../../activities/chat/message';
 import { renderBlocks } from '../../../platforms/slack/shared/blocks';
-import { renderAlert } from '../../../activities/chat/discord/embed';
-import { renderAttachment } from '../../../activities/chat/mattermost/render';
+import { renderAlert } from '../../../platforms/discord/shared/embed';
+import { renderAttachment } from '../../../platforms/mattermost/shared/render';
 import { slackThreadLine } from '../../../platforms/slack/inbound/listeners';
-import { mattermostThreadLine } from '../../../api/mattermost/handlers';
-import { messageResponse } from '../../../api/discord/interactions';
-import { teamsThreadLine } from '../../../api/teams/handler';
+import { mattermostThreadLine } from '../../../platforms/mattermost/inbound/handlers';
+import { messageResponse } from '../../../platforms/discord/inbound/interactions';
+import { teamsThreadLine } from '../../../platforms/teams/inbound/handler';
 import { validateBlocks } from '../../fakes/slack/blockkit';
 import { CONTEXT, lifecycleStates } from '../platforms/slack/fixtures';
 import { expectGolden } from './golden';
@@ -41,19 +41,19 @@ describe('thread line golden files', () => {
   for (const [name, notice] of Object.entries(NOTICES)) {
     const line = actionThreadLine(notice);
     it(`posts the ${name} line in a Slack thread as golden/thread-line-${name}.json`, () => {
-      expectGolden(join(__dirname, 'slack', 'golden', `thread-line-${name}.json`), slackThreadLine('C0INCIDENTS', '1733400000.000100', line));
+      expectGolden(join(__dirname, '..', 'platforms', 'slack', 'golden', `thread-line-${name}.json`), slackThreadLine('C0INCIDENTS', '1733400000.000100', line));
     });
     it(`posts the ${name} line as a Mattermost reply as golden/thread-line-${name}.json`, () => {
-      expectGolden(join(__dirname, 'mattermost', 'golden', `thread-line-${name}.json`), mattermostThreadLine('chan1', 'post1', line));
+      expectGolden(join(__dirname, '..', 'platforms', 'mattermost', 'golden', `thread-line-${name}.json`), mattermostThreadLine('chan1', 'post1', line));
     });
     it(`answers the ${name} button on Discord publicly as golden/thread-line-${name}.json`, () => {
-      expectGolden(join(__dirname, 'discord', 'golden', `thread-line-${name}.json`), messageResponse(line, false));
+      expectGolden(join(__dirname, '..', 'platforms', 'discord', 'golden', `thread-line-${name}.json`), messageResponse(line, false));
     });
     it(`replies in the Teams thread with the ${name} line as golden/thread-line-${name}.json`, () => {
-      expectGolden(join(__dirname, 'teams', 'golden', `thread-line-${name}.json`), teamsThreadLine(line));
+      expectGolden(join(__dirname, '..', 'platforms', 'teams', 'golden', `thread-line-${name}.json`), teamsThreadLine(line));
     });
     it(`posts the ${name} line in the local chat thread as golden/thread-line-${name}.txt`, () => {
-      expectGolden(join(__dirname, 'local', 'golden', `thread-line-${name}.txt`), `${line}\n`);
+      expectGolden(join(__dirname, '..', 'platforms', 'local', 'golden', `thread-line-${name}.txt`), `${line}\n`);
     });
   }
 

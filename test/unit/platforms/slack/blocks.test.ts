@@ -1,5 +1,5 @@
 // The Block Kit renderer against golden files (one per lifecycle state) and Slack's limits.
-// Regenerate the goldens after an intended layout change: UPDATE_GOLDEN=1 npx jest test/unit/chat/slack
+// Regenerate the goldens after an intended layout change: UPDATE_GOLDEN=1 npx jest test/unit/platforms/slack
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIncidentMessage, type IncidentMessage } from '../../../../activities/chat/message';

@@ -1,4 +1,4 @@
-import { configProblems, testConfig } from '../../helpers/config';
+import { configProblems, testConfig } from '../../../helpers/config';
 import { SLACK_RATE_LIMITS } from '../../../../platforms/slack/config';
 
 const slack = (rateLimits?: unknown) => (raw: Record<string, any>) => {

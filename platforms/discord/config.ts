@@ -1,0 +1,76 @@
+// platforms.discord (owned by the Discord integration). The worker posts through Discord's REST API
+// with the bot token; the api receives slash commands, buttons and modals on POST
+// /discord/interactions, each verified with the application's Ed25519 public key. Discord names
+// everything by snowflakes (numeric ids), so routing and the roster use ids, never names.
+import { z } from 'zod';
+import { durationWithin, secretRef as secret } from '../../config/primitives';
+
+export const DISCORD_DEFAULT_API_URL = 'https://discord.com/api/v10';
+
+/** Discord ids: 64-bit integers written in decimal (17 to 20 digits for anything made since 2015). */
+export const SNOWFLAKE = /^\d{17,20}$/;
+const copyId = (what: 'channel' | 'user') => `turn on Developer Mode in Discord (Settings > Advanced), right-click the ${what}, then "Copy ${what === 'user' ? 'User' : 'Channel'} ID"`;
+
+const snowflake = (what: string) => z.string().regex(SNOWFLAKE, `expected the ${what} (a snowflake: 17 to 20 digits)`);
+
+export const discordSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The application id (Developer Portal > General Information > Application ID). */
+    applicationId: snowflake('application id from the Developer Portal (General Information > Application ID)').optional(),
+    /** The application's Ed25519 public key, hex: every request to /discord/interactions is verified with it. */
+    publicKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'expected the application\'s public key: 64 hex characters (Developer Portal > General Information > Public Key)')
+      .optional(),
+    /** Bot token (Developer Portal > Bot > Reset Token): posting, updating, DMs and reading the bot's own messages. */
+    botToken: secret.optional(),
+    /** REST API base URL, with the version; point it at a proxy or a test double. */
+    apiUrl: z.string().url().default(DISCORD_DEFAULT_API_URL),
+    /** How long one REST call may take before it is abandoned (the activity then retries). */
+    requestTimeout: durationWithin(100, 60_000).default(10_000),
+    /** How many recent channel or thread messages a retried post scans for its own earlier post. */
+    dedupeScan: z.number().int().min(20).max(1000).default(200),
+    guildId: snowflake('server (guild) id: right-click the server icon, "Copy Server ID"')
+      .optional()
+      .describe('Server pin: interactions from any other server (guild) are refused; DMs with the bot stay allowed (user ids are global). Unset: the api warns at start.'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (!d.enabled) return;
+    const need = (key: 'applicationId' | 'publicKey' | 'botToken', what: string) => {
+      if (!d[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required when Discord is enabled: ${what}` });
+    };
+    need('applicationId', 'the Application ID from the Developer Portal (General Information)');
+    need('publicKey', 'the Public Key from the Developer Portal (General Information), 64 hex characters');
+    need('botToken', 'the bot token as a secret, e.g. { fromEnv: DISCORD_BOT_TOKEN }');
+  })
+  .optional();
+
+export type DiscordConfig = NonNullable<z.output<typeof discordSchema>>;
+
+/**
+ * Cross-references on the raw config (schema.ts's referenceProblems calls this): Discord channels
+ * and users are snowflakes, and routing to Discord needs platforms.discord enabled.
+ */
+export function discordProblems(cfg: Record<string, any>): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const enabled = cfg.platforms?.discord?.enabled === true;
+  const channel = (c: any, path: (string | number)[], where: string) => {
+    if (c?.platform !== 'discord' || typeof c.channel !== 'string') return;
+    if (!SNOWFLAKE.test(c.channel))
+      out.push({ path: [...path, 'channel'], message: `"${c.channel}" is not a Discord channel id: ${where} Discord channels by id (a snowflake of 17 to 20 digits; ${copyId('channel')})` });
+    else if (!enabled && where === 'route') out.push({ path: [...path, 'platform'], message: 'routes to Discord, but platforms.discord is not enabled: set platforms.discord.enabled and its applicationId, publicKey and botToken' });
+  };
+  const route = (r: any, path: (string | number)[]) => arr(r?.channels).forEach((c, ci) => channel(c, [...path, 'channels', ci], 'route'));
+  arr(cfg.routing?.rules).forEach((r, ri) => route(r, ['routing', 'rules', ri]));
+  route(cfg.routing?.default, ['routing', 'default']);
+  arr(cfg.kubectl?.channels).forEach((c, ci) => channel(c, ['kubectl', 'channels', ci], 'name'));
+  arr(cfg.people).forEach((p, pi) => {
+    const id = p?.chat?.discord;
+    if (typeof id === 'string' && !SNOWFLAKE.test(id))
+      out.push({ path: ['people', pi, 'chat', 'discord'], message: `"${id}" is not a Discord user id: use the user's id (a snowflake of 17 to 20 digits; ${copyId('user')}), not their name` });
+  });
+  return out;
+}

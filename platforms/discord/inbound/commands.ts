@@ -1,0 +1,100 @@
+// The slash commands the Discord app registers (PUT /applications/{id}/commands, see
+// scripts/discord-commands.ts) and how an invocation becomes the shared command language: Discord
+// hands options over already split (a picked user is an id), and this turns them back into the text
+// `/handoff @bob taking over` that api/commands/parse.ts understands, so every platform shares one
+// parser, one set of usage messages and one authorization path.
+import type { Config } from '../../../config/schema';
+import { LIST_STATUSES } from '../../../api/incidents';
+
+export const OptionType = { subCommand: 1, string: 3, user: 6 } as const;
+
+/** Where the commands may be used: servers and DMs with the bot (a page arrives by DM). */
+const CONTEXTS = { contexts: [0, 1], integration_types: [0] };
+
+const incident = { type: OptionType.string, name: 'incident', description: 'Incident id (implied inside the alert\'s thread or the page DM)', required: false, max_length: 300 };
+const user = { type: OptionType.user, name: 'user', description: 'Who takes over (someone on the incident roster)', required: true };
+const note = { type: OptionType.string, name: 'note', description: 'What they should know', required: false, max_length: 2000 };
+const summary = { type: OptionType.string, name: 'summary', description: 'What fixed it', required: true, max_length: 3000 };
+const status = {
+  type: OptionType.string,
+  name: 'status',
+  description: 'Which incidents (open by default)',
+  required: false,
+  choices: [...LIST_STATUSES, 'all'].map((s) => ({ name: s, value: s })),
+};
+const text = { type: OptionType.string, name: 'text', description: 'The follow-up for the postmortem', required: true, max_length: 2000 };
+const args = { type: OptionType.string, name: 'args', description: 'e.g. get pods, describe deploy/checkout, logs checkout-7d9f, events, top pods', required: true, max_length: 500 };
+
+const sub = (name: string, description: string, options: object[] = []) => ({ type: OptionType.subCommand, name, description, options });
+
+/** The application commands, as the JSON Discord's bulk-overwrite endpoint takes. */
+export const DISCORD_COMMANDS = [
+  {
+    name: 'incident',
+    type: 1,
+    description: 'Incident commands',
+    ...CONTEXTS,
+    options: [
+      sub('ack', 'Acknowledge an incident', [incident]),
+      sub('handoff', 'Hand an incident to someone on the roster', [user, note, incident]),
+      sub('resolve', 'Resolve an incident with a short summary', [summary, incident]),
+      sub('list', 'List incidents', [status]),
+      sub('show', 'Status and timeline of one incident', [incident]),
+      sub('action', 'Record a follow-up for the postmortem', [text, incident]),
+      sub('help', 'What the incident commands do'),
+    ],
+  },
+  { name: 'ack', type: 1, description: 'Acknowledge the incident (implied in its thread)', ...CONTEXTS, options: [incident] },
+  { name: 'handoff', type: 1, description: 'Hand the incident to someone on the roster', ...CONTEXTS, options: [user, note, incident] },
+  { name: 'resolve', type: 1, description: 'Resolve the incident with a short summary', ...CONTEXTS, options: [summary, incident] },
+  { name: 'kubectl', type: 1, description: 'Read-only views of the cluster (get, describe, logs, events, top)', ...CONTEXTS, options: [args] },
+];
+
+export interface CommandOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  options?: CommandOption[];
+}
+
+export interface CommandData {
+  name: string;
+  options?: CommandOption[];
+}
+
+/** A Discord user as command text: `@<person id>` for roster people, else `<@id>` (refused and recorded by the workflow). */
+export function personRef(config: Config, discordUserId: string): string {
+  const person = config.people.find((p) => p.chat.discord === discordUserId);
+  return person ? `@${person.id}` : `<@${discordUserId}>`;
+}
+
+/** An invocation as command text for parseCommand, e.g. `/handoff @bob taking over`. */
+export function commandText(data: CommandData, config: Config): string {
+  let name = data.name;
+  let options = data.options ?? [];
+  if (name === 'incident') {
+    const subcommand = options.find((o) => o.type === OptionType.subCommand);
+    name = `incident ${subcommand?.name ?? 'help'}`;
+    options = subcommand?.options ?? [];
+  }
+  const value = (key: string) => {
+    const v = options.find((o) => o.name === key)?.value;
+    return v === undefined ? '' : String(v).trim();
+  };
+  const target = value('user') && personRef(config, value('user'));
+  // The order parse.ts expects: incident id first, then the person, then free text.
+  const parts: Record<string, string[]> = {
+    'incident ack': [value('incident')],
+    'incident handoff': [value('incident'), target, value('note')],
+    'incident resolve': [value('incident'), value('summary')],
+    'incident list': [value('status')],
+    'incident show': [value('incident')],
+    'incident action': [value('incident'), value('text')],
+    'incident help': [],
+    ack: [value('incident')],
+    handoff: [value('incident'), target, value('note')],
+    resolve: [value('incident'), value('summary')],
+    kubectl: [value('args')],
+  };
+  return [`/${name}`, ...(parts[name] ?? [])].filter(Boolean).join(' ');
+}

@@ -1,0 +1,80 @@
+// platforms.mattermost (owned by the Mattermost integration). The worker posts through the REST API
+// v4 with the bot's access token; Mattermost calls the api back for slash commands (checked against
+// the commands' tokens), button clicks and dialog submissions (checked against tokens derived from
+// the action secret). Secrets are references, never values.
+import { z } from 'zod';
+import { durationWithin, secretRef as secret } from '../../config/primitives';
+const timeout = durationWithin(100, 60_000);
+
+/** Mattermost ids (users, channels, posts, teams) are 26 lowercase letters and digits. */
+export const MATTERMOST_ID = /^[a-z0-9]{26}$/;
+
+export const mattermostSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Base URL of the Mattermost server, e.g. https://chat.example.com (`/api/v4` is appended). */
+    url: z.string().url().optional(),
+    /** Access token of the bot account: posts, updates, DMs, user lookups and dialogs. */
+    botToken: secret.optional(),
+    /** Tokens of the slash commands (Mattermost gives each command its own); a command must carry one of them. */
+    commandTokens: z.array(secret).default([]),
+    /** Signs the buttons' callback context and dialog state, so only Mattermost's relay of our own buttons is obeyed. */
+    actionSecret: secret.optional(),
+    /** How the Mattermost server reaches the api for button clicks and dialogs; default api.publicUrl. */
+    actionsUrl: z.string().url().optional(),
+    /** How long one REST call may take before it is abandoned (the activity then retries). */
+    requestTimeout: timeout.default(10_000),
+    /** How many recent channel posts a post scans for its own earlier post (thread replies scan the thread). */
+    dedupeScan: z.number().int().min(20).max(1000).default(200),
+    /** Map Mattermost users to roster people by email when people[].chat.mattermost is not set. */
+    lookupUsersByEmail: z.boolean().default(false),
+    teamId: z
+      .string()
+      .regex(MATTERMOST_ID, 'expected a Mattermost team id (26 lowercase letters and digits; System Console > Teams)')
+      .optional()
+      .describe('Team pin: commands, buttons and dialogs from any other team are refused (direct messages carry no team and stay allowed). Unset: the api warns at start.'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (!m.enabled) return;
+    const need = (key: 'url' | 'botToken' | 'actionSecret', what: string) => {
+      if (!m[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required when Mattermost is enabled: ${what}` });
+    };
+    need('url', 'the server\'s base URL, e.g. https://chat.example.com');
+    need('botToken', 'the bot account\'s access token as { fromEnv: VAR } or { fromFile: /path }');
+    need('actionSecret', 'a long random secret as { fromEnv: VAR } or { fromFile: /path } (e.g. openssl rand -hex 32)');
+    if (m.commandTokens.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['commandTokens'], message: 'needs the token of each slash command (Integrations > Slash Commands), e.g. [{ fromEnv: MATTERMOST_INCIDENT_TOKEN }]' });
+  })
+  .optional();
+
+export type MattermostConfig = NonNullable<z.output<typeof mattermostSchema>>;
+
+/**
+ * Cross-references on the raw config (schema.ts's referenceProblems calls this): Mattermost needs
+ * an address for button callbacks, routes and people must use Mattermost ids, and routes to
+ * Mattermost need it enabled.
+ */
+export function mattermostProblems(cfg: Record<string, any>): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const mm = cfg.platforms?.mattermost;
+  const enabled = mm?.enabled === true;
+  if (enabled && !mm.actionsUrl && !cfg.api?.publicUrl)
+    out.push({ path: ['platforms', 'mattermost', 'actionsUrl'], message: 'Mattermost sends button clicks to the api: set actionsUrl (the api\'s address as the Mattermost server reaches it) or api.publicUrl' });
+  const checkRoute = (route: any, path: (string | number)[]) =>
+    arr(route?.channels).forEach((c, ci) => {
+      if (c?.platform !== 'mattermost' || typeof c.channel !== 'string') return;
+      if (!enabled) out.push({ path: [...path, 'channels', ci, 'platform'], message: 'routes to Mattermost but platforms.mattermost is not enabled' });
+      else if (!MATTERMOST_ID.test(c.channel))
+        out.push({ path: [...path, 'channels', ci, 'channel'], message: `"${c.channel}" is not a Mattermost channel ID: use the 26-character ID (channel menu > View Info), not the name` });
+    });
+  arr(cfg.routing?.rules).forEach((r, ri) => checkRoute(r, ['routing', 'rules', ri]));
+  checkRoute(cfg.routing?.default, ['routing', 'default']);
+  arr(cfg.people).forEach((p, pi) => {
+    const id = p?.chat?.mattermost;
+    if (typeof id === 'string' && !MATTERMOST_ID.test(id))
+      out.push({ path: ['people', pi, 'chat', 'mattermost'], message: `"${id}" is not a Mattermost user ID: use the 26-character ID (System Console > Users shows it), not the username` });
+  });
+  return out;
+}
