@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 export TEMPORAL_CLI ?= $(BIN)/temporal
 export TEMPORAL_TEST_SERVER ?= $(BIN)/temporal-test-server
 
-.PHONY: setup test typecheck lint unit dev dev-banner build clean record-histories bench
+.PHONY: setup test typecheck lint unit dev dev-banner build clean record-histories bench docs
 
 setup:
 	@scripts/setup.sh
@@ -66,6 +66,13 @@ chart-check: setup
 # Regenerates the chart's values.schema.json from config/schema.ts (a unit test fails when it is stale).
 chart-schema: build
 	node dist/scripts/chart-schema.js
+
+# Regenerates what is generated from the zod config schema (unit tests fail when either is stale):
+# docs/configuration.md and config/config.schema.json (scripts/config-reference.ts), and the chart's
+# values.schema.json (scripts/chart-schema.ts), which carries the same .describe() texts.
+docs: setup
+	node -r @swc-node/register scripts/config-reference.ts
+	node -r @swc-node/register scripts/chart-schema.ts
 
 # Records the release histories the replay test checks into test/workflow/histories/releases/<package.json
 # version>; part of every release (docs/upgrades.md). RERECORD=1 replaces an existing folder on purpose.

@@ -70,7 +70,8 @@ export const kubectlSchema = z
     timeout: durationMs('10s', 500, 60_000).describe('Deadline for each API call a command makes.'),
   })
   .strict()
-  .default({ channels: [], maxOutputChars: 3_500, timeout: 10_000 });
+  .default({ channels: [], maxOutputChars: 3_500, timeout: 10_000 })
+  .describe('Read-only /kubectl from chat: where it may run and what it may read (logs keep their end when cut)');
 
 export type ClusterDiagnosticsConfig = z.output<typeof clusterDiagnosticsSchema>;
 export type KubectlConfig = z.output<typeof kubectlSchema>;

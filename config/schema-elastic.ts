@@ -27,7 +27,7 @@ export const postmortemsSchema = z
 const auth = z
   .union([
     z.object({ apiKey: secret.describe('Elasticsearch API key (fromEnv or fromFile)') }).strict(),
-    z.object({ username: z.string().min(1), password: secret.describe('Password (fromEnv or fromFile)') }).strict(),
+    z.object({ username: z.string().min(1).describe('User name for basic authentication'), password: secret.describe('Password (fromEnv or fromFile)') }).strict(),
   ])
   .describe('{ apiKey } or { username, password }; secrets only by reference');
 

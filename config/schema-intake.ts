@@ -11,4 +11,5 @@ export const intakeSchema = z
       .describe('Accept anomalies for clusters not listed in clusters[] (e.g. reported by scripts for clusters this product does not diagnose).'),
   })
   .strict()
-  .default({ acceptUnknownClusters: false });
+  .default({ acceptUnknownClusters: false })
+  .describe('Which anomalies POST /api/anomalies accepts. Off, an anomaly for a cluster not in clusters[] gets 400 naming the known clusters and opens nothing (with clusters[] empty every cluster is refused), so a typo never pages anyone');

@@ -72,7 +72,8 @@ export const temporalSchema = z
   // An API key travels as a bearer header: sending it in plaintext would leak it, and Temporal Cloud
   // only speaks TLS, so a key turns TLS on unless the operator says `tls: false` on purpose.
   .transform(({ tls, ...rest }) => ({ ...rest, tls: tls === true || (tls === undefined && rest.apiKey) ? {} : tls || undefined }))
-  .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'incidents', tls: undefined });
+  .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'incidents', tls: undefined })
+  .describe('The Temporal frontend every process connects to (TLS, mTLS, API key); the namespace needs the five Keyword search attributes IncidentStatus, IncidentSeverity, K8sCluster, K8sNamespace, IncidentAssignee');
 
 // Defaults fit one pod with a couple of CPUs: incident activities mostly wait on chat APIs, so many
 // may run at once; workflow tasks are short and CPU-bound.

@@ -33,15 +33,28 @@ const anomalyKind = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'expected an
 
 const detectorOverride = z
   .object({
-    enabled: z.boolean().optional(),
-    severity: severity.optional(),
+    enabled: z.boolean().optional().describe('false switches the detector off (ResourceDeleted is off until true)'),
+    severity: severity.optional().describe("Severity of what it reports, instead of the kind's default"),
   })
   .strict();
 
 /** When a custom resource counts as failed: a condition with one of the given statuses, or a field with one of the given values. */
 const failureMatch = z.union([
-  z.object({ condition: z.object({ type: z.string().min(1), status: z.array(z.enum(['True', 'False', 'Unknown'])).min(1) }).strict() }).strict(),
-  z.object({ field: z.object({ path: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'expected a dotted field path like "status.phase"'), values: z.array(z.string()).min(1) }).strict() }).strict(),
+  z.object({
+    condition: z
+      .object({ type: z.string().min(1).describe('Condition type, e.g. Ready'), status: z.array(z.enum(['True', 'False', 'Unknown'])).min(1).describe('Statuses that mean failed') })
+      .strict()
+      .describe('Failed while a status condition has one of these statuses'),
+  }).strict(),
+  z.object({
+    field: z
+      .object({
+        path: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'expected a dotted field path like "status.phase"').describe('Dotted field path, e.g. status.phase'),
+        values: z.array(z.string()).min(1).describe('Values that mean failed, e.g. Failed'),
+      })
+      .strict()
+      .describe('Failed while a field has one of these values'),
+  }).strict(),
 ], { error: () => 'expected { condition: { type, status: [...] } } or { field: { path, values: [...] } }' });
 
 export const customResourceRuleSchema = z
@@ -62,14 +75,20 @@ export const customResourceRuleSchema = z
     terminal: z.boolean().default(false).describe('The failed state is final: reported once per object, never auto-recovered'),
     timePath: z.string().optional().describe('Timestamp field of a terminal failure, e.g. "status.completionTimestamp".'),
     messagePath: z.string().optional().describe('Field with a human explanation, e.g. "status.failureReason"; the condition message is used otherwise.'),
-    groupBy: z.object({ label: z.string().min(1), kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/) }).strict().optional().describe('Group objects into one incident by this label, e.g. Velero backups by their schedule.'),
+    groupBy: z
+      .object({ label: z.string().min(1).describe('Label whose value names the group, e.g. velero.io/schedule-name'), kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/).describe('Kind the group is reported as, e.g. Schedule') })
+      .strict()
+      .optional().describe('Group objects into one incident by this label, e.g. Velero backups by their schedule.'),
   })
   .strict();
 
 const watchObject = z
   .object({
     namespaces: z
-      .object({ include: z.array(namespaceGlob).min(1).default(['*']), exclude: z.array(namespaceGlob).default([]) })
+      .object({
+        include: z.array(namespaceGlob).min(1).default(['*']).describe('Namespaces reported on (globs with * and ?)'),
+        exclude: z.array(namespaceGlob).default([]).describe('Namespaces skipped even when included'),
+      })
       .strict()
       .default({ include: ['*'], exclude: [] })
       .describe('Namespace globs to watch (include) and to skip (exclude)'),
@@ -104,7 +123,7 @@ const watchObject = z
       .describe('Custom resources that report failures (Velero, cert-manager, your own)'),
     coalesceWindow: duration().default(ms('2s')).describe('Occurrences of one fingerprint within this window become one signal with a count.'),
     maxConcurrentSignals: z.number().int().min(1).max(64).default(4).describe('At most this many signals to Temporal in flight at once.'),
-    resyncInterval: duration(1000).default(ms('30s')).describe('Full re-evaluation of the cached state (time thresholds, missed transitions).'),
+    resyncInterval: duration(1000).default(ms('30s')).describe('Full re-evaluation of the cached state (time thresholds, missed transitions) and a reconciliation pass over the open incidents.'),
     watchTimeout: duration(500).default(ms('30s')).describe('A watch that delivers nothing for this long is treated as half-open and reconnected.'),
     leaderElection: z
       .object({
@@ -122,7 +141,10 @@ const watchObject = z
       .default({ enabled: true, leaseDuration: ms('15s'), renewDeadline: ms('10s'), retryPeriod: ms('2s') })
       .describe('Leader election (retryPeriod < renewDeadline < leaseDuration)'),
     http: z
-      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) })
+      .object({
+        host: z.string().default('127.0.0.1').describe('Listen address (--http-host overrides it)'),
+        port: z.number().int().min(0).max(65535).default(9464).describe('Listen port (--http-port overrides it)'),
+      })
       .strict()
       .default({ host: '127.0.0.1', port: 9464 })
       .describe("The watcher's own /metrics and /healthz; loopback by default (the chart passes --http-host 0.0.0.0)"),
