@@ -6,6 +6,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSlack, type FakeMessage } from '../fakes/slack/server';
+import { writeWorkerConfig } from './worker-process';
 
 export const SLACK_USERS = { alice: 'U0ALICE01', bob: 'U0BOB0001', carol: 'U0CAROL01' } as const;
 
@@ -103,4 +104,18 @@ export function reportFigures(name: string, f: Figures): void {
 /** The suite's promise: nothing lost, nothing paged or posted twice. */
 export function expectNothingLostOrDuplicated(f: Figures): void {
   expect({ lost: f.lost, duplicatePages: f.duplicatePages, duplicateMessages: f.duplicateMessages }).toEqual({ lost: 0, duplicatePages: 0, duplicateMessages: 0 });
+}
+
+/**
+ * A config file for product processes (api, worker, watcher) started by a fault case: the shipped
+ * example on `address` with the test defaults of testConfig (any cluster accepted, no kubectl),
+ * changed by `mutate`. Returns its path.
+ */
+export function writeProcessConfig(dataDir: string, address: string, mutate: (raw: Record<string, any>) => void): string {
+  return writeWorkerConfig({ env: { address }, dataDir }, (raw) => {
+    raw.clusters = [];
+    raw.intake = { acceptUnknownClusters: true };
+    delete raw.kubectl;
+    mutate(raw);
+  });
 }
