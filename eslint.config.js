@@ -1,5 +1,6 @@
 // Lint keeps workflow code deterministic: no Node built-ins, no value imports of activities, api,
-// watcher or SDK clients in workflows/**, time only through workflows/clock.ts, no Math.random.
+// watcher, worker, temporal, kube, intake, simcluster, platforms, metrics or SDK clients in
+// workflows/**, time only through workflows/clock.ts, no Math.random, crypto or performance.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const { builtinModules } = require('node:module');
@@ -35,6 +36,9 @@ module.exports = tseslint.config(
           patterns: [
             { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities with `import type` and call them through proxyActivities.' },
             { group: ['**/api', '**/api/**', '**/watcher', '**/watcher/**', '**/worker', '**/worker/**', '**/temporal', '**/temporal/**', '**/config/load'], allowTypeImports: true, message: 'Workflows may only import types from processes and config loading.' },
+            // These reach the outside world (Kubernetes, intake, the simulator, chat platforms, metrics):
+            // workflow code gets at them only through activities.
+            { group: ['**/kube', '**/kube/**', '**/intake', '**/intake/**', '**/simcluster', '**/simcluster/**', '**/platforms', '**/platforms/**', '**/metrics', '**/metrics/**'], allowTypeImports: true, message: 'Workflows may only import types from kube/, intake/, simcluster/, platforms/ and metrics/: call them through activities.' },
           ],
         },
       ],
@@ -42,6 +46,8 @@ module.exports = tseslint.config(
         'error',
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use nowMs() from workflows/clock.ts.' },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use nowIso()/nowMs() from workflows/clock.ts.' },
+        { selector: "CallExpression[callee.name='Date']", message: 'Date() reads the clock: use nowIso() from workflows/clock.ts.' },
+        { selector: "MemberExpression[object.name='globalThis']", message: 'Workflow code must not reach globals through globalThis (the determinism rules would not see it).' },
         { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Use uuid4() from @temporalio/workflow for randomness.' },
       ],
       'no-restricted-globals': [
@@ -49,6 +55,8 @@ module.exports = tseslint.config(
         { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use a sleep() loop from @temporalio/workflow.' },
         { name: 'process', message: 'Workflow code must not read the process environment.' },
+        { name: 'performance', message: 'performance.now() reads the clock: use nowMs() from workflows/clock.ts.' },
+        { name: 'crypto', message: 'Use uuid4() from @temporalio/workflow for random ids.' },
       ],
     },
   },
