@@ -16,6 +16,7 @@ import {
   stateQuery,
   type Actor,
   type CommandResult,
+  type IncidentAction,
   type IncidentResult,
   type IncidentState,
   type IncidentStatus,
@@ -175,7 +176,7 @@ export async function getIncident(client: Client, id: string): Promise<IncidentS
   }
 }
 
-export type IncidentAction = 'ack' | 'handoff' | 'resolve';
+export type { IncidentAction }; // defined once in workflows/definitions
 export const ACTION_VERB: Record<IncidentAction, string> = { ack: 'acknowledge', handoff: 'hand off', resolve: 'resolve' };
 
 export type ActionInput =

@@ -1,7 +1,7 @@
 // The simulated etcd: objects per resource, one cluster-wide resourceVersion counter, a bounded change
 // history that watches replay from, compaction, owner-reference garbage collection and container logs.
 import { randomUUID } from 'node:crypto';
-import { defKey, findByKind, type ResourceDef, RESOURCES } from './resources';
+import { defKey, type ResourceDef, RESOURCES } from './resources';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './status';
 import type { KubeObject } from './types';
 
@@ -210,8 +210,4 @@ function initialStatus(def: ResourceDef): unknown {
   if (def.kind === 'Namespace') return { phase: 'Active' };
   if (def.kind === 'PersistentVolumeClaim' || def.kind === 'PersistentVolume') return { phase: 'Pending' };
   return {};
-}
-
-export function defOf(obj: KubeObject): ResourceDef | undefined {
-  return findByKind(obj.apiVersion, obj.kind);
 }

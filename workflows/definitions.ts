@@ -27,9 +27,6 @@ export function incidentKey(s: { id: string; openedAt: string }): string {
   return `${s.id}@${s.openedAt}`;
 }
 
-/** The /kubectl audit trail of a cluster: `audit/<cluster>` (contract in ./audit-definitions). */
-export { auditWorkflowId, AUDIT_WORKFLOW_TYPE } from './audit-definitions';
-
 /** Inverse of {@link incidentWorkflowId}; undefined for ids that are not incident ids. */
 export function parseIncidentWorkflowId(id: string): { cluster: string; fingerprint: string } | undefined {
   const m = /^incident\/([^/]+)\/(.+)$/.exec(id);
@@ -120,6 +117,9 @@ export interface ResolveInput {
   actor: Actor;
   summary: string;
 }
+
+/** What a person can do to an incident: buttons, commands, REST actions and authorization all use it. */
+export type IncidentAction = 'ack' | 'handoff' | 'resolve';
 
 export type CommandOutcome = 'done' | 'already' | 'refused';
 export interface CommandResult {

@@ -6,12 +6,13 @@ import type {
   Anomaly,
   CommandResult,
   HandoffInput,
+  IncidentAction,
   IncidentState,
   ResolveInput,
   TimelineEntry,
 } from './definitions';
 import { severityRank } from './definitions';
-import { authorize, type IncidentAction } from './policy/authorize';
+import { authorize } from './policy/authorize';
 
 /** Samples kept per incident: enough to show what happened, bounded so history stays small. */
 export const MAX_SAMPLES = 5;

@@ -1,9 +1,9 @@
 // The one neutral incident message. Built from the workflow's state by activities (never by the
 // workflow, so rendering changes never affect replay) and rendered per platform: plain text here,
 // the local chat card in the browser, Block Kit and Adaptive Cards in their own renderers.
-import type { IncidentState, IncidentStatus, Severity } from '../../workflows/definitions';
+import type { IncidentAction, IncidentState, IncidentStatus, Severity } from '../../workflows/definitions';
 
-export type IncidentAction = 'ack' | 'handoff' | 'resolve';
+export type { IncidentAction }; // defined once in workflows/definitions; the renderers import it from here
 
 export interface IncidentMessage {
   incidentId: string;

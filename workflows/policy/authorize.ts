@@ -1,10 +1,8 @@
 // Who may act on an incident. Used by the Update validators/handlers and by the api, so a refusal
 // reads the same everywhere. Reasons are full sentences addressed to the person who asked, and say
 // what to do next. Identity (actor.personId) comes from the platform, never from message text.
-import type { Actor, IncidentState } from '../definitions';
+import type { Actor, IncidentAction, IncidentState } from '../definitions';
 import { effectiveRoles, hasAnyRole, scopeRefusal } from './scope';
-
-export type IncidentAction = 'ack' | 'handoff' | 'resolve';
 
 export type Authorization = { allowed: true } | { allowed: false; reason: string };
 

@@ -12,5 +12,5 @@ export {
   type PageTarget,
 } from './escalation';
 export { route, matches, globMatch, anomalyNamespace, type RoutingDecision } from './routing';
-export { authorize, type IncidentAction, type Authorization, type AuthorizeState, type HandoffTarget } from './authorize';
+export { authorize, type Authorization, type AuthorizeState, type HandoffTarget } from './authorize';
 export { effectiveRoles, grantCovers, hasAnyRole, narrowByToken, scopeRefusal, grantsPath, type Scope } from './scope';

@@ -24,7 +24,6 @@ export const LIMITS = {
   threadName: 100,
 } as const;
 
-export const ComponentType = { actionRow: 1, button: 2, textInput: 4 } as const;
 export const ButtonStyle = { primary: 1, secondary: 2, success: 3, danger: 4, link: 5 } as const;
 
 export interface DiscordEmbed {
