@@ -54,8 +54,5 @@ export const POD_KINDS: ReadonlySet<string> = new Set<DetectorKind>([
   'Evicted',
 ]);
 
-/** Workload symptoms: suppressed while a pod of the same top owner has a more specific finding. */
-export const SYMPTOM_KINDS: ReadonlySet<string> = new Set<DetectorKind>(['ReplicasUnavailable', 'ProgressDeadlineExceeded']);
-
 /** Kinds the opt-in deletion detector may report on by default. */
 export const DELETION_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'PersistentVolumeClaim', 'Node'] as const;
