@@ -4,11 +4,14 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const { builtinModules } = require('node:module');
+const importX = require('eslint-plugin-import-x');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'coverage/**', 'platforms/local/inbound/static/**', 'jest.config.js', 'eslint.config.js', 'scripts/test-summary.js'] },
+  // A deliberate two-file import cycle that test/unit/lint/import-cycles.test.ts lints on its own.
+  { ignores: ['test/unit/lint/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -59,6 +62,14 @@ module.exports = tseslint.config(
         { name: 'crypto', message: 'Use uuid4() from @temporalio/workflow for random ids.' },
       ],
     },
+  },
+  {
+    // No import cycles: a module must not reach itself through value imports (type-only imports are
+    // erased and load nothing). Packages are not followed, which keeps the rule cheap.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/extensions': ['.ts', '.js'], 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['workflows/clock.ts'],

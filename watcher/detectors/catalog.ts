@@ -1,8 +1,17 @@
 // The detector table: every anomaly kind the watcher emits, with its default severity and what it
 // means. Pure data, shared by the config schema (severity overrides are validated against it) and
 // the detectors. Custom-resource rules add their own kinds on top (config `watch.customResources`).
+// A leaf module (no imports but a type from workflows/): config/schema-watch.ts imports it, so it
+// must not import config or the detectors back, or the two would form an import circle.
 import type { Severity } from '../../workflows/definitions';
-import type { ClearMode } from './types';
+
+/**
+ * How a finding clears. `state`: as soon as the detector stops reporting it (node Ready again,
+ * condition cleared). `pod`: only when the pod is Ready (or Succeeded, or gone), so a crash loop
+ * between two crashes is not a recovery. `once`: a one-off fact (eviction, failed Job, deletion),
+ * reported once and never recovered automatically.
+ */
+export type ClearMode = 'state' | 'pod' | 'once';
 
 export interface DetectorInfo {
   severity: Severity;

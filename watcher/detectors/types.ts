@@ -3,14 +3,9 @@
 import type { ResourceRef, Severity } from '../../workflows/definitions';
 import type { WatchSettings } from '../../config/schema-watch';
 import type { K8sObject } from '../../kube/objects';
+import type { ClearMode } from './catalog';
 
-/**
- * How a finding clears. `state`: as soon as the detector stops reporting it (node Ready again,
- * condition cleared). `pod`: only when the pod is Ready (or Succeeded, or gone), so a crash loop
- * between two crashes is not a recovery. `once`: a one-off fact (eviction, failed Job, deletion),
- * reported once and never recovered automatically.
- */
-export type ClearMode = 'state' | 'pod' | 'once';
+export type { ClearMode } from './catalog';
 
 export interface Finding {
   kind: string;
