@@ -18,6 +18,7 @@ import { registerMattermost } from '../platforms/mattermost/inbound';
 import { registerPage } from '../platforms/local/inbound/page';
 import { LocalChatStore } from '../platforms/local/inbound/store';
 import type { PostmortemReader } from './postmortems';
+import { registerRequestSpans } from '../telemetry/tracing';
 
 export interface ApiDeps {
   config: Config;
@@ -52,6 +53,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Read secrets first: a missing token secret must stop the start, naming the variable or file.
   const auth = TokenAuthenticator.fromConfig(config, deps.env ?? process.env);
   const app = Fastify({ logger: loggerOption(deps.logger), bodyLimit: BODY_LIMIT });
+  // Before any route: every request (chat clicks, REST, anomalies) gets its span when tracing is on.
+  registerRequestSpans(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof ApiError) {

@@ -14,6 +14,7 @@ import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schem
 import { temporalSchema, workerSchema } from './schema-temporal';
 import { grantProblems } from './schema-grants';
 import { intakeSchema } from './schema-intake';
+import { telemetrySchema } from './schema-telemetry';
 
 const id = z
   .string()
@@ -246,6 +247,7 @@ export const configSchema = z
     intake: intakeSchema,
     kubectl: kubectlSchema,
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}).describe('Paging outside chat (PagerDuty)'),
+    telemetry: telemetrySchema,
   })
   .strict();
 

@@ -5,6 +5,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { Context } from '@temporalio/activity';
 import { INCIDENT_BUCKETS, processRegistry } from './registry';
+import { tracedCall } from '../telemetry/tracing';
 
 /** The worker process's registry (activities run in the worker; one worker per process). */
 export const workerRegistry: Registry = processRegistry();
@@ -66,16 +67,22 @@ function attempt(): 'first' | 'retry' {
   }
 }
 
-/** Runs one outside call and counts its outcome; the error is rethrown untouched. */
+function errorType(err: unknown): string {
+  const e = err as { type?: unknown; name?: unknown };
+  return typeof e.type === 'string' ? e.type : typeof e.name === 'string' ? e.name : 'Error';
+}
+
+/** Runs one outside call, counts its outcome and (tracing on) spans it; the error is rethrown untouched. */
 export async function countedCall<T>(system: 'chat' | 'paging' | 'sink', platform: string, operation: string, call: () => Promise<T>): Promise<T> {
   const labels = { system, platform, operation, attempt: attempt() };
-  try {
-    const result = await call();
-    calls.inc({ ...labels, outcome: 'ok', error_type: '' });
-    return result;
-  } catch (err) {
-    const e = err as { type?: unknown; name?: unknown };
-    calls.inc({ ...labels, outcome: 'error', error_type: typeof e.type === 'string' ? e.type : typeof e.name === 'string' ? e.name : 'Error' });
-    throw err;
-  }
+  return tracedCall({ system, platform, operation }, async () => {
+    try {
+      const result = await call();
+      calls.inc({ ...labels, outcome: 'ok', error_type: '' });
+      return result;
+    } catch (err) {
+      calls.inc({ ...labels, outcome: 'error', error_type: errorType(err) });
+      throw err;
+    }
+  }, errorType);
 }

@@ -11,11 +11,12 @@
 // Connecting is eager: a wrong CA, a missing client certificate or a refused key fails at start-up
 // with a TemporalConnectionError naming the config path and the likely cause. Keys are never printed.
 import { credentials as grpcCredentials, experimental } from '@grpc/grpc-js';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type TLSConfig } from '@temporalio/worker';
 import type { TemporalConfig } from '../config/schema-temporal';
 import { ApiKeySource, FileCertificates, readTlsMaterial, watchFiles } from './files';
 import { TemporalConnectionError, explainRpcError, plaintextMismatch, probeTls } from './diagnose';
+import { tracingClientInterceptors } from '../telemetry/tracing';
 
 export { TemporalConnectionError } from './diagnose';
 
@@ -89,6 +90,14 @@ export async function connectTemporalClient(config: TemporalConnectionConfig, op
     closers.forEach((c) => c());
     return failWith(err, temporal);
   }
+}
+
+/**
+ * The workflow Client every process uses: with tracing on (telemetry/tracing.ts, started before
+ * this) its calls carry the caller's span to the workflow in the Temporal headers.
+ */
+export function createTemporalClient(connection: Connection, namespace: string): Client {
+  return new Client({ connection, namespace, interceptors: tracingClientInterceptors() });
 }
 
 export interface WorkerConnection {

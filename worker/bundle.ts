@@ -1,13 +1,21 @@
-// Prebuilds the workflow bundle (`make build`), so production workers start without webpack and
-// every replica runs byte-identical workflow code.
+// Prebuilds the workflow bundles (`make build`), so production workers start without webpack and
+// every replica runs byte-identical workflow code: the plain one, and the same code with the
+// tracing interceptors, which workers load only when tracing is on (telemetry/tracing.ts).
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_PATH } from './worker';
+import { TRACING_WORKFLOW_MODULE } from '../telemetry/tracing';
+import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH } from './worker';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
-  await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  process.stdout.write(`workflow bundle written to ${WORKFLOW_BUNDLE_PATH} (${Math.round(code.length / 1024)} KiB)\n`);
+  const workflowsPath = require.resolve('../workflows');
+  for (const [path, workflowInterceptorModules] of [
+    [WORKFLOW_BUNDLE_PATH, []],
+    [TRACED_WORKFLOW_BUNDLE_PATH, [TRACING_WORKFLOW_MODULE]],
+  ] as const) {
+    const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...workflowInterceptorModules] });
+    await writeFile(path, code);
+    process.stdout.write(`workflow bundle written to ${path} (${Math.round(code.length / 1024)} KiB)\n`);
+  }
 }
 
 main().catch((err) => {

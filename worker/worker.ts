@@ -6,8 +6,11 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createActivities, type ActivityDeps } from './activities';
+import { activeTracing, type Tracing } from '../telemetry/tracing';
 
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, 'workflow-bundle.js');
+/** The same workflow code with the tracing interceptors baked in, loaded only when tracing is on. */
+export const TRACED_WORKFLOW_BUNDLE_PATH = join(__dirname, 'workflow-bundle-traced.js');
 /** The deployment name workers report with their build id (docs/upgrades.md). */
 export const WORKER_DEPLOYMENT_NAME = 'k8s-incident-flow';
 
@@ -22,18 +25,23 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
   workflowBundlePath?: string;
   /** Build id reported to Temporal: package.json's version unless given (tests tell old and new workers apart). */
   buildId?: string;
+  /** Tracing of this worker (default: the process's, telemetry/tracing.ts); null forces it off. */
+  tracing?: Tracing | null;
 }
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
   const config = typeof opts.config === 'function' ? opts.config : () => opts.config as Config;
   const tuning = config().worker;
-  const bundle = opts.workflowBundlePath ?? (!opts.fromSources && existsSync(WORKFLOW_BUNDLE_PATH) ? WORKFLOW_BUNDLE_PATH : undefined);
+  const tracing = opts.tracing === undefined ? activeTracing() : (opts.tracing ?? undefined);
+  const bundle = workflowBundle(opts, !!tracing);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore, lifecycleLog: opts.lifecycleLog }),
+    // Off: no interceptors, no sinks (the plain bundle has none either).
+    ...tracing?.workerOptions(!bundle),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
     shutdownGraceTime: '20s',
     // Reports the build id on every workflow task and in the `BuildIds` search attribute, which shows
@@ -47,6 +55,14 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
       maxConcurrentActivityTaskPolls: tuning.activityTaskPollers,
     }),
   });
+}
+
+/** The prebuilt bundle to load, if any: the traced one when tracing is on (a plain bundle has no tracing interceptors). */
+function workflowBundle(opts: IncidentWorkerOptions, traced: boolean): string | undefined {
+  if (traced && opts.workflowBundlePath)
+    throw new Error(`workflowBundlePath ${opts.workflowBundlePath} was bundled without the tracing interceptors: with tracing on, build with worker/bundle.ts (it writes ${TRACED_WORKFLOW_BUNDLE_PATH}) or pass fromSources`);
+  const prebuilt = traced ? TRACED_WORKFLOW_BUNDLE_PATH : WORKFLOW_BUNDLE_PATH;
+  return opts.workflowBundlePath ?? (!opts.fromSources && existsSync(prebuilt) ? prebuilt : undefined);
 }
 
 /** The version in the nearest package.json above this file (worker/ in sources, dist/worker/ built). */
