@@ -1,43 +1,46 @@
-// The README promises what the code does: the anomaly fields the intake requires, and the probe
-// and metrics endpoints of each process (checked against the route each server source handles).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { anomalySchema } from '../../intake/schema';
-import { anomaly } from '../helpers/anomaly';
+// The README is the front door: short (the rest is in docs/), and its two commands and every
+// `make` target it or the docs name must exist, so the text stays true as the Makefile changes.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const source = (...files: string[]) => files.map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+const makefile = readFileSync(join(ROOT, 'Makefile'), 'utf8');
+const targets = new Set([...makefile.matchAll(/^([a-z][a-z0-9-]*):/gm)].map((m) => m[1]!));
+
+function docs(dir = join(ROOT, 'docs')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? docs(path) : name.endsWith('.md') ? [path] : [];
+  });
+}
 
 describe('README', () => {
-  it('marks reason and message as required in the anomaly row, as the intake enforces', () => {
-    const row = readme.split('\n').find((l) => l.startsWith('| `POST /api/anomalies` |'))!;
-    expect(row).toContain('`reason` (required');
-    expect(row).toContain('`message` (required');
-    for (const field of ['reason', 'message'] as const) {
-      const { [field]: _dropped, ...rest } = anomaly();
-      expect(anomalySchema.safeParse(rest).success).toBe(false);
-    }
+  it('stays under 200 lines', () => {
+    expect(readme.split('\n').length).toBeLessThan(200);
   });
 
-  const servers: Record<string, string> = {
-    api: source('api/server.ts', 'api/metrics.ts'),
-    worker: source('worker/health.ts'),
-    watcher: source('watcher/http.ts'),
-  };
-  const section = readme.split('## Health and metrics')[1]?.split('\n## ')[0] ?? '';
-  const rows = section.split('\n').filter((l) => /^\| (api|worker|watcher) \|/.test(l));
-
-  it('has a health row for every process', () => {
-    expect(rows.map((r) => r.split('|')[1]!.trim()).sort()).toEqual(['api', 'watcher', 'worker']);
+  it('opens with the two commands, make dev and make test, which the Makefile defines', () => {
+    const block = readme.split('## Two commands')[1]!.split('```')[1]!;
+    expect(block.match(/^make \S+/gm)).toEqual(['make dev', 'make test']);
+    expect(['dev', 'test'].filter((t) => !targets.has(t))).toEqual([]);
   });
 
-  it.each(['api', 'worker', 'watcher'])('documents exactly the probe endpoints the %s serves', (process) => {
-    const cells = rows.find((r) => r.startsWith(`| ${process} |`))!.split('|').map((c) => c.trim());
-    const documented = { '/healthz': cells[3]!, '/readyz': cells[4]!, '/metrics': cells[5]! };
-    for (const [path, text] of Object.entries(documented)) {
-      const served = servers[process]!.includes(`'${path}'`);
-      expect({ path, served: !text.startsWith('none') }).toEqual({ path, served });
+  it('names only make targets the Makefile has, in the README and in docs/', () => {
+    // As a command: in inline code or at the start of a line of a shell block, not prose ("make one incident").
+    const missing: string[] = [];
+    for (const file of [join(ROOT, 'README.md'), ...docs()]) {
+      for (const [, target] of readFileSync(file, 'utf8').matchAll(/(?:`|^)make ([a-z][a-z0-9-]*)\b/gm)) {
+        if (!targets.has(target!)) missing.push(`${relative(ROOT, file)}: make ${target}`);
+      }
     }
+    expect(missing).toEqual([]);
+  });
+
+  it('links every page of docs/', () => {
+    const unlinked = docs()
+      .map((f) => relative(ROOT, f))
+      .filter((page) => !readme.includes(`](${page})`) && !readme.includes(`](${page}#`));
+    expect(unlinked).toEqual([]);
   });
 });

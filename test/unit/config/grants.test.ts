@@ -43,17 +43,17 @@ describe('config for scoped roles (grants)', () => {
   });
 });
 
-describe('the README example of grants', () => {
+describe('the example of grants in docs/authorization.md', () => {
   it('is a valid config once its clusters are configured', () => {
-    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-    const section = readme.split('## Who may do what')[1]!.split('\n## ')[0]!;
+    const page = readFileSync(join(__dirname, '../../../docs/authorization.md'), 'utf8');
+    const section = page.split('# Who may do what')[1]!.split('\n## ')[0]!;
     const example = parse(/```yaml\n([\s\S]*?)```/.exec(section)![1]!) as Record<string, any>;
     const raw = exampleRaw();
     raw.clusters = [{ name: 'shop-eu' }, { name: 'shop-us' }];
     delete raw.kubectl;
     raw.people.push(...example.people);
     raw.api.tokens.push(...example.api.tokens);
-    const bob = parseConfig(raw, 'README example').people.find((p) => p.id === 'erin');
+    const bob = parseConfig(raw, 'docs/authorization.md example').people.find((p) => p.id === 'erin');
     expect(bob?.roles).toEqual([]);
     expect(bob?.grants).toHaveLength(2);
   });
