@@ -20,7 +20,7 @@ const durationMs = (fallback: string, min: number, max: number) =>
 export const clusterDiagnosticsSchema = z
   .object({
     enabled: z.boolean().default(true).describe("Collect diagnostics for this cluster's incidents (read-only API calls)."),
-    timeout: durationMs('60s', 1_000, 100_000).describe("Deadline for a whole run; below the workflow's 2-minute activity timeout."),
+    timeout: durationMs('60s', 1_000, 100_000).describe("Deadline for a whole run (below the workflow's 2-minute activity timeout); what is not read by then is listed as skipped."),
     callTimeout: durationMs('10s', 500, 60_000).describe('Deadline for each API call.'),
     logLines: z.number().int().min(1).max(500).default(40).describe('Lines of current and previous container logs to keep.'),
     maxSectionChars: z.number().int().min(500).max(20_000).default(6_000).describe('Largest section body, in characters (longer ones are cut with a note).'),
@@ -66,12 +66,12 @@ const kubectlChannel = z
 export const kubectlSchema = z
   .object({
     channels: z.array(kubectlChannel).default([]).describe('Where /kubectl may run, and what it may read there. A channel not listed here gets a refusal.'),
-    maxOutputChars: z.number().int().min(500).max(40_000).default(3_500).describe('Longest answer posted to chat, in characters (longer output is cut with a note).'),
+    maxOutputChars: z.number().int().min(500).max(40_000).default(3_500).describe('Longest answer posted to chat, in characters (longer output is cut with a note; logs keep their end).'),
     timeout: durationMs('10s', 500, 60_000).describe('Deadline for each API call a command makes.'),
   })
   .strict()
   .default({ channels: [], maxOutputChars: 3_500, timeout: 10_000 })
-  .describe('Read-only /kubectl from chat: where it may run and what it may read (logs keep their end when cut)');
+  .describe('Read-only /kubectl from chat: where it may run and what it may read');
 
 export type ClusterDiagnosticsConfig = z.output<typeof clusterDiagnosticsSchema>;
 export type KubectlConfig = z.output<typeof kubectlSchema>;

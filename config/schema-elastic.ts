@@ -14,7 +14,7 @@ const indexName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, 'expected a l
 export const postmortemsSchema = z
   .object({
     /** `file`: JSON + Markdown under <dataDir>/postmortems. `elasticsearch`: the index below. */
-    store: z.enum(['file', 'elasticsearch']).default('file').describe('file: JSON + Markdown under <dataDir>/postmortems; elasticsearch: the index below'),
+    store: z.enum(['file', 'elasticsearch']).default('file').describe('file: JSON + Markdown under <dataDir>/postmortems; elasticsearch: documents in the index below (needs the elasticsearch section)'),
     /** Index (created with an index template) for postmortem documents. */
     index: indexName.default('incident-postmortems').describe('Elasticsearch index (created with an index template) for postmortem documents'),
     /** Besides UTC, postmortems show times in this zone. */
@@ -46,14 +46,14 @@ export const elasticsearchSchema = z
      */
     compatibleWith: z.union([z.literal(8), z.literal(9)]).default(9).describe('REST API compatibility: 9 for Elasticsearch 9 servers, 8 for Elasticsearch 8'),
     /** Per request; Temporal retries the activity, so the client itself does not retry. */
-    requestTimeout: timeout.default(parseDuration('30s')!).describe('Per request, e.g. "30s"; Temporal retries the activity'),
+    requestTimeout: timeout.default(parseDuration('30s')!).describe('Per request, e.g. "30s"; Temporal then retries the activity (the client itself does not retry)'),
     /** PEM file with the CA that signed the cluster's certificate (https nodes). */
     caFile: z.string().min(1).optional().describe("PEM file with the CA that signed the cluster's certificate (https nodes)"),
     archive: z
       .object({
         /** Index every incident timeline entry into a data stream. */
         enabled: z.boolean().default(false).describe('Index every incident timeline entry into a data stream'),
-        dataStream: indexName.default('incident-events').describe('Data stream name for the archive'),
+        dataStream: indexName.default('incident-events').describe('Data stream name for the archive (its index template is created on first use)'),
       })
       .strict()
       .default({ enabled: false, dataStream: 'incident-events' })

@@ -13,7 +13,7 @@ export const clusterSchema = z
       .regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected a cluster name of letters, digits, ".", "_", "-" (at most 63)')
       .describe('Cluster name used in incident ids (incident/<cluster>/...), routing and the K8sCluster search attribute'),
     /** Path to a kubeconfig file; absent with `inCluster: false` means $KUBECONFIG or ~/.kube/config. */
-    kubeconfig: z.string().min(1).optional().describe('Path to a kubeconfig file; absent (and not inCluster): $KUBECONFIG or ~/.kube/config'),
+    kubeconfig: z.string().min(1).optional().describe('Path to a kubeconfig file with a read-only identity; absent (and not inCluster): $KUBECONFIG or ~/.kube/config'),
     /** Context in the kubeconfig; default: its current-context. */
     context: z.string().min(1).optional().describe("Context in the kubeconfig; default: its current-context"),
     /** Use the pod's service account (in-cluster config). */

@@ -22,7 +22,7 @@ const tlsObject = z
   .object({
     caFile: readableFile('the CA certificate')
       .optional()
-      .describe('PEM file of the CA that signed the server certificate; omit to trust the system roots (Temporal Cloud)'),
+      .describe('PEM file of the CA that signed the server certificate (checked at load); omit to trust the system roots (Temporal Cloud)'),
     serverName: z
       .string()
       .min(1)
@@ -47,7 +47,7 @@ export const temporalSchema = z
   .object({
     address: z.string().default('127.0.0.1:7233').describe('host:port of the Temporal frontend (Temporal Cloud: <namespace>.<account>.tmprl.cloud:7233)'),
     namespace: z.string().default('default').describe('Temporal namespace of the incident workflows'),
-    taskQueue: z.string().default('incidents').describe('Task queue the worker polls'),
+    taskQueue: z.string().default('incidents').describe('Task queue the worker polls and incidents are started on'),
     /** Base URL of the Temporal UI, for links in chat and postmortems. */
     uiUrl: z.string().url().optional().describe('Base URL of the Temporal UI, for links in chat and postmortems'),
     tls: z
