@@ -3,10 +3,11 @@
 // it is at most a handoff *target*, resolved here against the same roster.
 import type { Config, Person } from '../config/schema';
 import type { Actor } from '../workflows/definitions';
+import { PLATFORM_NAMES } from '../platforms/registry';
 
-export const PLATFORMS = ['local', 'slack', 'teams', 'discord', 'mattermost', 'api'] as const;
+/** Where an actor comes from: a chat platform (platforms/registry.ts) or an api token. */
+export const PLATFORMS = [...PLATFORM_NAMES, 'api'] as const;
 export type Platform = (typeof PLATFORMS)[number];
-export type ChatPlatform = Exclude<Platform, 'api'>;
 
 export function findPerson(config: Config, personId: string): Person | undefined {
   return config.people.find((p) => p.id === personId);

@@ -3,6 +3,7 @@
 // fetched, and /kubectl is limited per channel to the verbs, resources and namespaces listed here.
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { platformName } from '../platforms/registry';
 
 const durationMs = (fallback: string, min: number, max: number) =>
   z
@@ -54,7 +55,7 @@ const resourceName = z.string().transform((value, ctx) => {
 
 const kubectlChannel = z
   .object({
-    platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']).describe('Chat platform of the channel'),
+    platform: platformName.describe('Chat platform of the channel'),
     channel: z.string().min(1).describe('Channel id on that platform'),
     cluster: z.string().min(1).describe('Name of an entry in `clusters` that commands in this channel run against.'),
     verbs: z.array(z.enum(KUBECTL_VERBS)).min(1).default([...KUBECTL_VERBS]).describe(`Allowed verbs: ${KUBECTL_VERBS.join(', ')}`),

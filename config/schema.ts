@@ -6,15 +6,12 @@ import { parseDuration } from './duration';
 import { duration, secretRef, timeZone } from './primitives';
 export { duration, secretRef };
 import { clustersSchema, kubectlSchema } from './schema-kubernetes';
-import { slackSchema } from '../platforms/slack/config';
-import { discordProblems, discordSchema } from '../platforms/discord/config';
-import { pagerdutySchema, teamsProblems, teamsSchema } from '../platforms/teams/config';
-import { mattermostProblems, mattermostSchema } from '../platforms/mattermost/config';
+import { chatIdsSchema, platformName, platformProblems, platformsSchema } from '../platforms/registry';
+import { pagerdutyProblems, pagerdutySchema } from '../activities/paging/pagerduty/config';
 import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schema-elastic';
 import { temporalSchema, workerSchema } from './schema-temporal';
 import { grantProblems } from './schema-grants';
 import { intakeSchema } from './schema-intake';
-import { telemetrySchema } from './schema-telemetry';
 
 const id = z
   .string()
@@ -52,22 +49,11 @@ const person = z
     id: id.describe('Referenced by schedules, escalation policies and api tokens'),
     name: z.string().min(1).describe('Display name'),
     // Default ['responder'], except for people with grants: their grants say where they may act.
-    roles: z.array(role).optional().describe('Roles in every cluster (default: responder, or none when grants are given); admin (incident commander) may also hand off and resolve for others.'),
+    roles: z.array(role).optional().describe('Roles everywhere (default: responder, or none when grants are given).'),
     grants,
     timezone: timeZone.optional().describe("The person's IANA time zone, e.g. Europe/Berlin"),
     email: z.string().email().optional().describe('Contact address; also how Slack and Mattermost find the person with lookupUsersByEmail'),
-    /** Platform identities: which chat user is this person. */
-    chat: z
-      .object({
-        local: z.string().min(1).optional().describe('User name on the local chat page'),
-        slack: z.string().min(1).optional().describe('Slack member ID, e.g. U0123ABCD (not a name)'),
-        teams: z.string().min(1).optional().describe('Teams identity: an Azure AD object id or a Teams user id 29:...'),
-        discord: z.string().min(1).optional().describe('Discord user id (17-20 digits, not a name)'),
-        mattermost: z.string().min(1).optional().describe('Mattermost user ID (26 characters, not the username)'),
-      })
-      .strict()
-      .default({})
-      .describe('Who this person is on each chat platform: the platform signs for the user, and this maps the user to the person'),
+    chat: chatIdsSchema,
   })
   .strict()
   .transform((p) => ({ ...p, roles: p.roles ?? (p.grants ? [] : (['responder'] as const)).slice() }));
@@ -95,7 +81,7 @@ const layer = z
 const schedule = z
   .object({
     id: id.describe('Referenced by escalation targets ({ schedule: <id> })'),
-    timezone: timeZone.describe("IANA zone of the schedule's dates and times (DST handled)"),
+    timezone: timeZone.describe('IANA zone the layer times are in'),
     layers: z.array(layer).min(1).describe('Evaluated top to bottom; the first layer covering the instant decides.'),
     overrides: z
       .array(
@@ -142,7 +128,7 @@ const escalationPolicy = z
 
 const channelRef = z
   .object({
-    platform: z.enum(['local', 'slack', 'teams', 'discord', 'mattermost']).describe('Chat platform of the channel'),
+    platform: platformName.describe('Chat platform of the channel'),
     channel: z
       .string()
       .min(1)
@@ -152,7 +138,7 @@ const channelRef = z
 
 const autoResolve = z
   .object({
-    enabled: z.boolean().default(false).describe('Resolve an incident when recovery is reported and nothing recurs during the quiet period'),
+    enabled: z.boolean().default(false).describe('Resolve an incident when the watcher reports recovery'),
     quietPeriod: duration.default(parseDuration('5m')!).describe('How long the recovery must hold first, e.g. "5m"'),
   })
   .strict();
@@ -220,26 +206,8 @@ export const configSchema = z
     autoResolve: autoResolve
       .default({ enabled: false, quietPeriod: parseDuration('5m')! })
       .describe('Defaults for auto-resolve on observed recovery; routing rules may override'),
-    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe("Occurrences and system changes (pages, escalations, diagnostics) refresh the alert message at most this often; a person's ack, hand-off or resolve refreshes it at once; 0ms refreshes after every change without a timer"),
-    platforms: z
-      .object({
-        local: z
-          .object({
-            enabled: z.boolean().default(true).describe('Serve the local chat (page and service) from the api. It has no login: turn it off wherever others can reach the api'),
-            /** Base URL of the local chat service (inside the api process). */
-            url: z.string().url().default('http://127.0.0.1:8080').describe("Where the worker reaches the local chat service (the api's address)"),
-          })
-          .strict()
-          .default({ enabled: true, url: 'http://127.0.0.1:8080' })
-          .describe('The built-in local chat page (no login; for development and demos)'),
-        slack: slackSchema,
-        discord: discordSchema,
-        teams: teamsSchema,
-        mattermost: mattermostSchema,
-      })
-      .strict()
-      .default({ local: { enabled: true, url: 'http://127.0.0.1:8080' } })
-      .describe('Chat platforms: each one enabled here posts alerts and takes commands'),
+    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe('How often the alert message is refreshed at most while occurrences pour in, e.g. "2s"'),
+    platforms: platformsSchema,
     postmortems: postmortemsSchema,
     elasticsearch: elasticsearchSchema,
     clusters: clustersSchema,
@@ -247,7 +215,6 @@ export const configSchema = z
     intake: intakeSchema,
     kubectl: kubectlSchema,
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}).describe('Paging outside chat (PagerDuty)'),
-    telemetry: telemetrySchema,
   })
   .strict();
 
@@ -300,9 +267,8 @@ export function referenceProblems(raw: unknown): { path: (string | number)[]; me
   arr(obj(cfg.kubectl).channels).forEach((c, ci) => ref(obj(c).cluster, clusterNames, 'cluster', 'clusters', ['kubectl', 'channels', ci, 'cluster']));
   out.push(...grantProblems(cfg, clusterNames));
   out.push(...elasticProblems(cfg));
-  out.push(...teamsProblems(cfg));
-  out.push(...discordProblems(cfg));
-  out.push(...mattermostProblems(cfg));
+  out.push(...platformProblems(cfg));
+  out.push(...pagerdutyProblems(cfg));
   return out;
 }
 

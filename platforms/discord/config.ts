@@ -4,6 +4,7 @@
 // everything by snowflakes (numeric ids), so routing and the roster use ids, never names.
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
+import type { PlatformConfig } from '../seams';
 
 export const DISCORD_DEFAULT_API_URL = 'https://discord.com/api/v10';
 
@@ -15,22 +16,17 @@ const snowflake = (what: string) => z.string().regex(SNOWFLAKE, `expected the ${
 
 export const discordSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    /** The application id (Developer Portal > General Information > Application ID). */
-    applicationId: snowflake('application id from the Developer Portal (General Information > Application ID)').optional(),
-    /** The application's Ed25519 public key, hex: every request to /discord/interactions is verified with it. */
+    enabled: z.boolean().default(false).describe('Post alerts to Discord and take slash commands, buttons and modals at /discord/interactions.'),
+    applicationId: snowflake('application id from the Developer Portal (General Information > Application ID)').optional().describe('The application id (Developer Portal > General Information > Application ID).'),
     publicKey: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'expected the application\'s public key: 64 hex characters (Developer Portal > General Information > Public Key)')
-      .optional(),
-    /** Bot token (Developer Portal > Bot > Reset Token): posting, updating, DMs and reading the bot's own messages. */
-    botToken: secret.optional(),
-    /** REST API base URL, with the version; point it at a proxy or a test double. */
-    apiUrl: z.string().url().default(DISCORD_DEFAULT_API_URL),
-    /** How long one REST call may take before it is abandoned (the activity then retries). */
-    requestTimeout: durationWithin(100, 60_000).default(10_000),
-    /** How many recent channel or thread messages a retried post scans for its own earlier post. */
-    dedupeScan: z.number().int().min(20).max(1000).default(200),
+      .optional()
+      .describe('The application\'s Ed25519 public key, hex: every request to /discord/interactions is verified with it.'),
+    botToken: secret.optional().describe('Bot token (Developer Portal > Bot > Reset Token): posting, updating, DMs and reading the bot\'s own messages.'),
+    apiUrl: z.string().url().default(DISCORD_DEFAULT_API_URL).describe('REST API base URL, with the version; point it at a proxy or a test double.'),
+    requestTimeout: durationWithin(100, 60_000).default(10_000).describe('How long one REST call may take before it is abandoned (the activity then retries).'),
+    dedupeScan: z.number().int().min(20).max(1000).default(200).describe('How many recent channel or thread messages a retried post scans for its own earlier post.'),
     guildId: snowflake('server (guild) id: right-click the server icon, "Copy Server ID"')
       .optional()
       .describe('Server pin: interactions from any other server (guild) are refused; DMs with the bot stay allowed (user ids are global). Unset: the api warns at start.'),
@@ -45,7 +41,8 @@ export const discordSchema = z
     need('publicKey', 'the Public Key from the Developer Portal (General Information), 64 hex characters');
     need('botToken', 'the bot token as a secret, e.g. { fromEnv: DISCORD_BOT_TOKEN }');
   })
-  .optional();
+  .optional()
+  .describe('Discord: embeds through the REST API; slash commands, buttons and modals as signed interactions.');
 
 export type DiscordConfig = NonNullable<z.output<typeof discordSchema>>;
 
@@ -74,3 +71,9 @@ export function discordProblems(cfg: Record<string, any>): { path: (string | num
   });
   return out;
 }
+
+export const discordConfig = {
+  schema: discordSchema,
+  userId: 'Discord user id (17-20 digits, not a name)',
+  problems: discordProblems,
+} satisfies PlatformConfig;

@@ -4,6 +4,7 @@
 // the action secret). Secrets are references, never values.
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
+import type { PlatformConfig } from '../seams';
 const timeout = durationWithin(100, 60_000);
 
 /** Mattermost ids (users, channels, posts, teams) are 26 lowercase letters and digits. */
@@ -11,23 +12,15 @@ export const MATTERMOST_ID = /^[a-z0-9]{26}$/;
 
 export const mattermostSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    /** Base URL of the Mattermost server, e.g. https://chat.example.com (`/api/v4` is appended). */
-    url: z.string().url().optional(),
-    /** Access token of the bot account: posts, updates, DMs, user lookups and dialogs. */
-    botToken: secret.optional(),
-    /** Tokens of the slash commands (Mattermost gives each command its own); a command must carry one of them. */
-    commandTokens: z.array(secret).default([]),
-    /** Signs the buttons' callback context and dialog state, so only Mattermost's relay of our own buttons is obeyed. */
-    actionSecret: secret.optional(),
-    /** How the Mattermost server reaches the api for button clicks and dialogs; default api.publicUrl. */
-    actionsUrl: z.string().url().optional(),
-    /** How long one REST call may take before it is abandoned (the activity then retries). */
-    requestTimeout: timeout.default(10_000),
-    /** How many recent channel posts a post scans for its own earlier post (thread replies scan the thread). */
-    dedupeScan: z.number().int().min(20).max(1000).default(200),
-    /** Map Mattermost users to roster people by email when people[].chat.mattermost is not set. */
-    lookupUsersByEmail: z.boolean().default(false),
+    enabled: z.boolean().default(false).describe('Post alerts to Mattermost and take slash commands, buttons and dialogs from it.'),
+    url: z.string().url().optional().describe('Base URL of the Mattermost server, e.g. https://chat.example.com (`/api/v4` is appended).'),
+    botToken: secret.optional().describe('Access token of the bot account: posts, updates, DMs, user lookups and dialogs.'),
+    commandTokens: z.array(secret).default([]).describe('Tokens of the slash commands (Mattermost gives each command its own); a command must carry one of them.'),
+    actionSecret: secret.optional().describe('Signs the buttons\' callback context and dialog state, so only Mattermost\'s relay of our own buttons is obeyed.'),
+    actionsUrl: z.string().url().optional().describe('How the Mattermost server reaches the api for button clicks and dialogs; default api.publicUrl.'),
+    requestTimeout: timeout.default(10_000).describe('How long one REST call may take before it is abandoned (the activity then retries).'),
+    dedupeScan: z.number().int().min(20).max(1000).default(200).describe('How many recent channel posts a post scans for its own earlier post (thread replies scan the thread).'),
+    lookupUsersByEmail: z.boolean().default(false).describe('Map Mattermost users to roster people by email when people[].chat.mattermost is not set.'),
     teamId: z
       .string()
       .regex(MATTERMOST_ID, 'expected a Mattermost team id (26 lowercase letters and digits; System Console > Teams)')
@@ -46,7 +39,8 @@ export const mattermostSchema = z
     if (m.commandTokens.length === 0)
       ctx.addIssue({ code: 'custom', path: ['commandTokens'], message: 'needs the token of each slash command (Integrations > Slash Commands), e.g. [{ fromEnv: MATTERMOST_INCIDENT_TOKEN }]' });
   })
-  .optional();
+  .optional()
+  .describe('Mattermost: posts with buttons through the REST API v4; slash commands, buttons and dialogs call the api back.');
 
 export type MattermostConfig = NonNullable<z.output<typeof mattermostSchema>>;
 
@@ -78,3 +72,9 @@ export function mattermostProblems(cfg: Record<string, any>): { path: (string | 
   });
   return out;
 }
+
+export const mattermostConfig = {
+  schema: mattermostSchema,
+  userId: 'Mattermost user ID (26 characters, not the username)',
+  problems: mattermostProblems,
+} satisfies PlatformConfig;

@@ -3,6 +3,7 @@
 // secret) or over Socket Mode (app token). Secrets are references, never values.
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
+import type { PlatformConfig } from '../seams';
 const timeout = durationWithin(100, 60_000);
 
 /** One Web API method's budget in the worker (activities/chat/ratelimit.ts). */
@@ -55,23 +56,15 @@ export const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';
 
 export const slackSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    /** `http`: Slack calls the api at /slack/events. `socket`: the api opens a Socket Mode connection. */
-    mode: z.enum(['http', 'socket']).default('http'),
-    /** Bot token (xoxb-...), for posting, updating, DMs, modals and ephemeral answers. */
-    botToken: secret.optional(),
-    /** Signing secret of the Slack app (http mode): every request to /slack/events is verified with it. */
-    signingSecret: secret.optional(),
-    /** App-level token (xapp-...) with connections:write (socket mode). */
-    appToken: secret.optional(),
-    /** Web API base URL; point it at a proxy or a test double. */
-    slackApiUrl: z.string().url().default(SLACK_DEFAULT_API_URL),
-    /** How long one Web API call may take before it is abandoned (the activity then retries). */
-    requestTimeout: timeout.default(10_000),
-    /** At most how many channel or thread messages since its first attempt a retried post scans for its earlier post (first attempts never look). */
-    dedupeScan: z.number().int().min(20).max(1000).default(200),
-    /** Map Slack users to roster people by email (users.lookupByEmail) when people[].chat.slack is not set. */
-    lookupUsersByEmail: z.boolean().default(false),
+    enabled: z.boolean().default(false).describe('Post alerts to Slack and take commands, buttons and modals from it.'),
+    mode: z.enum(['http', 'socket']).default('http').describe('`http`: Slack calls the api at /slack/events. `socket`: the api opens a Socket Mode connection.'),
+    botToken: secret.optional().describe('Bot token (xoxb-...), for posting, updating, DMs, modals and ephemeral answers.'),
+    signingSecret: secret.optional().describe('Signing secret of the Slack app (http mode): every request to /slack/events is verified with it.'),
+    appToken: secret.optional().describe('App-level token (xapp-...) with connections:write (socket mode).'),
+    slackApiUrl: z.string().url().default(SLACK_DEFAULT_API_URL).describe('Web API base URL; point it at a proxy or a test double.'),
+    requestTimeout: timeout.default(10_000).describe('How long one Web API call may take before it is abandoned (the activity then retries).'),
+    dedupeScan: z.number().int().min(20).max(1000).default(200).describe('At most how many channel or thread messages since its first attempt a retried post scans for its earlier post (first attempts never look).'),
+    lookupUsersByEmail: z.boolean().default(false).describe('Map Slack users to roster people by email (users.lookupByEmail) when people[].chat.slack is not set.'),
     rateLimits,
     teamId: z
       .string()
@@ -94,6 +87,12 @@ export const slackSchema = z
     if (s.mode === 'http') need('signingSecret', ' in http mode');
     if (s.mode === 'socket') need('appToken', ' in socket mode');
   })
-  .optional();
+  .optional()
+  .describe('Slack: Block Kit alerts through the Web API; commands, buttons and modals over HTTP or Socket Mode.');
 
 export type SlackConfig = NonNullable<z.output<typeof slackSchema>>;
+
+export const slackConfig = {
+  schema: slackSchema,
+  userId: 'Slack member ID, e.g. U0123ABCD (not a name)',
+} satisfies PlatformConfig;

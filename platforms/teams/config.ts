@@ -1,11 +1,9 @@
-// platforms.teams and paging.pagerduty (owned by the Teams and PagerDuty integrations).
-// Every outside endpoint has a default pointing at Microsoft's or PagerDuty's public service and can
-// be pointed elsewhere (sovereign clouds, self-hosted proxies, the test fakes).
+// platforms.teams (owned by the Teams integration). Every outside endpoint has a default pointing at
+// Microsoft's public service and can be pointed elsewhere (sovereign clouds, proxies, the test fakes).
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
+import type { PlatformConfig } from '../seams';
 const timeout = (fallback: string) => z.string().default(fallback).pipe(durationWithin(100));
-
-const personKey = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a person id');
 
 export const TEAMS_DEFAULTS = {
   serviceUrl: 'https://smba.trafficmanager.net/teams/',
@@ -19,14 +17,14 @@ export const TEAMS_DEFAULTS = {
 
 const teamsChannel = z
   .object({
-    /** The channel's conversation id, e.g. `19:abc...@thread.tacv2`. */
-    conversationId: z.string().min(1),
-    /** The Bot Connector base URL of the tenant's region (the `serviceUrl` of activities from it). */
-    serviceUrl: z.string().url(),
-    /** Azure AD tenant of the team; default `platforms.teams.tenantId`. */
-    tenantId: z.string().min(1).optional(),
-    /** The team's Microsoft 365 group id (a GUID): where Microsoft Graph finds the channel's messages. */
-    teamId: z.string().uuid('expected the team\'s group id, a GUID (Teams: "Get link to team", the groupId parameter)').optional(),
+    conversationId: z.string().min(1).describe('The channel\'s conversation id, e.g. `19:abc...@thread.tacv2`.'),
+    serviceUrl: z.string().url().describe('The Bot Connector base URL of the tenant\'s region (the `serviceUrl` of activities from it).'),
+    tenantId: z.string().min(1).optional().describe('Azure AD tenant of the team; default `platforms.teams.tenantId`.'),
+    teamId: z
+      .string()
+      .uuid('expected the team\'s group id, a GUID (Teams: "Get link to team", the groupId parameter)')
+      .optional()
+      .describe('The team\'s Microsoft 365 group id (a GUID): where Microsoft Graph finds the channel\'s messages.'),
   })
   .strict();
 
@@ -37,45 +35,35 @@ const teamsChannel = z
  */
 const teamsGraph = z
   .object({
-    /** Needs the RSC permission ChannelMessage.Read.Group in the app manifest (or ChannelMessage.Read.All). */
-    enabled: z.boolean().default(false),
-    url: z.string().url().default(TEAMS_DEFAULTS.graphUrl),
-    /** Scope of the Graph token (`/.default` is appended). */
-    scope: z.string().min(1).default(TEAMS_DEFAULTS.graphScope),
+    enabled: z.boolean().default(false).describe('Look up a retried post\'s earlier copy through Graph; needs the RSC permission ChannelMessage.Read.Group in the app manifest (or ChannelMessage.Read.All).'),
+    url: z.string().url().default(TEAMS_DEFAULTS.graphUrl).describe('Microsoft Graph base URL, with the version.'),
+    scope: z.string().min(1).default(TEAMS_DEFAULTS.graphScope).describe('Scope of the Graph token (`/.default` is appended).'),
+  })
+  .strict();
+
+const endpoints = z
+  .object({
+    openIdMetadataUrl: z.string().url().default(TEAMS_DEFAULTS.openIdMetadataUrl).describe('OpenID metadata whose keys sign the JWTs Teams sends to the bot.'),
+    tokenIssuer: z.string().min(1).default(TEAMS_DEFAULTS.tokenIssuer).describe('`iss` of those JWTs.'),
+    loginUrl: z.string().url().optional().describe('Authority for the bot\'s own tokens; default `https://login.microsoftonline.com/<tenantId or botframework.com>`.'),
+    oauthScope: z.string().min(1).default(TEAMS_DEFAULTS.oauthScope).describe('Scope of the bot\'s own tokens (`/.default` is appended).'),
   })
   .strict();
 
 export const teamsSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    /** The bot's Microsoft App ID (Azure Bot registration). */
-    appId: z.string().min(1).optional(),
-    /** The app's client secret. */
-    appPassword: secret.optional(),
-    /** Tenant of a single-tenant bot (tokens come from it) and the default tenant of channels and DMs. */
-    tenantId: z.string().min(1).optional(),
-    /** DEVELOPMENT ONLY: accept requests without a valid Bot Framework JWT (e.g. the Bot Framework Emulator). */
-    allowUnauthenticated: z.boolean().default(false),
-    /** Bot Connector URL used to open direct-message conversations. */
-    serviceUrl: z.string().url().default(TEAMS_DEFAULTS.serviceUrl),
-    /** Channel names used by routing rules (`{ platform: teams, channel: <name> }`). */
-    channels: z.record(z.string().min(1), teamsChannel).default({}),
-    endpoints: z
-      .object({
-        /** OpenID metadata whose keys sign the JWTs Teams sends to the bot. */
-        openIdMetadataUrl: z.string().url().default(TEAMS_DEFAULTS.openIdMetadataUrl),
-        /** `iss` of those JWTs. */
-        tokenIssuer: z.string().min(1).default(TEAMS_DEFAULTS.tokenIssuer),
-        /** Authority for the bot's own tokens; default `https://login.microsoftonline.com/<tenantId or botframework.com>`. */
-        loginUrl: z.string().url().optional(),
-        /** Scope of the bot's own tokens (`/.default` is appended). */
-        oauthScope: z.string().min(1).default(TEAMS_DEFAULTS.oauthScope),
-      })
-      .strict()
-      .default({ openIdMetadataUrl: TEAMS_DEFAULTS.openIdMetadataUrl, tokenIssuer: TEAMS_DEFAULTS.tokenIssuer, oauthScope: TEAMS_DEFAULTS.oauthScope }),
-    graph: teamsGraph.default({ enabled: false, url: TEAMS_DEFAULTS.graphUrl, scope: TEAMS_DEFAULTS.graphScope }),
-    /** How long one call to the Bot Connector may take before the activity retries. */
-    requestTimeout: timeout('10s'),
+    enabled: z.boolean().default(false).describe('Post alerts to Teams channels and take commands and card actions from Teams at /teams/messages.'),
+    appId: z.string().min(1).optional().describe('The bot\'s Microsoft App ID (Azure Bot registration).'),
+    appPassword: secret.optional().describe('The app\'s client secret, as a secret reference.'),
+    tenantId: z.string().min(1).optional().describe('Tenant of a single-tenant bot (tokens come from it) and the default tenant of channels and DMs.'),
+    allowUnauthenticated: z.boolean().default(false).describe('DEVELOPMENT ONLY: accept requests without a valid Bot Framework JWT (e.g. the Bot Framework Emulator).'),
+    serviceUrl: z.string().url().default(TEAMS_DEFAULTS.serviceUrl).describe('Bot Connector URL used to open direct-message conversations.'),
+    channels: z.record(z.string().min(1), teamsChannel).default({}).describe('Channel names used by routing rules (`{ platform: teams, channel: <name> }`), each with its conversation.'),
+    endpoints: endpoints
+      .default({ openIdMetadataUrl: TEAMS_DEFAULTS.openIdMetadataUrl, tokenIssuer: TEAMS_DEFAULTS.tokenIssuer, oauthScope: TEAMS_DEFAULTS.oauthScope })
+      .describe('Bot Framework endpoints; change them only for sovereign clouds or test doubles.'),
+    graph: teamsGraph.default({ enabled: false, url: TEAMS_DEFAULTS.graphUrl, scope: TEAMS_DEFAULTS.graphScope }).describe('Microsoft Graph (read only), so a retried post finds the card Teams accepted before a crash.'),
+    requestTimeout: timeout('10s').describe('How long one call to the Bot Connector may take before the activity retries, e.g. "10s".'),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -89,36 +77,15 @@ export const teamsSchema = z
     if (!t.appId) ctx.addIssue({ code: 'custom', path: ['appId'], message: 'Teams needs the bot\'s Microsoft App ID (or allowUnauthenticated: true for local development only)' });
     if (!t.appPassword) ctx.addIssue({ code: 'custom', path: ['appPassword'], message: 'Teams needs the app password as a secret, e.g. { fromEnv: TEAMS_APP_PASSWORD }' });
   })
-  .optional();
-
-export const pagerdutySchema = z
-  .object({
-    enabled: z.boolean().default(false),
-    /** Events API v2 base URL (`/v2/enqueue` is appended). */
-    url: z.string().url().default('https://events.pagerduty.com'),
-    /** Integration (routing) key of the PagerDuty service paged by default. */
-    routingKey: secret.optional(),
-    /** Per-person routing keys (a service per responder); they win over `routingKey`. */
-    people: z.record(personKey, secret).default({}),
-    /** `payload.source` of triggers; default: the incident's cluster. */
-    source: z.string().min(1).max(255).optional(),
-    requestTimeout: timeout('10s'),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (p.enabled && !p.routingKey && Object.keys(p.people).length === 0)
-      ctx.addIssue({ code: 'custom', path: ['routingKey'], message: 'PagerDuty needs a routing key: set routingKey (a service integration key) or people.<id>' });
-  })
-  .optional();
+  .optional()
+  .describe('Microsoft Teams: Adaptive Cards in channels, commands and card actions through the Bot Framework.');
 
 export type TeamsConfig = NonNullable<z.output<typeof teamsSchema>>;
 export type TeamsChannelConfig = z.output<typeof teamsChannel>;
-export type PagerDutyConfig = NonNullable<z.output<typeof pagerdutySchema>>;
 
 /**
  * Cross-references on the raw config (schema.ts's referenceProblems calls this): routes to Teams
- * channels that are not defined, PagerDuty keys for people not on the roster, escalation levels
- * paging via PagerDuty while it is off.
+ * channels that are not defined.
  */
 export function teamsProblems(cfg: Record<string, any>): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
@@ -135,16 +102,11 @@ export function teamsProblems(cfg: Record<string, any>): { path: (string | numbe
     });
   arr(cfg.routing?.rules).forEach((r, ri) => checkRoute(r, ['routing', 'rules', ri]));
   checkRoute(cfg.routing?.default, ['routing', 'default']);
-
-  const pd = cfg.paging?.pagerduty;
-  const people = new Set(arr(cfg.people).map((p) => p?.id));
-  for (const id of Object.keys(pd?.people ?? {}))
-    if (!people.has(id)) out.push({ path: ['paging', 'pagerduty', 'people', id], message: `unknown person "${id}"; routing keys are per roster person` });
-  arr(cfg.escalationPolicies).forEach((p, pi) =>
-    arr(p?.levels).forEach((l, li) => {
-      if (arr(l?.via).includes('pagerduty') && pd?.enabled !== true)
-        out.push({ path: ['escalationPolicies', pi, 'levels', li, 'via'], message: 'pages via "pagerduty" but paging.pagerduty is not enabled' });
-    }),
-  );
   return out;
 }
+
+export const teamsConfig = {
+  schema: teamsSchema,
+  userId: 'Teams identity: an Azure AD object id or a Teams user id 29:...',
+  problems: teamsProblems,
+} satisfies PlatformConfig;

@@ -3,13 +3,13 @@
 // as `acknowledge` / `resolve`. The dedup_key is the incident id (the workflow id), so PagerDuty
 // folds retries and repeated pages into one alert, and acks and resolves reach that alert.
 import { ApplicationFailure } from '@temporalio/common';
-import type { Config, Person } from '../../config/schema';
-import type { PagerDutyConfig } from '../../platforms/teams/config';
-import { readSecret } from '../../config/load';
-import { parseIncidentWorkflowId } from '../../workflows/definitions';
-import { ErrorTypes, permanentFailure, rateLimited, unavailable } from '../errors';
-import type { EventBatch, EventSink } from '../events';
-import type { PageInput, Pager } from './index';
+import type { Config, Person } from '../../../config/schema';
+import type { PagerDutyConfig } from './config';
+import { readSecret } from '../../../config/load';
+import { parseIncidentWorkflowId } from '../../../workflows/definitions';
+import { ErrorTypes, permanentFailure, rateLimited, unavailable } from '../../errors';
+import type { EventBatch, EventSink } from '../../events';
+import type { PageInput, Pager } from '..';
 
 export const PD_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 type PdSeverity = (typeof PD_SEVERITIES)[number];

@@ -9,7 +9,7 @@ import { LogLevel, type Logger } from '@slack/web-api';
 import type { Config } from '../../../config/schema';
 import type { SlackConfig } from '../config';
 import { readSecret } from '../../../config/load';
-import { slackWebClient } from '../outbound/adapter';
+import { slackWebClient } from '../shared/client';
 import { SlackDirectory } from './directory';
 import { registerListeners } from './listeners';
 import { FastifyReceiver, SLACK_EVENTS_PATH } from './receiver';

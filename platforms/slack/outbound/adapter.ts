@@ -4,9 +4,8 @@
 // among the messages since the first attempt (channel history for alerts and DMs, the thread for
 // replies), so an activity that timed out after Slack accepted the post finds that message instead
 // of posting a second one. A lookup that fails posts anyway: at least once beats at most once.
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
-import type { SlackConfig } from '../config';
-import { SLACK_DEFAULT_API_URL } from '../config';
+import type { Logger } from '@slack/web-api';
+import { SLACK_DEFAULT_API_URL, type SlackConfig } from '../config';
 import { readSecret } from '../../../config/load';
 import { ErrorTypes, permanentFailure } from '../../../activities/errors';
 import { earlierAttemptSince, earlierCopy } from '../../../activities/chat/attempt';
@@ -15,6 +14,7 @@ import type { ChatPlatform, PostRequest, PostedMessage } from '../../../activiti
 import { METADATA_EVENT_TYPE, type IncidentMetadataPayload } from '../shared/actions';
 import { renderBlocks, slackText } from '../shared/blocks';
 import { slackFailure } from './errors';
+import { slackWebClient } from '../shared/client';
 import { slackLimits, type SlackRateLimits } from './limits';
 
 export interface SlackChatOptions {
@@ -45,32 +45,6 @@ const PAGE = 200;
 interface SlackMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Partial<IncidentMetadataPayload> };
-}
-
-/** A logger that keeps the WebClient quiet: failures reach the activity as typed errors instead. */
-export function quietLogger(): Logger {
-  let level = LogLevel.ERROR;
-  const noop = () => undefined;
-  return {
-    debug: noop,
-    info: noop,
-    warn: noop,
-    error: (...msg: unknown[]) => console.error('[slack]', ...msg),
-    setLevel: (l: LogLevel) => (level = l),
-    getLevel: () => level,
-    setName: noop,
-  };
-}
-
-/** The WebClient as both sides use it: no retries of its own (the activity retry policy is the one loop), 429s surface. */
-export function slackWebClient(token: string | undefined, opts: { slackApiUrl?: string; timeoutMs?: number; logger?: Logger }): WebClient {
-  return new WebClient(token, {
-    slackApiUrl: opts.slackApiUrl ?? SLACK_DEFAULT_API_URL,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: opts.timeoutMs ?? 10_000,
-    logger: opts.logger ?? quietLogger(),
-  });
 }
 
 export function slackChatOptions(cfg: SlackConfig, env: NodeJS.ProcessEnv = process.env): SlackChatOptions {

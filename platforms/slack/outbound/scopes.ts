@@ -4,7 +4,8 @@
 // start what is missing and what it costs, or refuses to start when Slack could not work at all.
 import { WebAPIPlatformError } from '@slack/web-api';
 import type { StartupCheck } from '../../../activities/chat/startup';
-import { slackWebClient, type SlackChatOptions } from './adapter';
+import type { SlackChatOptions } from './adapter';
+import { slackWebClient } from '../shared/client';
 import { slackFailure } from './errors';
 
 interface ScopeNeeds {

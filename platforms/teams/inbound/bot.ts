@@ -12,7 +12,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationError, ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { TeamsConfig } from '../config';
-import { teamsLoginUrl, teamsTokenClient } from '../outbound/adapter';
+import { teamsLoginUrl, teamsTokenClient } from '../shared/auth';
 import type { TokenClient } from '../shared/connector';
 import type { TeamsActivity, TeamsTurnHandler } from './handler';
 

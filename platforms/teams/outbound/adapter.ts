@@ -3,7 +3,7 @@
 // conversation id, tenant) that the workflow keeps in MessageRef.meta, so updates and thread replies
 // reach the message from Temporal's state, whatever this process remembers or the config says now.
 import type { Config, Person } from '../../../config/schema';
-import { TEAMS_DEFAULTS, type TeamsChannelConfig, type TeamsConfig } from '../config';
+import type { TeamsChannelConfig, TeamsConfig } from '../config';
 import { ErrorTypes, permanentFailure } from '../../../activities/errors';
 import { activityWarn } from '../../../activities/log';
 import type { IncidentMessage } from '../../../activities/chat/message';
@@ -11,6 +11,7 @@ import type { ChatPlatform, PostRequest, PostedMessage } from '../../../activiti
 import { cardAttachment, cardContextFor, renderAdaptiveCard, textCard, withElementId } from '../shared/card';
 import { GraphLookup, postMarker } from './graph';
 import { BotConnector, TokenClient, type ConnectorActivity } from '../shared/connector';
+import { teamsLoginUrl, teamsTokenClient } from '../shared/auth';
 import { PostLedger } from './ledger';
 
 export interface TeamsChatOptions {
@@ -29,15 +30,6 @@ export interface TeamsTarget {
   serviceUrl: string;
   conversationId: string;
   tenantId?: string;
-}
-
-/** The authority the bot's tokens come from: the configured one, else the tenant's, else Bot Framework's. */
-export function teamsLoginUrl(t: TeamsConfig): string {
-  return t.endpoints.loginUrl ?? `${TEAMS_DEFAULTS.loginBaseUrl}/${t.tenantId ?? 'botframework.com'}`;
-}
-
-export function teamsTokenClient(t: TeamsConfig, password?: string): TokenClient {
-  return new TokenClient({ appId: t.appId, password, loginUrl: teamsLoginUrl(t), oauthScope: t.endpoints.oauthScope, timeoutMs: t.requestTimeout });
 }
 
 function teamsOf(config: Config): TeamsConfig {

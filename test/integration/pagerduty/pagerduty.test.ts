@@ -1,9 +1,9 @@
 // The PagerDuty pager and event sink against the fake Events API v2: what is sent, and how each
 // answer becomes a typed failure for Temporal.
 import { ApplicationFailure } from '@temporalio/common';
-import { createPagerDuty } from '../../../activities/paging/pagerduty';
+import { createPagerDuty } from '../../../activities/paging/pagerduty/events';
 import type { EventBatch } from '../../../activities/events';
-import type { PagerDutyConfig } from '../../../platforms/teams/config';
+import type { PagerDutyConfig } from '../../../activities/paging/pagerduty/config';
 import type { Person } from '../../../config/schema';
 import { parseConfig } from '../../../config/load';
 import { exampleRaw } from '../../helpers/config';

@@ -1,5 +1,5 @@
 // Slack users -> roster people: by people[].chat.slack, and by email only when the config says so.
-import { slackWebClient } from '../../../platforms/slack/outbound/adapter';
+import { slackWebClient } from '../../../platforms/slack/shared/client';
 import { SlackDirectory } from '../../../platforms/slack/inbound/directory';
 import { testConfig } from '../../helpers/config';
 import { FakeSlack } from '../../fakes/slack/server';
