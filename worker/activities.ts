@@ -8,14 +8,14 @@ import { createMattermostChat, mattermostChatOptions } from '../platforms/matter
 import { createTeamsChat } from '../platforms/teams/outbound/adapter';
 import { createDiscordChat, discordChatOptions } from '../platforms/discord/outbound/adapter';
 import { readSecret } from '../config/load';
-import { pagerDutyFromConfig } from '../activities/paging/pagerduty/events';
+import { pagerDutyFromConfig } from '../activities/paging/pagerduty';
 import type { MessageContext } from '../activities/chat/message';
 import type { ChatPlatform } from '../activities/chat/platform';
 import { createDiagnosticsActivities, type DiagnosticsProvider } from '../activities/diagnostics';
 import { diagnosticsFromConfig } from '../activities/diagnostics/kubernetes';
 import { createPagingActivities, type Pager } from '../activities/paging';
 import { createEventActivities, type EventSink } from '../activities/events';
-import { createPolicyActivities } from '../activities/policy';
+import { createConfigLookupActivities } from '../activities/config-lookups';
 import { createPostmortemActivities } from '../activities/postmortem';
 import { eventSinksFromConfig, postmortemStoreFromConfig } from '../activities/postmortem/stores';
 import type { PostmortemStore } from '../activities/postmortem/store';
@@ -64,6 +64,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg)], deps.lifecycleLog),
     ...createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d)),
     ...createPostmortemActivities(deps.postmortemStore ?? postmortemStoreFromConfig(cfg), context, () => deps.config().postmortems),
-    ...createPolicyActivities(deps.config),
+    ...createConfigLookupActivities(deps.config),
   };
 }

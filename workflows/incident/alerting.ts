@@ -6,7 +6,7 @@ import { nowIso } from '../clock';
 import { addTimeline } from '../state';
 import { PATCH } from '../versioning';
 import { failureMessage, type IncidentRun } from './context';
-import { chat, personChat, policy, urgentChat } from './proxies';
+import { chat, lookups, personChat, urgentChat } from './proxies';
 
 /**
  * Routes the new incident by the current config (channels, escalation policy, auto-resolve, alert
@@ -14,7 +14,7 @@ import { chat, personChat, policy, urgentChat } from './proxies';
  */
 export async function routeAndAlert(run: IncidentRun, anomaly: Anomaly): Promise<void> {
   const { s } = run;
-  const routing = await policy.routeAnomaly(anomaly);
+  const routing = await lookups.routeAnomaly(anomaly);
   s.policyId = routing.policyId;
   s.autoResolve = routing.autoResolve;
   s.alertDebounceMs = routing.alertUpdateDebounceMs;

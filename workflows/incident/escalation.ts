@@ -3,13 +3,13 @@
 // level; after the last level, paging stops until someone acts. Nothing reads the wall clock, and
 // `s.pagedFor` / `s.escalateAtMs` carry the position across continue-as-new, so no page repeats.
 import * as wf from '@temporalio/workflow';
-import type { EscalationStep } from '../../activities/policy';
+import type { EscalationStep } from '../../activities/config-lookups';
 import { incidentKey } from '../definitions';
 import { nowIso, nowMs } from '../clock';
 import { addTimeline } from '../state';
 import { failureMessage, type IncidentRun } from './context';
 import { shouldContinueAsNew } from './continue-as-new';
-import { policy, urgentChat } from './proxies';
+import { lookups, urgentChat } from './proxies';
 
 /** Returns when the incident is resolved or the run should continue as new. */
 export async function escalate(run: IncidentRun): Promise<void> {
@@ -28,7 +28,7 @@ export async function escalate(run: IncidentRun): Promise<void> {
     }
     let step: EscalationStep;
     try {
-      step = await policy.escalationStep({ policyId: s.policyId, level: s.level, repeat: s.repeat, atMs: nowMs() });
+      step = await lookups.escalationStep({ policyId: s.policyId, level: s.level, repeat: s.repeat, atMs: nowMs() });
     } catch (err) {
       // e.g. the policy was removed from the config: say so, keep the incident open for people.
       addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Escalation stopped: ${failureMessage(err)}` });

@@ -15,7 +15,7 @@ import { escalate } from './escalation';
 import { publishEvents } from './events';
 import { registerHandlers } from './handlers';
 import { closeResolved } from './postmortem';
-import { policy } from './proxies';
+import { lookups } from './proxies';
 import { watchRecovery } from './recovery';
 
 export { DEFAULT_HISTORY_LIMIT };
@@ -29,7 +29,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   if (resumed) s.generation += 1;
   run.changed(); // search attributes of the (new or resumed) run
   run.dirty = false;
-  run.names = await policy.peopleNames();
+  run.names = await lookups.peopleNames();
 
   if (!resumed) await routeAndAlert(run, input.anomaly);
   run.debounceMs = s.alertDebounceMs ?? run.debounceMs;

@@ -5,7 +5,7 @@ import type { ChatActivities } from '../../activities/chat';
 import type { PagingActivities } from '../../activities/paging';
 import type { DiagnosticsActivities } from '../../activities/diagnostics';
 import type { PostmortemActivities } from '../../activities/postmortem';
-import type { PolicyActivities } from '../../activities/policy';
+import type { ConfigLookupActivities } from '../../activities/config-lookups';
 import type { EventActivities } from '../../activities/events';
 import type { Severity } from '../definitions';
 
@@ -31,4 +31,4 @@ export const postmortem = wf.proxyActivities<PostmortemActivities>({ startToClos
 // Event sinks (archive, pager) must eventually get every entry, so they retry without limit.
 export const events = wf.proxyActivities<EventActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' }, priority: LAST });
 // Routing, escalation steps and names come from the current config, recorded in history.
-export const policy = wf.proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
+export const lookups = wf.proxyLocalActivities<ConfigLookupActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });

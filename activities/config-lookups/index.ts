@@ -1,6 +1,8 @@
-// Policy activities run as local activities: they evaluate routing and on-call from the CURRENT
-// config (a roster fix applies to open incidents) and the answer is recorded in history, so
-// replay never re-evaluates against a changed file. The logic itself is pure (workflows/policy).
+// Lookups in the CURRENT config, run as local activities: routing, the escalation step (who is on
+// call now) and people's names. A roster fix applies to open incidents, and the answer is recorded
+// in history, so replay never re-evaluates against a changed file. The rules themselves are pure
+// (workflows/policy); activity names (routeAnomaly, escalationStep, peopleNames) are recorded in
+// histories and stay as they are.
 import type { Config } from '../../config/schema';
 import type { Anomaly } from '../../workflows/definitions';
 import { route } from '../../workflows/policy/routing';
@@ -31,7 +33,7 @@ export interface EscalationStep {
   levels: number;
 }
 
-export function createPolicyActivities(config: () => Config) {
+export function createConfigLookupActivities(config: () => Config) {
   const policy = (cfg: Config, id: string) => {
     const p = cfg.escalationPolicies.find((x) => x.id === id);
     if (!p) throw permanentFailure(ErrorTypes.invalidRequest, `escalation policy "${id}" no longer exists in the config`);
@@ -60,4 +62,4 @@ export function createPolicyActivities(config: () => Config) {
     },
   };
 }
-export type PolicyActivities = ReturnType<typeof createPolicyActivities>;
+export type ConfigLookupActivities = ReturnType<typeof createConfigLookupActivities>;
