@@ -31,7 +31,7 @@ const weekday = z.enum(WEEKDAYS);
 
 
 const role = z.enum(['responder', 'admin']);
-/** Roles limited to clusters (and namespaces); see README "Who may do what". */
+/** Roles limited to clusters (and namespaces); see docs/authorization.md. */
 const grant = z
   .object({
     roles: z.array(role).min(1, 'a grant needs at least one role (responder or admin)').describe('Roles held inside this scope: responder, admin.'),

@@ -28,7 +28,7 @@ export function startupAdvice(config: Config): string[] {
   const teams = config.platforms.teams;
   if (teams?.enabled && !teams.graph.enabled)
     out.push(
-      'Teams: a worker that dies after Teams accepted a card and before the answer arrived will post it again on retry; set platforms.teams.graph.enabled (README "Microsoft Teams") so the retry finds it',
+      'Teams: a worker that dies after Teams accepted a card and before the answer arrived will post it again on retry; set platforms.teams.graph.enabled (docs/platforms/teams.md) so the retry finds it',
     );
   return out;
 }

@@ -1,7 +1,7 @@
 // Compiles the postmortem from the workflow's final state. Pure and deterministic: the same state
 // and options give the same document, so a retried store writes identical content under the same id.
 //
-// Definitions (also in the README):
+// Definitions (also in docs/postmortems.md):
 // - time to acknowledge (MTTA for one incident) = openedAt -> the first acknowledgement by anyone,
 //   whatever escalations or handoffs came before; absent when nobody acknowledged;
 // - time to resolve (MTTR) = openedAt -> resolvedAt;
