@@ -12,6 +12,7 @@ import { elasticProblems, elasticsearchSchema, postmortemsSchema } from './schem
 import { temporalSchema, workerSchema } from './schema-temporal';
 import { grantProblems } from './schema-grants';
 import { intakeSchema } from './schema-intake';
+import { telemetrySchema } from './schema-telemetry';
 
 const id = z
   .string()
@@ -49,7 +50,7 @@ const person = z
     id: id.describe('Referenced by schedules, escalation policies and api tokens'),
     name: z.string().min(1).describe('Display name'),
     // Default ['responder'], except for people with grants: their grants say where they may act.
-    roles: z.array(role).optional().describe('Roles everywhere (default: responder, or none when grants are given).'),
+    roles: z.array(role).optional().describe('Roles in every cluster (default: responder, or none when grants are given); admin (incident commander) may also hand off and resolve for others.'),
     grants,
     timezone: timeZone.optional().describe("The person's IANA time zone, e.g. Europe/Berlin"),
     email: z.string().email().optional().describe('Contact address; also how Slack and Mattermost find the person with lookupUsersByEmail'),
@@ -81,7 +82,7 @@ const layer = z
 const schedule = z
   .object({
     id: id.describe('Referenced by escalation targets ({ schedule: <id> })'),
-    timezone: timeZone.describe('IANA zone the layer times are in'),
+    timezone: timeZone.describe("IANA zone of the schedule's dates and times (DST handled)"),
     layers: z.array(layer).min(1).describe('Evaluated top to bottom; the first layer covering the instant decides.'),
     overrides: z
       .array(
@@ -138,7 +139,7 @@ const channelRef = z
 
 const autoResolve = z
   .object({
-    enabled: z.boolean().default(false).describe('Resolve an incident when the watcher reports recovery'),
+    enabled: z.boolean().default(false).describe('Resolve an incident when recovery is reported and nothing recurs during the quiet period'),
     quietPeriod: duration.default(parseDuration('5m')!).describe('How long the recovery must hold first, e.g. "5m"'),
   })
   .strict();
@@ -206,7 +207,7 @@ export const configSchema = z
     autoResolve: autoResolve
       .default({ enabled: false, quietPeriod: parseDuration('5m')! })
       .describe('Defaults for auto-resolve on observed recovery; routing rules may override'),
-    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe('How often the alert message is refreshed at most while occurrences pour in, e.g. "2s"'),
+    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe("Occurrences and system changes (pages, escalations, diagnostics) refresh the alert message at most this often; a person's ack, hand-off or resolve refreshes it at once; 0ms refreshes after every change without a timer"),
     platforms: platformsSchema,
     postmortems: postmortemsSchema,
     elasticsearch: elasticsearchSchema,
@@ -215,6 +216,7 @@ export const configSchema = z
     intake: intakeSchema,
     kubectl: kubectlSchema,
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}).describe('Paging outside chat (PagerDuty)'),
+    telemetry: telemetrySchema,
   })
   .strict();
 

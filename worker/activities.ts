@@ -8,7 +8,7 @@ import { createMattermostChat, mattermostChatOptions } from '../platforms/matter
 import { createTeamsChat } from '../platforms/teams/outbound/adapter';
 import { createDiscordChat, discordChatOptions } from '../platforms/discord/outbound/adapter';
 import { readSecret } from '../config/load';
-import { pagerDutyFromConfig } from '../activities/paging/pagerduty';
+import { pagerDutyFromConfig } from '../activities/paging/pagerduty/events';
 import type { MessageContext } from '../activities/chat/message';
 import type { ChatPlatform } from '../activities/chat/platform';
 import { createDiagnosticsActivities, type DiagnosticsProvider } from '../activities/diagnostics';
