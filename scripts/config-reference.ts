@@ -188,6 +188,20 @@ default.
 - *required* in the default column means the key must be set whenever its section is present;
   *none* means it is optional and has no default.
 
+The smallest valid file (as \`my-config.yaml\` in the repository root; everything else has a
+default, see below):
+
+\`\`\`yaml
+# yaml-language-server: $schema=config/config.schema.json
+people:
+  - { id: alice, name: Alice Liddell, chat: { local: alice } }
+escalationPolicies:
+  - id: default
+    levels: [{ targets: [{ person: alice }], delay: 5m }]
+routing:
+  default: { channels: [{ platform: local, channel: incidents }], policy: default }
+\`\`\`
+
 \`temporal-dev.yaml\` configures only the \`make dev\` Temporal server (address, ports, SQLite file,
 search attributes, dynamic config) and is validated the same way.
 `;

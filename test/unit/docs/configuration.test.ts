@@ -10,6 +10,7 @@ import {
   renderConfigJsonSchema,
   renderConfigReference,
 } from '../../../scripts/config-reference';
+import { parseConfigText } from '../../../config/load';
 
 const ROOT = join(__dirname, '../../..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -78,5 +79,14 @@ describe('the JSON Schema for editors', () => {
     expect(match).not.toBeNull();
     expect(join(dirname('config/example.yaml'), match![1]!)).toBe(CONFIG_JSON_SCHEMA_PATH);
     expect(existsSync(join(ROOT, CONFIG_JSON_SCHEMA_PATH))).toBe(true);
+  });
+});
+
+describe('the smallest valid file in the reference', () => {
+  it('loads as a config and names the JSON Schema as the file would in the repository root', () => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(renderConfigReference())![1]!;
+    expect(example.split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_JSON_SCHEMA_PATH}`);
+    const cfg = parseConfigText(example, 'docs/configuration.md example');
+    expect(cfg.routing.default.channels).toEqual([{ platform: 'local', channel: 'incidents' }]);
   });
 });
