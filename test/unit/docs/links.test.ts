@@ -1,6 +1,7 @@
 // Every relative link in README.md and docs/ must reach a file or folder of the repository, and a
 // #fragment a heading of its page: code moves (platforms/, kube/, the workflow split) then show up
-// here as broken links instead of as silently stale docs.
+// here as broken links instead of as silently stale docs. Paths named in text (`kube/format.ts`,
+// `npx jest test/...`) are checked too.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -49,6 +50,18 @@ function brokenLinks(file: string): string[] {
   return problems;
 }
 
+/** Top-level folders whose paths docs name in text (`kube/format.ts`), relative to the repository root. */
+const SOURCE_PATH = /(?:^|[\s`([])((?:activities|api|bench|charts|config|docs|intake|kube|metrics|platforms|scripts|simcluster|telemetry|temporal|test|watcher|worker|workflows)\/[\w./-]*[\w/])/gm;
+
+/** Repository paths named in the text (code included: shell blocks name test files) that do not exist. */
+function missingPaths(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(SOURCE_PATH)]
+    .map((m) => m[1]!)
+    .filter((path) => !existsSync(join(ROOT, path)))
+    .map((path) => `${relative(ROOT, file)} names ${path}, which does not exist`);
+}
+
 describe('links in README.md and docs/', () => {
   const files = [join(ROOT, 'README.md'), ...markdownFiles()];
 
@@ -56,16 +69,21 @@ describe('links in README.md and docs/', () => {
     expect(brokenLinks(file)).toEqual([]);
   });
 
+  it.each(files.map((f) => [relative(ROOT, f), f]))('every repository path named in %s exists', (_name, file) => {
+    expect(missingPaths(file)).toEqual([]);
+  });
+
   it('reports a missing file and a missing heading, and ignores code and web links', () => {
     const dir = mkdtempSync(join(tmpdir(), 'links-'));
     try {
       writeFileSync(join(dir, 'b.md'), '# B page\n## What `make setup` installs\n');
       const page = join(dir, 'a.md');
-      writeFileSync(page, '[ok](b.md#what-make-setup-installs) [gone](gone.md) [nope](b.md#nope) [web](https://example.com/x) `[code](no.md)`\n```\n[fenced](no.md)\n```\n');
+      writeFileSync(page, '[ok](b.md#what-make-setup-installs) [gone](gone.md) [nope](b.md#nope) [web](https://example.com/x) `[code](no.md)`\n```\n[fenced](no.md)\nnpx jest test/unit/gone.test.ts\n```\nSee `kube/format.ts`, /api/incidents and data/dev-token.\n');
       expect(brokenLinks(page).map((p) => p.replace(/^.*?: /, ''))).toEqual([
         `(gone.md) points at ${relative(ROOT, join(dir, 'gone.md'))}, which does not exist`,
         `(b.md#nope): ${relative(ROOT, join(dir, 'b.md'))} has no heading #nope`,
       ]);
+      expect(missingPaths(page)).toEqual([`${relative(ROOT, page)} names test/unit/gone.test.ts, which does not exist`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
