@@ -42,12 +42,14 @@ build: setup
 # the one already running.
 # The build's output is shown only when it fails, or with `make dev VERBOSE=1` (which also shows
 # every line of every process the stack runs; see scripts/dev-console.ts).
+# The build is the production one (no simcluster/, no dev scripts): the dev-only parts, scripts/dev.ts
+# and the simulated cluster, run from source through @swc-node/register.
 dev: setup
 	@node -r @swc-node/register scripts/dev.ts --preflight
 	@case '$(VERBOSE)' in 1|true|yes|on) $(MAKE) --no-print-directory build ;; \
 	  *) echo '[dev]      building (`make dev VERBOSE=1` shows the build output)'; \
 	     out=$$($(MAKE) --no-print-directory build 2>&1) || { printf '%s\n' "$$out" >&2; echo '[dev]      the build failed: its output is above' >&2; exit 1; } ;; esac
-	@VERBOSE='$(VERBOSE)' node dist/scripts/dev.js
+	@VERBOSE='$(VERBOSE)' node -r @swc-node/register scripts/dev.ts
 
 # The running dev stack's banner (addresses, token file, demo command) again, from any terminal.
 dev-banner:

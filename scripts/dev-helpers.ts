@@ -13,7 +13,7 @@ export interface ChildSpec {
   quietWhenStopping?: RegExp;
 }
 
-/** The repository root from the folder of dev.ts: dist/scripts when built, scripts when run from source. */
+/** The repository root from the folder of dev.ts: scripts/ (`make dev` runs it from source), or dist/scripts if compiled. */
 export function repoRoot(scriptDir: string): string {
   return basename(dirname(scriptDir)) === 'dist' ? resolve(scriptDir, '../..') : resolve(scriptDir, '..');
 }
@@ -35,13 +35,16 @@ export function appChildren(root: string, configPath: string, node = process.exe
 export const SIM_KUBECONFIG = 'data/sim/kubeconfig';
 export const SIM_PORT = 6443;
 
-/** The simulated cluster (crash-looping rollout, getting worse every 20 s) and the watcher for it. */
+/**
+ * The simulated cluster (crash-looping rollout, getting worse every 20 s) and the watcher for it.
+ * The simulator is dev-only and not in the production build, so it runs from source.
+ */
 export function simChildren(root: string, configPath: string, cluster: string, node = process.execPath): { sim: ChildSpec; watcher: ChildSpec } {
   return {
     sim: {
       name: 'cluster',
       command: node,
-      args: [resolve(root, 'dist/simcluster/main.js'), '--port', String(SIM_PORT), '--name', cluster, '--scenario', 'crashLoopRollout', '--tick', '20', '--kubeconfig', resolve(root, SIM_KUBECONFIG)],
+      args: ['-r', '@swc-node/register', resolve(root, 'simcluster/main.ts'), '--port', String(SIM_PORT), '--name', cluster, '--scenario', 'crashLoopRollout', '--tick', '20', '--kubeconfig', resolve(root, SIM_KUBECONFIG)],
     },
     watcher: { name: 'watcher', command: node, args: [resolve(root, 'dist/watcher/main.js'), '--config', configPath, '--cluster', cluster] },
   };

@@ -1,6 +1,7 @@
 // CLI for `make dev`: start a simulated cluster, write a kubeconfig (readOnly token by default), run
-// scenarios and say what they do. Stops on SIGINT/SIGTERM.
-//   node dist/simcluster/main.js --port 6443 --scenario crashLoopRollout --kubeconfig data/sim/kubeconfig
+// scenarios and say what they do. Stops on SIGINT/SIGTERM. Runs from source: the simulator is a
+// dev and test tool, kept out of the production build.
+//   node -r @swc-node/register simcluster/main.ts --port 6443 --scenario crashLoopRollout --kubeconfig data/sim/kubeconfig
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,7 @@ import { startSimCluster } from './cluster';
 import { recover, SCENARIO_NAMES, scenarios, tick, type ScenarioName } from './scenarios';
 import type { SimCluster } from './types';
 
-const USAGE = `usage: node dist/simcluster/main.js [options]
+const USAGE = `usage: node -r @swc-node/register simcluster/main.ts [options]
   --port <n>              port on 127.0.0.1 (default 6443; 0 picks a free one)
   --name <cluster>        cluster name in the kubeconfig (default sim)
   --scenario <name>       run a scenario; repeat or comma-separate for several
