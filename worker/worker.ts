@@ -2,7 +2,7 @@
 // (production start, no webpack at boot), else the workflow sources (tests, development).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createActivities, type ActivityDeps } from './activities';
@@ -30,11 +30,16 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
 }
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
+  return Worker.create(incidentWorkerOptions(opts));
+}
+
+/** The Worker's options: bundle or sources, activities, tuning, and the tracing parts only when tracing is on. */
+export function incidentWorkerOptions(opts: IncidentWorkerOptions): WorkerOptions {
   const config = typeof opts.config === 'function' ? opts.config : () => opts.config as Config;
   const tuning = config().worker;
   const tracing = opts.tracing === undefined ? activeTracing() : (opts.tracing ?? undefined);
   const bundle = workflowBundle(opts, !!tracing);
-  return Worker.create({
+  return {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
@@ -54,7 +59,7 @@ export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise
       maxConcurrentWorkflowTaskPolls: tuning.workflowTaskPollers,
       maxConcurrentActivityTaskPolls: tuning.activityTaskPollers,
     }),
-  });
+  };
 }
 
 /** The prebuilt bundle to load, if any: the traced one when tracing is on (a plain bundle has no tracing interceptors). */
