@@ -64,17 +64,18 @@ function facts(node: Node): Record<string, any> {
   for (const check of (node._zod.def.checks ?? []) as { _zod: { def: Record<string, any> } }[]) {
     const c = check._zod.def;
     if (c.check === 'number_format' || c.check === 'string_format') out.format = c.format;
-    if (c.check === 'greater_than') out.minimum = c.inclusive ? c.value : `>${c.value}`;
-    if (c.check === 'less_than') out.maximum = c.inclusive ? c.value : `<${c.value}`;
+    if (c.check === 'greater_than') out.min = { value: c.value, inclusive: c.inclusive };
+    if (c.check === 'less_than') out.max = { value: c.value, inclusive: c.inclusive };
     if (c.check === 'min_length') out.minLength = c.minimum;
   }
   return out;
 }
 
 function range(f: Record<string, any>): string {
-  if (f.minimum !== undefined && f.maximum !== undefined) return ` ${f.minimum}–${f.maximum}`;
-  if (f.minimum !== undefined) return ` ≥ ${f.minimum}`;
-  return f.maximum !== undefined ? ` ≤ ${f.maximum}` : '';
+  const { min, max } = f as { min?: { value: number; inclusive: boolean }; max?: { value: number; inclusive: boolean } };
+  if (min?.inclusive && max?.inclusive) return ` ${min.value}–${max.value}`;
+  const parts = [min && `${min.inclusive ? '≥' : '>'} ${min.value}`, max && `${max.inclusive ? '≤' : '<'} ${max.value}`].filter(Boolean);
+  return parts.length ? ` ${parts.join(', ')}` : '';
 }
 
 function typeOf(node: Node): string {
