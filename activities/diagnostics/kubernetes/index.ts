@@ -9,8 +9,10 @@ import { kubeApis, kubeConfigFor, KubeConfigError, type KubeApis } from '../../.
 import type { DiagnosticsProvider } from '..';
 import { capText, redact } from '../redact';
 import { DIGEST_MAX_CHARS } from './digest';
-import { diagnoseNode, diagnoseObject, diagnosePvc } from './others';
-import { diagnosePods, WORKLOAD_KINDS } from './pods';
+import { diagnoseNode } from './plans/node';
+import { diagnoseObject } from './plans/object';
+import { diagnosePods, WORKLOAD_KINDS } from './plans/pods';
+import { diagnosePvc } from './plans/pvc';
 import { DiagnosticsRun } from './run';
 
 /** Whole report budget: it is stored in workflow history and state, which must stay small. */

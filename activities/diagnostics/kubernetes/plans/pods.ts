@@ -2,11 +2,11 @@
 // OOMKilled, probe failures, ReplicasUnavailable, JobFailed...): the failing pod described, its
 // owner's rollout, events of both, previous and current log tails, its node, and pending claims.
 import type { CoreV1Event, V1Job, V1Node, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import type { Anomaly, ResourceRef } from '../../../workflows/definitions';
-import { describeJob, describeNode, describePod, describePvc, describeWorkload, nodeProblems, rolloutSummary } from '../../../kube/describe';
-import { buildDigest, lastWarning, logTail, podCountLine, terminationText, waitingText } from './digest';
-import { conditionText, isInitContainer, oneLine, podStatus, restartCount, selectorString, worstContainer } from '../../../kube/format';
-import type { DiagnosticsRun } from './run';
+import type { Anomaly, ResourceRef } from '../../../../workflows/definitions';
+import { describeJob, describeNode, describePod, describePvc, describeWorkload, nodeProblems, rolloutSummary } from '../../../../kube/describe';
+import { buildDigest, lastWarning, logTail, podCountLine, terminationText, waitingText } from '../digest';
+import { conditionText, isInitContainer, oneLine, podStatus, restartCount, selectorString, worstContainer } from '../../../../kube/format';
+import type { DiagnosticsRun } from '../run';
 
 export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 /** Kinds whose containers never ran, so there are no logs to read. */
