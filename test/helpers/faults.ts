@@ -119,3 +119,6 @@ export function writeProcessConfig(dataDir: string, address: string, mutate: (ra
     mutate(raw);
   });
 }
+
+/** Worker processes at info level: their "worker polling" ready line is an info line once the worker logs JSON. */
+export const WORKER_LOGS = { env: { LOG_LEVEL: 'info' } };
