@@ -1,7 +1,6 @@
 // Builds the api (without listening, so tests and main.ts share it): health, REST, anomaly intake,
 // postmortems, and the local chat service with its page. Every error leaves as JSON with a
 // sentence a person can act on; unexpected ones are logged with the request id and answered 500.
-import { resolve, join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/schema';
@@ -10,13 +9,8 @@ import { TokenAuthenticator } from './auth';
 import { ApiError } from './errors';
 import { registerRest } from './rest';
 import { registerMetrics } from './metrics';
-import { registerLocalChat } from '../platforms/local/inbound/routes';
-import { registerTeams } from '../platforms/teams/inbound/routes';
-import { registerDiscord } from '../platforms/discord/inbound/routes';
-import { registerSlack } from '../platforms/slack/inbound';
-import { registerMattermost } from '../platforms/mattermost/inbound';
-import { registerPage } from '../platforms/local/inbound/page';
-import { LocalChatStore } from '../platforms/local/inbound/store';
+import { registerInbound } from '../platforms/inbound';
+import type { LocalChatStore } from '../platforms/local/inbound/store';
 import type { PostmortemReader } from './postmortems';
 import { registerRequestSpans } from '../telemetry/tracing';
 
@@ -42,10 +36,6 @@ function loggerOption(logger: ApiDeps['logger']): boolean | object {
   if (!logger) return false;
   const base = logger === true ? {} : (logger as Record<string, unknown>);
   return { ...base, redact: { paths: REDACT, censor: '[redacted]' } };
-}
-
-export function localChatFile(config: Config): string {
-  return join(resolve(config.dataDir), 'local-chat', 'messages.json');
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -96,18 +86,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   if (ownStore?.close) app.addHook('onClose', async () => ownStore.close?.());
   const postmortems = deps.postmortems ?? ownStore!;
   registerRest(app, { config, client, auth, postmortems });
-  registerTeams(app, { config, client, env: deps.env });
-  registerDiscord(app, { config, client, env: deps.env });
-  await registerSlack(app, { config, client, env: deps.env ?? process.env });
-  registerMattermost(app, { config, client, env: deps.env ?? process.env });
-
-  if (config.platforms.local.enabled) {
-    const store = deps.chatStore ?? (await LocalChatStore.open(localChatFile(config)));
-    if (store.warning) app.log.warn(store.warning);
-    registerLocalChat(app, { config, client, store, postmortems });
-    registerPage(app);
-    // Only the store we opened is ours to close; a store passed in belongs to the caller.
-    if (!deps.chatStore) app.addHook('onClose', async () => store.close());
-  }
+  // Chat platforms (platforms/inbound.ts): each registers its routes when it is enabled.
+  await registerInbound(app, { config, client, env: deps.env ?? process.env, postmortems, chatStore: deps.chatStore });
   return app;
 }

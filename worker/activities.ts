@@ -2,12 +2,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Config } from '../config/schema';
 import { createChatActivities } from '../activities/chat';
-import { createLocalChat } from '../platforms/local/outbound/adapter';
-import { createSlackChat, slackChatOptions } from '../platforms/slack/outbound/adapter';
-import { createMattermostChat, mattermostChatOptions } from '../platforms/mattermost/outbound/adapter';
-import { createTeamsChat } from '../platforms/teams/outbound/adapter';
-import { createDiscordChat, discordChatOptions } from '../platforms/discord/outbound/adapter';
-import { readSecret } from '../config/load';
+import { platformsFromConfig } from '../platforms/outbound';
 import { pagerDutyFromConfig } from '../activities/paging/pagerduty/events';
 import type { MessageContext } from '../activities/chat/message';
 import type { ChatPlatform } from '../activities/chat/platform';
@@ -31,17 +26,6 @@ export interface ActivityDeps {
   postmortemStore?: PostmortemStore;
   /** Gets one line per incident lifecycle event (worker/main.ts: stdout, which `make dev` shows). */
   lifecycleLog?: (line: string) => void;
-}
-
-export function platformsFromConfig(cfg: Config, config: () => Config = () => cfg): Record<string, ChatPlatform> {
-  const platforms: Record<string, ChatPlatform> = {};
-  if (cfg.platforms.local.enabled) platforms.local = createLocalChat({ url: cfg.platforms.local.url });
-  if (cfg.platforms.slack?.enabled) platforms.slack = createSlackChat(slackChatOptions(cfg.platforms.slack));
-  if (cfg.platforms.mattermost?.enabled) platforms.mattermost = createMattermostChat(mattermostChatOptions(cfg.platforms.mattermost, config));
-  const teams = cfg.platforms.teams;
-  if (teams?.enabled) platforms.teams = createTeamsChat({ config, password: teams.appPassword && readSecret(teams.appPassword) });
-  if (cfg.platforms.discord?.enabled) platforms.discord = createDiscordChat(discordChatOptions(cfg.platforms.discord));
-  return platforms;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -11,6 +11,7 @@ import { readSecret } from '../../../config/load';
 import { DiscordRest } from '../shared/rest';
 import { createInteractionHandler, EPHEMERAL, InteractionType, messageResponse, ResponseType, type Interaction, type InteractionResponse } from './interactions';
 import { discordPublicKey, verifyDiscordSignature } from './verify';
+import type { InboundPlatform } from '../../seams';
 
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
 const BODY_LIMIT = 1024 * 1024;
@@ -111,3 +112,5 @@ export function registerDiscord(app: FastifyInstance, deps: DiscordRouteDeps): v
     });
   });
 }
+
+export const discordInbound: InboundPlatform = { register: (app, deps) => registerDiscord(app, deps) };

@@ -15,6 +15,7 @@ import { MattermostClient } from '../shared/client';
 import { MattermostDirectory } from './directory';
 import { createHandlers, type HttpAnswer } from './handlers';
 import { CommandTokens } from './verify';
+import type { InboundPlatform } from '../../seams';
 
 export { ACTIONS_PATH, COMMAND_PATH, DIALOGS_PATH };
 
@@ -91,3 +92,5 @@ export function registerMattermost(app: FastifyInstance, deps: MattermostDeps): 
     });
   });
 }
+
+export const mattermostInbound: InboundPlatform = { register: (app, deps) => registerMattermost(app, deps) };

@@ -14,6 +14,7 @@ import { SlackDirectory } from './directory';
 import { registerListeners } from './listeners';
 import { FastifyReceiver, SLACK_EVENTS_PATH } from './receiver';
 import { pinFrom, UNKNOWN_PIN, workspaceRefusal } from './workspace';
+import type { InboundPlatform } from '../../seams';
 
 export { SLACK_EVENTS_PATH };
 
@@ -109,3 +110,5 @@ export async function registerSlack(app: FastifyInstance, deps: SlackDeps): Prom
   if (cfg.mode === 'socket') app.addHook('onReady', async () => void (await boltApp.start()));
   app.addHook('onClose', async () => void (await boltApp.stop()));
 }
+
+export const slackInbound: InboundPlatform = { register: (app, deps) => registerSlack(app, deps) };

@@ -7,6 +7,7 @@ import type { Config } from '../../../config/schema';
 import { readSecret } from '../../../config/load';
 import { createTeamsBot } from './bot';
 import { createTeamsHandler } from './handler';
+import type { InboundPlatform } from '../../seams';
 
 export const TEAMS_MESSAGES_PATH = '/teams/messages';
 
@@ -39,3 +40,5 @@ export function registerTeams(app: FastifyInstance, deps: TeamsRouteDeps): void 
     return result.body === undefined ? reply.code(result.status).send() : reply.code(result.status).send(result.body);
   });
 }
+
+export const teamsInbound: InboundPlatform = { register: (app, deps) => registerTeams(app, deps) };
