@@ -1,19 +1,23 @@
 // Process entry of the api: config -> Temporal client -> HTTP server. Stops cleanly on SIGTERM and
-// SIGINT (finish in-flight requests, write the local chat, close the connection). Logs never carry
-// secrets: tokens are read from the environment or files and only their names are ever printed.
-import { Client } from '@temporalio/client';
+// SIGINT (finish in-flight requests, write the local chat, close the connection). Logs are JSON
+// lines (logging/): tokens are read from the environment or files, and every resolved secret value
+// is scrubbed from every line.
 import { loadConfigOrExit } from '../config/load';
+import { processLogger } from '../logging/process';
 import { buildApi } from './server';
-import { connectTemporalClient } from '../temporal/connection';
+import { connectTemporalClient, createTemporalClient } from '../temporal/connection';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+let log = processLogger('api');
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  log = processLogger('api', config);
   // Errors name the config path and the likely cause (TLS, client certificate, API key).
-  const connection = await connectTemporalClient(config.temporal);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = await buildApi({ config, client, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const connection = await connectTemporalClient(config.temporal, { log: (m) => log.warn(`temporal: ${m}`) });
+  const client = createTemporalClient(connection, config.temporal.namespace);
+  const app = await buildApi({ config, client, logger: log });
 
   const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(config.api.host);
   if (config.platforms.local.enabled && !loopback)
@@ -48,6 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  log.fatal(`api failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

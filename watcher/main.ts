@@ -1,14 +1,19 @@
 // Watcher process: `node watcher/main.js --config <file> --cluster <name>`. Validates the config
 // once, connects to Temporal, then watches the cluster while it holds the Lease. SIGTERM/SIGINT:
 // stop watching, send what is buffered, release the Lease (a standby takes over at once), exit 0.
-// It never loads chat code: anomalies go to Temporal, the worker does the talking.
-import { Client } from '@temporalio/client';
+// It never loads chat code: anomalies go to Temporal, the worker does the talking. Every line it
+// prints is JSON (logging/), with the cluster on each.
 import { loadConfigOrExit } from '../config/load';
+import { startupLog } from '../logging';
+import { processLogger } from '../logging/process';
+import { watcherLogger } from './log';
 import { KubeConfigError } from '../kube/client';
 import { pickCluster, startClusterWatcher } from './run';
-import { connectTemporalClient } from '../temporal/connection';
+import { connectTemporalClient, createTemporalClient } from '../temporal/connection';
 
 const SHUTDOWN_GRACE_MS = 20_000;
+
+let log = processLogger('watcher');
 
 function arg(name: string, argv = process.argv): string | undefined {
   const i = argv.indexOf(name);
@@ -16,12 +21,13 @@ function arg(name: string, argv = process.argv): string | undefined {
 }
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`watcher: ${message}\n`);
+  log.fatal(message);
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  log = processLogger('watcher', config);
   let clusterName: string;
   try {
     clusterName = pickCluster(config, arg('--cluster') ?? process.env.WATCH_CLUSTER).name;
@@ -30,8 +36,10 @@ async function main(): Promise<void> {
   }
   const httpPort = arg('--http-port');
   if (httpPort !== undefined && !/^\d+$/.test(httpPort)) fail(`--http-port must be a port number, got "${httpPort}"`, 2);
-  const connection = await connectTemporalClient(config.temporal).catch((err: Error) => fail(err.message, 1));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const processLog = log;
+  log = log.child({ cluster: clusterName });
+  const connection = await connectTemporalClient(config.temporal, { log: (m) => log.warn(`temporal: ${m}`) }).catch((err: Error) => fail(err.message, 1));
+  const client = createTemporalClient(connection, config.temporal.namespace);
   let running;
   try {
     running = await startClusterWatcher({
@@ -40,18 +48,19 @@ async function main(): Promise<void> {
       client,
       http: { host: arg('--http-host'), port: httpPort === undefined ? undefined : Number(httpPort) },
       identity: arg('--identity'),
+      log: watcherLogger(processLog, clusterName),
     });
   } catch (err) {
     await connection.close();
     fail((err as Error).message, err instanceof KubeConfigError ? 2 : 1);
   }
-  process.stdout.write(`watcher for cluster ${clusterName} running as ${running.identity}; metrics on ${running.url}/metrics\n`);
+  startupLog(log).info(`watcher for cluster ${clusterName} running as ${running.identity}; metrics on ${running.url}/metrics`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`watcher: ${signal}: stopping (releasing the lease)\n`);
+    log.info(`${signal}: stopping (releasing the lease)`);
     setTimeout(() => fail(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`, 1), SHUTDOWN_GRACE_MS).unref();
     running
       .stop()

@@ -1,44 +1,64 @@
 // Worker process: config -> Temporal connection (temporal/connection.ts: TLS, mTLS, API key) ->
 // activities -> Worker, replaced when the TLS files rotate, with /healthz and /readyz on
 // worker.host:worker.port. SIGTERM/SIGINT drain the worker gracefully (the SDK stops polling and
-// waits for running activities).
-import { DefaultLogger } from '@temporalio/worker';
+// waits for running activities). Every line it prints is JSON (logging/): the SDK's, core's,
+// workflow and activity logs go through the Runtime logger into the same pino logger.
 import { loadConfigOrExit } from '../config/load';
+import { activityInfo } from '../activities/log';
+import { startupLog } from '../logging';
+import { processLogger } from '../logging/process';
+import { runtimeLogging, temporalLogger } from '../logging/temporal';
 import { connectTemporalClient } from '../temporal/connection';
 import { startWorkerHealth } from './health';
 import { installRuntime, workerMetrics } from './metrics';
 import { runRotatingWorker } from './rotating';
 import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
+let log = processLogger('worker');
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  installRuntime(config.worker, { logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO') ?? 'INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  log = processLogger('worker', config);
+  installRuntime(config.worker, {
+    logger: temporalLogger(log),
+    telemetryOptions: { logging: runtimeLogging(log.level) },
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
   const { address, namespace } = config.temporal;
-  const probe = await connectTemporalClient(config.temporal);
+  const temporalLog = (m: string) => log.warn(`temporal: ${m}`);
+  const probe = await connectTemporalClient(config.temporal, { log: temporalLog });
   const missing = await missingSearchAttributes(probe, namespace).finally(() => probe.close());
   if (missing.length > 0) {
-    process.stderr.write(`${missingSearchAttributesMessage(namespace, missing)}\n`);
+    log.fatal(missingSearchAttributesMessage(namespace, missing));
     process.exit(2);
   }
-  for (const advice of startupAdvice(config)) process.stderr.write(`note: ${advice}\n`);
+  for (const advice of startupAdvice(config)) log.info(`note: ${advice}`);
   // Chat tokens and scopes: retries are the only posts that look for earlier copies, so say gaps now.
   const chat = await chatStartupChecks(config);
-  for (const note of chat.notes) process.stderr.write(`note: ${note}\n`);
+  for (const note of chat.notes) log.warn(`note: ${note}`);
   if (chat.fatal.length > 0) {
-    process.stderr.write(`${chat.fatal.join('\n')}\n`);
+    for (const problem of chat.fatal) log.fatal(problem);
     process.exit(2);
   }
-  const running = await runRotatingWorker({ temporal: config.temporal, config, lifecycleLog: (line) => process.stdout.write(`${line}\n`) });
+  const running = await runRotatingWorker({
+    temporal: config.temporal,
+    connect: { log: temporalLog },
+    config,
+    log: (m) => log.warn(m),
+    // One line per lifecycle event, in the activity's log (incident, workflow and run ids).
+    lifecycleLog: (line) => activityInfo(line, { lifecycle: true }),
+  });
   const health = await startWorkerHealth({
     host: config.worker.host,
     port: config.worker.port,
     source: { state: () => running.current().worker.getState(), ping: () => running.current().connection.workflowService.getSystemInfo({}) },
     metrics: workerMetrics,
+    log,
   }).catch((err: unknown) => {
     running.shutdown();
     throw err;
   });
-  process.stdout.write(`worker polling task queue "${config.temporal.taskQueue}" on ${address} (namespace ${namespace}); health on ${health.url}/healthz and /readyz, metrics on ${health.url}/metrics${config.worker.sdkMetricsPort ? ` and Temporal SDK metrics on port ${config.worker.sdkMetricsPort}` : ''}\n`);
+  startupLog(log).info(`worker polling task queue "${config.temporal.taskQueue}" on ${address} (namespace ${namespace}); health on ${health.url}/healthz and /readyz, metrics on ${health.url}/metrics${config.worker.sdkMetricsPort ? ` and Temporal SDK metrics on port ${config.worker.sdkMetricsPort}` : ''}`);
   try {
     await running.done;
   } finally {
@@ -47,6 +67,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`worker failed: ${(err as Error).message}\n`);
+  log.fatal(`worker failed: ${(err as Error).message}`);
   process.exit(1);
 });

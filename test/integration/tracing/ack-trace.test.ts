@@ -4,7 +4,9 @@
 // Temporal, real api and worker with tracing on; Slack is the strict fake.
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Worker } from '@temporalio/worker';
 import { eventually } from '../../helpers/eventually';
+import { testWorkflowCode } from '../../helpers/temporal';
 import { ALICE, startTraceStack, type TraceStack } from './trace-stack';
 
 let s: TraceStack;
@@ -104,6 +106,13 @@ describe('a trace from a chat click to the chat call it causes', () => {
     const signal = spans.find((x) => x.name === 'SignalWithStartWorkflow:incidentWorkflow')!;
     const run = childOf(spans, signal, 'RunWorkflow:incidentWorkflow');
     childOf(spans, run, 'StartActivity:postAlert');
+  });
+
+  it('leaves a history the workflow code without tracing replays: tracing can be turned off under open incidents', async () => {
+    const history = await s.client.workflow.getHandle(id).fetchHistory();
+    expect(JSON.stringify(history)).toContain('_tracer-data'); // the traced run's headers are in it
+    const code = testWorkflowCode();
+    await Worker.runReplayHistory('workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../../workflows') }, history, id);
   });
 
   it('puts no secret into any span attribute', async () => {
