@@ -14,6 +14,7 @@ import { ApiError, ValidationError } from './errors';
 import { resolveHandoffTarget } from './identity';
 import { ACTION_VERB, LIST_STATUSES, MAX_LIST_LIMIT, checkIncidentId, getIncident, listIncidents, mapTemporalError, runAction, type ActionInput, type IncidentAction } from './incidents';
 import { listPostmortems, parsePostmortemQuery, sendPostmortem, type PostmortemReader } from './postmortems';
+import { incidentFields } from '../logging/fields';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -130,7 +131,7 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
         );
       const input = actionInput(action, req.body, deps.config);
       const result = await runAction(deps.client, id, principal.actor, input);
-      req.log.info({ incident: id, action, via: principal.actor.via, outcome: result.outcome }, 'incident action');
+      req.log.info({ ...incidentFields(id), action, via: principal.actor.via, outcome: result.outcome }, 'incident action');
       return sendResult(reply, result);
     };
     api.post('/api/incidents/:id/:action', act);
@@ -144,7 +145,7 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
       const signaled = await signalAnomaly(deps.client, parsed.anomaly, { taskQueue: deps.config.temporal.taskQueue }).catch((err: unknown) =>
         mapTemporalError(err, undefined, 'record the anomaly'),
       );
-      req.log.info({ incident: signaled.workflowId, via: req.principal!.actor.via }, 'anomaly accepted');
+      req.log.info({ ...incidentFields(signaled.workflowId, signaled.runId), via: req.principal!.actor.via }, 'anomaly accepted');
       return reply.code(202).send({ incidentId: signaled.workflowId, runId: signaled.runId });
     });
 

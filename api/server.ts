@@ -13,12 +13,13 @@ import { registerInbound } from '../platforms/inbound';
 import type { LocalChatStore } from '../platforms/local/inbound/store';
 import type { PostmortemReader } from './postmortems';
 import { registerRequestSpans } from '../telemetry/tracing';
+import { fastifyLogging, type ApiLoggerOption } from '../logging/http';
 
 export interface ApiDeps {
   config: Config;
   client: Client;
-  /** Fastify logger option: false (default), true, or pino options. */
-  logger?: boolean | object;
+  /** Off (default), true or `{ level, stream }` for a logger built here, or the process logger (logging/). */
+  logger?: ApiLoggerOption;
   /** Where token secrets are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Overrides for tests; by default built from config.dataDir. */
@@ -29,20 +30,12 @@ export interface ApiDeps {
 export const READY_TIMEOUT_MS = 2_000;
 const BODY_LIMIT = 256 * 1024;
 
-/** Never let a secret into the log, whatever a serializer decides to include. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
-
-function loggerOption(logger: ApiDeps['logger']): boolean | object {
-  if (!logger) return false;
-  const base = logger === true ? {} : (logger as Record<string, unknown>);
-  return { ...base, redact: { paths: REDACT, censor: '[redacted]' } };
-}
-
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const { config, client } = deps;
   // Read secrets first: a missing token secret must stop the start, naming the variable or file.
   const auth = TokenAuthenticator.fromConfig(config, deps.env ?? process.env);
-  const app = Fastify({ logger: loggerOption(deps.logger), bodyLimit: BODY_LIMIT });
+  // One JSON format with the other processes; secrets redacted there (logging/index.ts).
+  const app = Fastify({ ...fastifyLogging(deps.logger), bodyLimit: BODY_LIMIT });
   // Before any route: every request (chat clicks, REST, anomalies) gets its span when tracing is on.
   registerRequestSpans(app);
 

@@ -74,3 +74,11 @@ export function packageVersion(): string {
   }
   return (version = 'unknown');
 }
+
+/**
+ * The logger for a process's start-up line (where it polls or listens): at info whatever LOG_LEVEL
+ * says, silent aside. It is one line per start, what a person (and a supervisor) looks for first.
+ */
+export function startupLog(log: Logger): Logger {
+  return log.level === 'silent' || log.levelVal <= pino.levels.values.info! ? log : log.child({}, { level: 'info' });
+}

@@ -2,6 +2,8 @@
 // lines, warnings and errors of every child, and incident lifecycle lines. Hidden: per-request logs,
 // Temporal's INFO chatter, the simulator's ticks, SDK INFO lines. `make dev VERBOSE=1` shows all.
 // Anything the rules do not know is shown: an unknown line may be the one that explains a failure.
+// The api, worker and watcher print pino JSON lines (logging/): shown ones become short readable
+// lines (formatPino); the SDK's own INFO lines carry `sdkComponent` worker or core and are hidden.
 import type { ChildName } from './dev-helpers';
 
 /** A lifecycle line, whoever logs it: shown even at INFO. */
@@ -12,9 +14,12 @@ const QUIET_LEVEL = /(level=(info|debug|trace)\b|\[(info|debug|trace)\]|^\S+\s(I
 
 type Verdict = 'show' | 'hide' | 'continue';
 
+/** SDK components whose INFO lines are chatter (worker state, core); workflow and activity lines are ours. */
+const SDK_CHATTER = new Set(['worker', 'core']);
+
 function pinoVerdict(line: string): Verdict | undefined {
   if (!line.startsWith('{')) return undefined;
-  let entry: { level?: number; msg?: string; req?: unknown; res?: unknown };
+  let entry: { level?: number; msg?: string; req?: unknown; res?: unknown; statusCode?: unknown; sdkComponent?: string };
   try {
     entry = JSON.parse(line) as typeof entry;
   } catch {
@@ -22,8 +27,9 @@ function pinoVerdict(line: string): Verdict | undefined {
   }
   if (typeof entry.level !== 'number') return undefined;
   if (entry.level >= 40) return 'show';
-  // Fastify logs every request twice ("incoming request", "request completed") at INFO.
-  if (entry.req !== undefined || entry.res !== undefined) return 'hide';
+  // Request logs (one per request, logging/http.ts) and the SDK's own INFO lines.
+  if (entry.req !== undefined || entry.res !== undefined || typeof entry.statusCode === 'number') return 'hide';
+  if (entry.sdkComponent && SDK_CHATTER.has(entry.sdkComponent)) return 'hide';
   return entry.level >= 30 ? 'show' : 'hide';
 }
 
@@ -45,11 +51,14 @@ export function classifyLine(child: ChildName | string, line: string): Verdict {
 }
 
 const PINO_LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-const PINO_NOISE = new Set(['level', 'time', 'pid', 'hostname', 'reqId', 'msg']);
+/** Fields every line has, or that only matter when searching logs (ids, SDK bookkeeping). */
+const PINO_NOISE = new Set(['level', 'time', 'pid', 'hostname', 'reqId', 'msg', 'service', 'version', 'runId', 'sdkComponent', 'namespace', 'taskQueue', 'activityId', 'attempt', 'isLocal', 'workflowType', 'lifecycle', 'console', 'identity']);
 
 /**
- * A fastify/pino JSON line as one readable line: `INFO incident action incident=... action=ack`.
- * An `err` keeps its message and stack (the stack on the following lines).
+ * A pino JSON line of any of our processes as one readable line: `INFO incident action
+ * incidentId=... action=ack`. Fields whose value the message already says are left out (the
+ * incident id of a lifecycle line, a workflow id that is the incident id). An `err` keeps its message
+ * and stack (on the following lines).
  */
 export function formatPino(line: string): string {
   let entry: Record<string, unknown>;
@@ -59,11 +68,12 @@ export function formatPino(line: string): string {
     return line;
   }
   if (typeof entry.level !== 'number') return line;
+  const msg = String(entry.msg ?? '');
   const fields = Object.entries(entry)
-    .filter(([k]) => !PINO_NOISE.has(k) && k !== 'err')
+    .filter(([k, v]) => !PINO_NOISE.has(k) && k !== 'err' && !(typeof v === 'string' && msg.includes(v)) && !(k === 'workflowId' && v === entry.incidentId))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const err = entry.err as { message?: string; stack?: string } | undefined;
-  const head = [PINO_LEVELS[entry.level] ?? `level ${entry.level}`, String(entry.msg ?? ''), ...fields].filter(Boolean).join(' ');
+  const head = [PINO_LEVELS[entry.level] ?? `level ${entry.level}`, msg, ...fields].filter(Boolean).join(' ');
   return err ? `${head}: ${err.stack ?? err.message ?? JSON.stringify(err)}` : head;
 }
 

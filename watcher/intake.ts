@@ -168,7 +168,7 @@ export class Intake {
       } catch (err) {
         if (this.stopped) return;
         this.o.metrics.inc('watcher_signal_failures_total', { type: item.type });
-        if (attempt === 1 || attempt % 10 === 0) this.o.log.warn(`signal for ${fp} failed (attempt ${attempt}, retrying in ${delay} ms): ${(err as Error).message}`);
+        if (attempt === 1 || attempt % 10 === 0) this.o.log.warn(`signal for ${fp} failed (attempt ${attempt}, retrying in ${delay} ms): ${(err as Error).message}`, { fingerprint: fp });
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, retry.maxMs);
       }
@@ -179,17 +179,19 @@ export class Intake {
     if (item.type === 'recovered') {
       const r = await this.o.signaler.recovered(fp, { observedAt: item.observedAt, message: item.message });
       this.o.metrics.inc(r === 'delivered' ? 'watcher_signals_total' : 'watcher_recoveries_without_incident_total', r === 'delivered' ? { type: 'recovered' } : {});
+      this.o.log.debug(r === 'delivered' ? `signalled the recovery of ${fp}` : `recovered ${fp}: no open incident to tell`, { fingerprint: fp });
       return;
     }
     const parsed = parseAnomaly({ ...item.anomaly, count: Math.min(item.count, 1_000_000) });
     if (!parsed.ok) {
       // A bug in the watcher, not a passing outage: retrying would never succeed.
       this.o.metrics.inc('watcher_invalid_anomalies_total');
-      this.o.log.error(`dropping an invalid anomaly for ${fp}: ${parsed.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`);
+      this.o.log.error(`dropping an invalid anomaly for ${fp}: ${parsed.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fingerprint: fp });
       return;
     }
     await this.o.signaler.occurrence(parsed.anomaly);
     this.o.metrics.inc('watcher_signals_total', { type: 'occurrence' });
+    this.o.log.debug(`signalled ${parsed.anomaly.count ?? 1} occurrence(s) of ${fp}`, { fingerprint: fp });
   }
 
   private async acquire(): Promise<void> {

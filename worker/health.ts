@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import type { Logger } from '../logging';
 
 export interface WorkerHealthSource {
   /** The Worker's state: 'RUNNING' when it polls. */
@@ -44,10 +45,14 @@ export async function startWorkerHealth(opts: {
   timeoutMs?: number;
   /** Serves `/metrics` when given (worker/metrics.ts). */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Each request at debug: probes and scrapes are routine, never info. */
+  log?: Logger;
 }): Promise<WorkerHealth> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: string) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${body}\n`);
     const path = (req.url ?? '/').split('?')[0];
+    const started = performance.now();
+    res.once('finish', () => opts.log?.debug({ method: req.method, url: path, statusCode: res.statusCode, responseTime: performance.now() - started }, 'request completed'));
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'use GET');
     if (path === '/healthz') return reply(200, 'ok');
     if (path === '/metrics' && opts.metrics) {

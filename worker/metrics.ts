@@ -18,11 +18,11 @@ export function sdkTelemetry(worker: Pick<WorkerConfig, 'host' | 'sdkMetricsPort
   return { metrics: { prometheus: { bindAddress: `${host}:${worker.sdkMetricsPort}`, useSecondsForDurations: true } } };
 }
 
-/** `Runtime.install` with the SDK exporter; a taken port fails with the config key to change. */
+/** `Runtime.install` with the SDK exporter (kept beside the caller's telemetry, e.g. log forwarding); a taken port fails with the config key to change. */
 export function installRuntime(worker: Pick<WorkerConfig, 'host' | 'sdkMetricsPort'>, options: RuntimeOptions): void {
   const telemetryOptions = sdkTelemetry(worker);
   try {
-    Runtime.install({ ...options, ...(telemetryOptions ? { telemetryOptions } : {}) });
+    Runtime.install({ ...options, ...(telemetryOptions ? { telemetryOptions: { ...options.telemetryOptions, ...telemetryOptions } } : {}) });
   } catch (err) {
     if (!telemetryOptions) throw err;
     throw new Error(`worker.sdkMetricsPort: cannot serve Temporal SDK metrics on ${worker.host}:${worker.sdkMetricsPort} (${(err as Error).message}); choose another port, or 0 to turn them off`);

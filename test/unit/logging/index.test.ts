@@ -2,7 +2,7 @@
 // from LOG_LEVEL, credentials redacted by header path and every configured secret scrubbed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, incidentFields, packageVersion, parseLevel } from '../../../logging';
+import { createLogger, incidentFields, packageVersion, parseLevel, startupLog } from '../../../logging';
 import { capture } from './capture';
 
 const version = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')).version as string;
@@ -64,5 +64,18 @@ describe('the process logger', () => {
   it('gives an incident line its id, workflow id and run id (the id is the workflow id)', () => {
     expect(incidentFields('incident/prod/x', 'run-1')).toEqual({ incidentId: 'incident/prod/x', workflowId: 'incident/prod/x', runId: 'run-1' });
     expect(incidentFields('incident/prod/x')).toEqual({ incidentId: 'incident/prod/x', workflowId: 'incident/prod/x' });
+  });
+});
+
+describe('the start-up line', () => {
+  it('is written at info even when LOG_LEVEL is warn or error, and not when it is silent', () => {
+    for (const [LOG_LEVEL, written] of [['warn', 1], ['error', 1], ['debug', 1], ['silent', 0]] as const) {
+      const out = capture();
+      const log = createLogger({ service: 'worker', destination: out.destination, env: { LOG_LEVEL } });
+      startupLog(log).info('worker polling task queue "incidents"');
+      log.info('other info');
+      expect({ LOG_LEVEL, written: out.entries().filter((e) => e.msg.startsWith('worker polling')).length }).toEqual({ LOG_LEVEL, written });
+      expect(out.entries().every((e) => e.level === 30)).toBe(true);
+    }
   });
 });

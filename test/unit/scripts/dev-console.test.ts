@@ -2,7 +2,7 @@
 // captured from a real `make dev VERBOSE=1` run, or follow the children's own log calls.
 import { classifyLine, ConsoleFilter, formatPino, verboseFrom } from '../../../scripts/dev-console';
 
-const apiRequest = '{"level":30,"time":1796495433957,"pid":8952,"hostname":"vm","reqId":"req-1","req":{"method":"GET","url":"/readyz","host":"127.0.0.1:8080","remoteAddress":"127.0.0.1","remotePort":51234},"msg":"incoming request"}';
+const apiRequest = '{"level":30,"time":"2026-12-05T19:54:50.881Z","service":"api","version":"0.1.0","pid":8952,"hostname":"vm","reqId":"req-1","method":"GET","url":"/api/incidents/incident%2Fdev%2Fx","route":"/api/incidents/:id","statusCode":200,"responseTime":39.6,"incidentId":"incident/dev/x","workflowId":"incident/dev/x","msg":"request completed"}';
 const apiCompleted = '{"level":30,"time":1796495433966,"pid":8952,"hostname":"vm","reqId":"req-1","res":{"statusCode":200},"responseTime":8.145370000000185,"msg":"request completed"}';
 const apiListening = '{"level":30,"time":1796495433835,"pid":8952,"hostname":"vm","msg":"Server listening at http://127.0.0.1:8080"}';
 const apiAccepted = '{"level":30,"time":1796495514719,"pid":8952,"hostname":"vm","reqId":"req-b","incident":"incident/dev/deployment-shop-checkout-crashloopbackoff","via":"api:dev","msg":"anomaly accepted"}';
@@ -34,7 +34,20 @@ describe('which lines `make dev` shows', () => {
     expect(classifyLine('temporal', 'time=2026-12-05T18:30:29.000Z level=ERROR msg="unable to open database"')).toBe('show');
   });
 
-  it("hides the worker SDK's INFO lines but shows its own start-up line, notes and SDK warnings", () => {
+  it("hides the worker SDK's INFO lines but shows its own start-up line, lifecycle lines, notes and SDK warnings", () => {
+    const line = (fields: Record<string, unknown>) => JSON.stringify({ level: 30, time: '2026-12-05T19:54:50.050Z', service: 'worker', version: '0.1.0', pid: 1, hostname: 'vm', ...fields });
+    expect(classifyLine('worker', line({ sdkComponent: 'worker', taskQueue: 'incidents', state: 'RUNNING', msg: 'Worker state changed' }))).toBe('hide');
+    expect(classifyLine('worker', line({ sdkComponent: 'core', target: 'temporalio_sdk_core::worker', msg: 'Initializing worker' }))).toBe('hide');
+    expect(classifyLine('worker', line({ level: 20, method: 'GET', url: '/healthz', statusCode: 200, msg: 'request completed' }))).toBe('hide');
+    expect(classifyLine('worker', line({ msg: 'worker polling task queue "incidents" on 127.0.0.1:7233 (namespace default)' }))).toBe('show');
+    expect(classifyLine('worker', line({ msg: 'note: platforms.local is enabled' }))).toBe('show');
+    expect(classifyLine('worker', line({ level: 40, sdkComponent: 'core', msg: 'Failed to poll' }))).toBe('show');
+    const lifecycle = line({ sdkComponent: 'activity', activityType: 'publishEvents', workflowId: 'incident/dev/x', runId: 'r-1', incidentId: 'incident/dev/x', lifecycle: true, msg: 'incident incident/dev/x acknowledged by alice' });
+    expect(classifyLine('worker', lifecycle)).toBe('show');
+    expect(formatPino(lifecycle)).toBe('INFO incident incident/dev/x acknowledged by alice activityType=publishEvents');
+  });
+
+  it("hides the worker SDK's INFO lines of the text logger it had before (kept for old output)", () => {
     expect(classifyLine('worker', "2026-12-05T18:30:33.821Z [INFO] Worker state changed { sdkComponent: 'worker', taskQueue: 'incidents', state: 'RUNNING' }")).toBe('hide');
     expect(classifyLine('worker', '2026-12-05T18:30:33.824Z [INFO] No Nexus services registered, not polling for Nexus tasks')).toBe('hide');
     expect(classifyLine('worker', 'worker polling task queue "incidents" on 127.0.0.1:7233 (namespace default); health on http://127.0.0.1:9465/healthz')).toBe('show');
@@ -45,6 +58,11 @@ describe('which lines `make dev` shows', () => {
   });
 
   it("shows the watcher's few INFO lines and its warnings, hides its DEBUG lines", () => {
+    const line = (level: number, msg: string) => JSON.stringify({ level, time: '2026-12-05T19:54:43.739Z', service: 'watcher', version: '0.1.0', pid: 1, hostname: 'vm', cluster: 'dev', msg });
+    expect(classifyLine('watcher', line(30, 'acquired lease default/k8s-incident-flow-watcher-dev as vm_8953_d57006'))).toBe('show');
+    expect(classifyLine('watcher', line(40, 'could not release the lease'))).toBe('show');
+    expect(classifyLine('watcher', line(20, 'signalled 3 occurrence(s) of deployment-shop-checkout-crashloopbackoff'))).toBe('hide');
+    expect(formatPino(line(30, 'all informers listed; scanning the current state of cluster dev'))).toBe('INFO all informers listed; scanning the current state of cluster dev');
     expect(classifyLine('watcher', '2026-12-05T18:30:31.686Z INFO [watcher dev] acquired lease default/k8s-incident-flow-watcher-dev as vm_8953_d57006')).toBe('show');
     expect(classifyLine('watcher', '2026-12-05T18:30:31.686Z WARN [watcher dev] could not release the lease (a standby takes over after it expires): connect ECONNREFUSED')).toBe('show');
     expect(classifyLine('watcher', '2026-12-05T18:30:31.686Z DEBUG [watcher dev] pod shop/checkout-1 updated')).toBe('hide');
@@ -76,6 +94,8 @@ describe('a child stream through the console filter', () => {
     const f = new ConsoleFilter('api', false);
     expect(f.render(apiRequest)).toBeUndefined();
     expect(f.render(apiAction)).toBe('INFO incident action incident=incident/dev/deployment-shop-checkout-crashloopbackoff action=ack via=api:dev outcome=done');
+    const action = '{"level":30,"time":"2026-12-05T19:54:52.007Z","service":"api","version":"0.1.0","pid":1,"hostname":"vm","reqId":"req-6","incidentId":"incident/dev/x","workflowId":"incident/dev/x","action":"resolve","via":"api:alice","outcome":"done","msg":"incident action"}';
+    expect(f.render(action)).toBe('INFO incident action incidentId=incident/dev/x action=resolve via=api:alice outcome=done');
     expect(formatPino(apiError)).toBe('ERROR error during shutdown: Error: boom\n    at handler (api/rest.ts:1:1)');
     expect(formatPino('not json')).toBe('not json');
   });
