@@ -84,3 +84,13 @@ record-histories: setup
 # Benchmarks (speed and memory); tables and how to read them in bench/README.md.
 bench: setup
 	node -r @swc-node/register bench/run.ts
+
+# The fault suite (issue 11 item 5): every case in test/faults, the slow *.fault.ts ones and the fast
+# *.test.ts ones `make test` runs too, one at a time (their recovery times are figures); each prints
+# incidents lost, duplicate pages and messages and time to recover, and a table closes the run.
+.PHONY: test-faults
+test-faults: setup
+	@mkdir -p test-results && rm -f test-results/fault-figures.jsonl
+	FAULT_FIGURES=$(CURDIR)/test-results/fault-figures.jsonl NODE_OPTIONS=--experimental-vm-modules npx jest --ci --maxWorkers=1 \
+	  --testMatch '**/test/faults/**/*.fault.ts' '**/test/faults/**/*.test.ts'; \
+	  status=$$?; node -r @swc-node/register test/faults/summary.ts test-results/fault-figures.jsonl || true; exit $$status

@@ -20,7 +20,7 @@ export interface EsNode {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as { port: number }).port;
@@ -183,7 +183,7 @@ function runUsesElasticsearch(patterns: string[]): boolean {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.test.ts')) files.push(p);
+      else if (/\.(test|fault)\.ts$/.test(e.name)) files.push(p);
     }
   };
   walk(join(ROOT, 'test'));

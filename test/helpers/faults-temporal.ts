@@ -3,20 +3,12 @@
 // its clients find it where it was. Search attributes and dynamic config from temporal-dev.yaml.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadTemporalDev, serverExtraArgs } from '../../config/temporal-dev';
+import { freePort } from './elasticsearch';
 
 const ROOT = resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export interface TemporalProcess {
   /** 127.0.0.1:<port>, the same across restarts. */
