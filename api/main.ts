@@ -6,6 +6,8 @@ import { loadConfigOrExit } from '../config/load';
 import { processLogger } from '../logging/process';
 import { buildApi } from './server';
 import { connectTemporalClient, createTemporalClient } from '../temporal/connection';
+import { describeTracing } from '../telemetry/settings';
+import { startTracingFromConfig, stopTracing } from '../telemetry/tracing';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -14,6 +16,9 @@ let log = processLogger('api');
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   log = processLogger('api', config);
+  // Before the Client: its interceptors carry each request's span into Temporal.
+  const tracing = await startTracingFromConfig(config, 'api');
+  if (tracing) log.info(describeTracing(tracing.settings));
   // Errors name the config path and the likely cause (TLS, client certificate, API key).
   const connection = await connectTemporalClient(config.temporal, { log: (m) => log.warn(`temporal: ${m}`) });
   const client = createTemporalClient(connection, config.temporal.namespace);
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => connection.close())
+      .then(() => stopTracing())
       .then(
         () => process.exit(0),
         (err: unknown) => {

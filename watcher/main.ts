@@ -10,6 +10,8 @@ import { watcherLogger } from './log';
 import { KubeConfigError } from '../kube/client';
 import { pickCluster, startClusterWatcher } from './run';
 import { connectTemporalClient, createTemporalClient } from '../temporal/connection';
+import { describeTracing } from '../telemetry/settings';
+import { startTracingFromConfig, stopTracing } from '../telemetry/tracing';
 
 const SHUTDOWN_GRACE_MS = 20_000;
 
@@ -38,6 +40,9 @@ async function main(): Promise<void> {
   if (httpPort !== undefined && !/^\d+$/.test(httpPort)) fail(`--http-port must be a port number, got "${httpPort}"`, 2);
   const processLog = log;
   log = log.child({ cluster: clusterName });
+  // Before the Client: with tracing on, each signal-with-start is the root span of its anomaly's trace.
+  const tracing = await startTracingFromConfig(config, 'watcher').catch((err: Error) => fail(err.message, 2));
+  if (tracing) log.info(describeTracing(tracing.settings));
   const connection = await connectTemporalClient(config.temporal, { log: (m) => log.warn(`temporal: ${m}`) }).catch((err: Error) => fail(err.message, 1));
   const client = createTemporalClient(connection, config.temporal.namespace);
   let running;
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
     running
       .stop()
       .then(() => connection.close())
+      .then(() => stopTracing())
       .then(
         () => process.exit(0),
         (err: unknown) => fail(`error during shutdown: ${(err as Error).message}`, 1),

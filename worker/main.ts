@@ -9,6 +9,8 @@ import { startupLog } from '../logging';
 import { processLogger } from '../logging/process';
 import { runtimeLogging, temporalLogger } from '../logging/temporal';
 import { connectTemporalClient } from '../temporal/connection';
+import { describeTracing } from '../telemetry/settings';
+import { startTracingFromConfig, stopTracing } from '../telemetry/tracing';
 import { startWorkerHealth } from './health';
 import { installRuntime, workerMetrics } from './metrics';
 import { runRotatingWorker } from './rotating';
@@ -19,6 +21,9 @@ let log = processLogger('worker');
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   log = processLogger('worker', config);
+  // Before the Worker: it takes the tracing interceptors and the traced bundle when this is on.
+  const tracing = await startTracingFromConfig(config, 'worker');
+  if (tracing) log.info(describeTracing(tracing.settings));
   installRuntime(config.worker, {
     logger: temporalLogger(log),
     telemetryOptions: { logging: runtimeLogging(log.level) },
@@ -63,6 +68,7 @@ async function main(): Promise<void> {
     await running.done;
   } finally {
     await health.close();
+    await stopTracing();
   }
 }
 
