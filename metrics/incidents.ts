@@ -67,7 +67,8 @@ function attempt(): 'first' | 'retry' {
   }
 }
 
-function errorType(err: unknown): string {
+/** The error type a call failure is counted and traced by (an ActivityFailure-style type, else the class name). */
+export function callErrorType(err: unknown): string {
   const e = err as { type?: unknown; name?: unknown };
   return typeof e.type === 'string' ? e.type : typeof e.name === 'string' ? e.name : 'Error';
 }
@@ -81,8 +82,8 @@ export async function countedCall<T>(system: 'chat' | 'paging' | 'sink', platfor
       calls.inc({ ...labels, outcome: 'ok', error_type: '' });
       return result;
     } catch (err) {
-      calls.inc({ ...labels, outcome: 'error', error_type: errorType(err) });
+      calls.inc({ ...labels, outcome: 'error', error_type: callErrorType(err) });
       throw err;
     }
-  }, errorType);
+  }, callErrorType);
 }

@@ -106,6 +106,9 @@ describe('a trace from a chat click to the chat call it causes', () => {
     const signal = spans.find((x) => x.name === 'SignalWithStartWorkflow:incidentWorkflow')!;
     const run = childOf(spans, signal, 'RunWorkflow:incidentWorkflow');
     childOf(spans, run, 'StartActivity:postAlert');
+    // The postmortem store call has a span of its own under its activity.
+    const store = spans.find((x) => x.name === 'RunActivity:storePostmortem')!;
+    expect(childOf(spans, store, 'postmortem put').attributes).toMatchObject({ 'incident.call.system': 'postmortem', 'incident.call.outcome': 'ok' });
   });
 
   it('leaves a history the workflow code without tracing replays: tracing can be turned off under open incidents', async () => {
