@@ -10,6 +10,7 @@ import { parseIncidentWorkflowId } from '../../../workflows/definitions';
 import { ErrorTypes, permanentFailure, rateLimited, unavailable } from '../../errors';
 import type { EventBatch, EventSink } from '../../events';
 import type { PageInput, Pager } from '..';
+import { activityWarn } from '../../log';
 
 export const PD_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 type PdSeverity = (typeof PD_SEVERITIES)[number];
@@ -41,7 +42,7 @@ export interface PagerDutyOptions {
   env?: NodeJS.ProcessEnv;
   /** Link for `client_url`, e.g. the api's public URL. */
   clientUrl?: () => string | undefined;
-  /** Where skipped mirror events are reported (default console.warn). */
+  /** Where skipped mirror events are reported (default: the activity's log, with the incident's ids). */
   warn?: (message: string) => void;
 }
 
@@ -78,7 +79,7 @@ function severityOf(severity: PdSeverity | undefined): PdSeverity {
 
 export function createPagerDuty(opts: PagerDutyOptions): { pager: Pager; sink: EventSink } {
   const env = opts.env ?? process.env;
-  const warn = opts.warn ?? ((m: string) => console.warn(m));
+  const warn = opts.warn ?? activityWarn;
   const key = (ref: Parameters<typeof readSecret>[0], where: string) => {
     try {
       return readSecret(ref, env);
