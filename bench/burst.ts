@@ -13,6 +13,7 @@ import { anomaly } from '../test/helpers/anomaly';
 import { openIncident } from '../test/helpers/incident';
 import { FakeSlack } from '../test/fakes/slack/server';
 import type { Severity } from '../workflows/definitions';
+import { pct, sleep } from './lib/util';
 
 export interface BurstRow {
   budgets: string;
@@ -27,8 +28,6 @@ export interface BurstRow {
   'duplicate DMs': number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
 const s1 = (ms: number) => Math.round(ms / 100) / 10;
 const SEVERITIES: Severity[] = ['warning', 'warning', 'error', 'warning', 'critical', 'warning', 'info', 'error', 'warning', 'warning'];
 

@@ -23,6 +23,7 @@ import { Intake, temporalSignaler } from '../watcher/intake';
 import { silentLogger } from '../watcher/log';
 import { Metrics } from '../watcher/metrics';
 import { startClusterWatcher } from '../watcher/run';
+import { mib, pct, pool, sleep, until } from './lib/util';
 import { INCIDENT_WORKFLOW_TYPE, incidentWorkflowId, searchAttributes, stateQuery, type Anomaly } from '../workflows/definitions';
 
 /** Healthy Deployments (2 pods each) that stay in every cluster, so the informers cache something. */
@@ -35,29 +36,6 @@ const RESYNC = '5s';
 
 const clusterName = (n: number) => `bench-reconcile-${n}`;
 const doomed = (i: number): WorkloadSpec => ({ namespace: DOOMED_NAMESPACE, name: `svc-${String(i).padStart(4, '0')}`, replicas: 1, image: 'registry.local/shop/svc:2.0.0' });
-const mib = (bytes: number) => Math.round(bytes / 1048576);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | false | Promise<T | undefined | false>, everyMs = 10): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
-
-/** Runs `fn` over `items`, at most `limit` at once. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
 /** The anomaly the watcher would send for a crash-looping pod of this Deployment. */
 function crashLoop(cluster: string, w: WorkloadSpec): Anomaly {
   const owner = { kind: 'Deployment', name: w.name, namespace: w.namespace, apiVersion: 'apps/v1' };
@@ -204,7 +182,7 @@ export async function runReconcileBench(sizes = [50, 200, 500]) {
           'synced (ms)': Math.round(synced),
           'pass 1 (ms)': Math.round(pass1.to - pass1.from),
           'ms / incident': Number(((pass1.to - pass1.from) / n).toFixed(1)),
-          'query p50 / max (ms)': `${Math.round(percentile(latencies, 0.5))} / ${Math.round(percentile(latencies, 1))}`,
+          'query p50 / max (ms)': `${Math.round(pct(latencies, 50))} / ${Math.round(pct(latencies, 100))}`,
           // The last `recovered` accepted by Temporal (in the incident's history), from watcher start.
           'all recovered sent (ms)': Math.round(Math.max(...recoveredSent.map((c) => c.end ?? Infinity)) - t0),
           'list calls': inPass(pass1.from, pass1.to, 'listWorkflowExecutions'),

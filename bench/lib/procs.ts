@@ -1,0 +1,76 @@
+// The real processes a benchmark measures (api, raw worker; the project's worker comes from
+// test/helpers/worker-process.ts), their memory and CPU from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { within } from './util';
+
+const ROOT = resolve(__dirname, '../..');
+
+export interface NodeProcess {
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM, then SIGKILL after 10 s; resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** `node -r @swc-node/register <script> ...args`; resolves once `ready` (a line it prints) appears. */
+export async function startNodeProcess(script: string, args: string[], ready: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const proc: NodeProcess = {
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+  const started = new Promise<void>((ok, fail) => {
+    const seen = (d: Buffer) => {
+      out = (out + d.toString()).slice(-20_000); // keep the tail: errors are at the end
+      if (out.includes(ready)) ok();
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.once('exit', (code) => fail(new Error(`${script} exited early (${code}): ${out}`)));
+  });
+  try {
+    await within(`${script} ready`, 180_000, started, () => out);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return proc;
+}
+
+/** Resident set size of a process in bytes (0 once it has gone). */
+export function rssOf(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return 0;
+  }
+}
+
+/** The 1-minute load average, for the README's "machine and its load". */
+export const load1 = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
