@@ -69,7 +69,8 @@ export function formatPino(line: string): string {
   }
   if (typeof entry.level !== 'number') return line;
   const msg = String(entry.msg ?? '');
-  const fields = Object.entries(entry)
+  // A lifecycle line says it all in its message.
+  const fields = Object.entries(entry.lifecycle === true ? {} : entry)
     .filter(([k, v]) => !PINO_NOISE.has(k) && k !== 'err' && !(typeof v === 'string' && msg.includes(v)) && !(k === 'workflowId' && v === entry.incidentId))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const err = entry.err as { message?: string; stack?: string } | undefined;

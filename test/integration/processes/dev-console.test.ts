@@ -12,15 +12,15 @@ describe('the make dev console', () => {
   it('shows warnings, lifecycle and start-up lines, and hides request logs, ticks and SDK INFO', async () => {
     const out = await run('');
     expect(out).toContain('[api]      WARN no api.tokens configured: REST and anomaly intake will answer 401 to everyone\n');
-    expect(out).toContain('[worker]   incident incident/dev/x acknowledged by alice\n');
+    expect(out).toContain('[worker]   INFO incident incident/dev/x acknowledged by alice\n');
     expect(out).toContain('[cluster]  [simcluster dev] API server at http://127.0.0.1:6443\n');
-    expect(out).not.toMatch(/incoming request|request completed|tick:|Worker state changed/);
+    expect(out).not.toMatch(/request completed|tick:|Worker state changed/);
   }, 40_000);
 
   it('shows every line as printed with VERBOSE=1', async () => {
     const out = await run('1');
-    expect(out).toContain('"msg":"incoming request"');
+    expect(out).toContain('"msg":"request completed"');
     expect(out).toContain('[cluster]  [simcluster dev] tick: crashLoopRollout got worse (resourceVersion 105)\n');
-    expect(out).toContain("[worker]   2026-12-05T18:30:33.821Z [INFO] Worker state changed { sdkComponent: 'worker', state: 'RUNNING' }\n");
+    expect(out).toContain('"sdkComponent":"worker","taskQueue":"incidents","state":"RUNNING","msg":"Worker state changed"}\n');
   }, 40_000);
 });

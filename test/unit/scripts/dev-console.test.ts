@@ -44,7 +44,7 @@ describe('which lines `make dev` shows', () => {
     expect(classifyLine('worker', line({ level: 40, sdkComponent: 'core', msg: 'Failed to poll' }))).toBe('show');
     const lifecycle = line({ sdkComponent: 'activity', activityType: 'publishEvents', workflowId: 'incident/dev/x', runId: 'r-1', incidentId: 'incident/dev/x', lifecycle: true, msg: 'incident incident/dev/x acknowledged by alice' });
     expect(classifyLine('worker', lifecycle)).toBe('show');
-    expect(formatPino(lifecycle)).toBe('INFO incident incident/dev/x acknowledged by alice activityType=publishEvents');
+    expect(formatPino(lifecycle)).toBe('INFO incident incident/dev/x acknowledged by alice');
   });
 
   it("hides the worker SDK's INFO lines of the text logger it had before (kept for old output)", () => {
