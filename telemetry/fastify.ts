@@ -6,10 +6,14 @@
 import { context, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
+/** Probes and scrapes come every few seconds and say nothing about incidents: no spans for them. */
+export const UNTRACED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
 export function instrumentFastify(app: FastifyInstance, tracer: Tracer): void {
   const spans = new WeakMap<FastifyRequest, Span>();
   app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url;
+    if (route && UNTRACED_ROUTES.has(route)) return done();
     const span = tracer.startSpan(
       route ? `${req.method} ${route}` : req.method,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, ...(route && { 'http.route': route }) } },

@@ -24,6 +24,7 @@ beforeAll(async () => {
     return { got: req.body };
   });
   app.get('/things/:id', async () => ({ ok: true }));
+  app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/boom', async () => {
     throw new Error('boom');
   });
@@ -66,6 +67,11 @@ describe('request spans', () => {
     const text = JSON.stringify(exporter.getFinishedSpans().map((s) => [s.name, s.attributes]));
     expect(text).not.toContain('abcdef0123456789');
     expect(text).not.toContain('secret-id-123');
+  });
+
+  it('leave probes out: a /healthz hit makes no span', async () => {
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
   it('mark a 500 as an error and name an unknown route by its method only', async () => {
