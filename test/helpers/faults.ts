@@ -6,7 +6,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSlack, type FakeMessage } from '../fakes/slack/server';
-import { writeWorkerConfig } from './worker-process';
+import { startNodeProcess, writeWorkerConfig, type NodeProcess } from './worker-process';
 
 export const SLACK_USERS = { alice: 'U0ALICE01', bob: 'U0BOB0001', carol: 'U0CAROL01' } as const;
 
@@ -122,3 +122,8 @@ export function writeProcessConfig(dataDir: string, address: string, mutate: (ra
 
 /** Worker processes at info level: their "worker polling" ready line is an info line once the worker logs JSON. */
 export const WORKER_LOGS = { env: { LOG_LEVEL: 'info' } };
+
+/** A watcher process (watcher/main.ts) for one cluster; ready resolves with its http://host:port. */
+export function startWatcherProcess(configFile: string, cluster: string, identity: string): NodeProcess {
+  return startNodeProcess('watcher/main.ts', ['--config', configFile, '--cluster', cluster, '--identity', identity], /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/, { env: { LOG_LEVEL: 'info' } });
+}
