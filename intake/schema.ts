@@ -52,9 +52,18 @@ export const resourceRefSchema = z
   }, { error: (iss) => (iss.input === undefined ? 'is required' : 'must be an object like { "kind": "Pod", "name": "web-1", "namespace": "shop" }') })
   .strict();
 
+/** Date.parse rolls impossible times over (Feb 30 is Mar 2, 24:00 the next day): the parts must exist as written. */
+function calendarExists(s: string): boolean {
+  const [y, mo, d, h, mi, sec] = (/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(s) ?? []).slice(1).map((x) => Number(x ?? 0));
+  const t = new Date(0);
+  t.setUTCFullYear(y!, mo! - 1, d);
+  t.setUTCHours(h!, mi, sec);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo! - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+}
+
 const isoTime = z
   .string({ error: expected('observedAt', 'a string') })
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)) && calendarExists(s), {
     message: 'observedAt must be an ISO-8601 time with a zone, e.g. "2026-03-29T09:00:00Z"',
   })
   // One spelling (UTC, milliseconds) so times compare as strings downstream.
