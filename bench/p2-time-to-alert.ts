@@ -1,10 +1,10 @@
 // P2 (issue 11): time to alert for new incidents, one at a time at a steady pace (not a burst):
 // through the api (POST /api/anomalies, measured from the request) and through the watcher's own
-// intake (Intake + temporalSignaler with the shipped coalesce window, measured from the moment the
+// intake (SignalSender + temporalSignaler with the shipped coalesce window, measured from the moment the
 // watcher saw the event), each until the fake Slack takes the alert post. Raw: signal-with-start of
 // the trivial workflow until its one activity reaches the sink.
 // Run: make bench ONLY=P2 (QUICK=1 for a small run)
-import { Intake, temporalSignaler } from '../watcher/intake';
+import { SignalSender, temporalSignaler } from '../watcher/sender';
 import { silentLogger } from '../watcher/log';
 import { Metrics } from '../watcher/metrics';
 import { startBenchStack } from './lib/stack';
@@ -19,7 +19,7 @@ export async function runTimeToAlert(opts: { incidents: number; everyMs?: number
   const n = opts.incidents;
   const every = opts.everyMs ?? 200;
   const s = await startBenchStack({ api: true });
-  const intake = new Intake({ signaler: temporalSignaler(s.env.client, 'bench', 'incidents'), windowMs: SHIPPED_WINDOW_MS, maxConcurrent: SHIPPED_MAX_SIGNALS, metrics: new Metrics({ cluster: 'bench' }), log: silentLogger });
+  const intake = new SignalSender({ signaler: temporalSignaler(s.env.client, 'bench', 'incidents'), windowMs: SHIPPED_WINDOW_MS, maxConcurrent: SHIPPED_MAX_SIGNALS, metrics: new Metrics({ cluster: 'bench' }), log: silentLogger });
   try {
     // Raw one-activity trips at the same pace.
     const rawStart = new Map<string, number>();

@@ -19,7 +19,7 @@ import { createIncidentWorker } from '../worker/worker';
 import { startSimCluster, type SimCluster } from '../simcluster';
 import { deploymentChain, ensureBase, running, type WorkloadSpec } from '../simcluster/scenarios/builders';
 import { fingerprint } from '../watcher/fingerprint';
-import { Intake, temporalSignaler } from '../watcher/intake';
+import { SignalSender, temporalSignaler } from '../watcher/sender';
 import { silentLogger } from '../watcher/log';
 import { Metrics } from '../watcher/metrics';
 import { startClusterWatcher } from '../watcher/run';
@@ -126,7 +126,7 @@ export async function runReconcileBench(sizes = [50, 200, 500]) {
       for (const w of workloads) deploymentChain(sim, w, () => running(3), 0);
 
       // N incidents opened through the watcher's own intake (coalescing signal-with-start), watcher-shaped.
-      const intake = new Intake({ signaler: temporalSignaler(env.client, cluster, config.temporal.taskQueue), windowMs: 50, maxConcurrent: 16, metrics: new Metrics(), log: silentLogger });
+      const intake = new SignalSender({ signaler: temporalSignaler(env.client, cluster, config.temporal.taskQueue), windowMs: 50, maxConcurrent: 16, metrics: new Metrics(), log: silentLogger });
       for (const w of workloads) intake.occurrence(crashLoop(cluster, w));
       if (!(await intake.flush(120_000))) throw new Error(`opening ${n} incidents did not finish`);
       progress(`${n} signal-with-start calls done`);

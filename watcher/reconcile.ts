@@ -58,7 +58,7 @@ export interface ReconcilerOptions {
   precheck(fingerprint: string): KeepReason | undefined;
   /** The verdict on the current caches; called right before a recovery would be sent. */
   assess(incident: OpenIncident): Verdict;
-  /** Sends `recovered` through the intake (coalescing, retries, metrics). */
+  /** Sends `recovered` through the signal sender (coalescing, retries, metrics). */
   recovered(fingerprint: string, message: string): void;
   /** Whether this replica holds the lease right now; a pass sends nothing otherwise. */
   leading(): boolean;

@@ -1,4 +1,4 @@
-// Composes one cluster's watcher: metrics + /healthz, the coalescing intake to Temporal, the
+// Composes one cluster's watcher: metrics + /healthz, the coalescing signal sender to Temporal, the
 // informers and detectors, reconciliation of open incidents, and leader election (only the Lease
 // holder watches, reconciles and signals). Used by
 // watcher/main.ts and by tests that run watchers in-process.
@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { Config } from '../config/schema';
 import { kubeConfigFor } from '../kube/client';
-import { Intake, temporalSignaler } from './intake';
+import { SignalSender, temporalSignaler } from './sender';
 import { startWatcherHttp } from './http';
 import { LeaderElector, defaultIdentity, defaultLeaseName } from './lease';
 import { temporalDirectory } from './reconcile';
@@ -38,7 +38,7 @@ export interface RunningWatcher {
   /** http://host:port of /metrics and /healthz */
   url: string;
   watcher: ClusterWatcher;
-  intake: Intake;
+  sender: SignalSender;
   isLeader(): boolean;
   /** Graceful: stop watching, send what is buffered, release the Lease, close the listener. */
   stop(): Promise<void>;
@@ -78,12 +78,12 @@ export async function startClusterWatcher(o: StartWatcherOptions): Promise<Runni
   const identity = o.identity ?? defaultIdentity();
   const kc = o.kubeConfig ?? kubeConfigFor(c);
   const metrics = new Metrics({ cluster: c.name });
-  const intake = new Intake({
+  const sender = new SignalSender({
     signaler: temporalSignaler(o.client, c.name, o.config.temporal.taskQueue), windowMs: settings.coalesceWindow,
     maxConcurrent: settings.maxConcurrentSignals, metrics, log, ...(o.backoff ? { retry: o.backoff } : {}),
   });
   const watcher = new ClusterWatcher({
-    cluster: c.name, settings, kc, sink: intake, metrics, log, incidents: temporalDirectory(o.client, c.name),
+    cluster: c.name, settings, kc, sink: sender, metrics, log, incidents: temporalDirectory(o.client, c.name),
     // `elector` is set before anything can start watching.
     leading: () => (elector ? elector.isLeader() : true),
     ...(o.backoff ? { restartBackoff: o.backoff } : {}),
@@ -98,7 +98,7 @@ export async function startClusterWatcher(o: StartWatcherOptions): Promise<Runni
     synced = false;
     await watcher.stop();
     // Detected while leading: deliver it (duplicates are harmless, workflow ids dedupe).
-    await intake.flush(settings.leaderElection.renewDeadline);
+    await sender.flush(settings.leaderElection.renewDeadline);
   };
 
   const le = settings.leaderElection;
@@ -126,13 +126,13 @@ export async function startClusterWatcher(o: StartWatcherOptions): Promise<Runni
     metrics,
     url: http.url,
     watcher,
-    intake,
+    sender,
     isLeader: () => (elector ? elector.isLeader() : true),
     stop: () =>
       (stopping ??= (async () => {
         if (elector) await elector.stop({ release: true });
         else await stopWatching();
-        intake.stop();
+        sender.stop();
         await http.close();
       })()),
   };

@@ -1,8 +1,10 @@
-// Watcher -> Temporal. Occurrences of one fingerprint are coalesced over a short window and sent as
-// ONE signal-with-start carrying `count`, so an event storm is not a signal storm. Per fingerprint,
-// signals go out in order (an occurrence is never overtaken by the recovery that followed it);
-// across fingerprints at most `maxConcurrent` are in flight. Failures retry with backoff: an
-// anomaly is delayed while Temporal is down, never dropped.
+// The watcher's signal sender, watcher -> Temporal (anomalies are validated and signalled with
+// intake/, the anomaly intake the api's POST /api/anomalies uses too). Occurrences of one
+// fingerprint are coalesced over a short window and sent as ONE signal-with-start carrying
+// `count`, so an event storm is not a signal storm. Per fingerprint, signals go out in order (an
+// occurrence is never overtaken by the recovery that followed it); across fingerprints at most
+// `maxConcurrent` are in flight. Failures retry with backoff: an anomaly is delayed while Temporal
+// is down, never dropped.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { parseAnomaly } from '../intake/schema';
 import { signalAnomaly } from '../intake/signal';
@@ -35,7 +37,7 @@ export function temporalSignaler(client: Client, cluster: string, taskQueue: str
   };
 }
 
-export interface IntakeOptions {
+export interface SignalSenderOptions {
   signaler: Signaler;
   windowMs: number;
   maxConcurrent: number;
@@ -52,14 +54,14 @@ interface Lane {
   running: boolean;
 }
 
-export class Intake {
+export class SignalSender {
   private readonly lanes = new Map<string, Lane>();
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly o: IntakeOptions) {}
+  constructor(private readonly o: SignalSenderOptions) {}
 
   occurrence(anomaly: Anomaly, count = 1): void {
     if (this.stopped) return;

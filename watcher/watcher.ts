@@ -1,4 +1,4 @@
-// One cluster's watcher: informers -> detectors -> filters -> fingerprint -> tracker -> intake.
+// One cluster's watcher: informers -> detectors -> filters -> fingerprint -> tracker -> sender.
 // Detection runs on every change, on the full cached state once all informers have listed (so an
 // anomaly that began while no watcher ran is found), after every relist, and every resyncInterval
 // (time thresholds, symptoms that become reportable later). While it runs (it runs only while

@@ -1,6 +1,6 @@
-// The intake's coalescing and ordering, with a recording signaler in place of Temporal (the real
-// signal-with-start is covered by test/integration/watcher on a real server).
-import { Intake, type Signaler } from '../../../watcher/intake';
+// The watcher's signal sender: coalescing and ordering, with a recording signaler in place of
+// Temporal (the real signal-with-start is covered by test/integration/watcher on a real server).
+import { SignalSender, type Signaler } from '../../../watcher/sender';
 import { Metrics } from '../../../watcher/metrics';
 import { silentLogger } from '../../../watcher/log';
 import type { Anomaly, Recovery } from '../../../workflows/definitions';
@@ -40,14 +40,14 @@ class Recorder implements Signaler {
   }
 }
 
-function intake(rec: Recorder, windowMs = 50, maxConcurrent = 4) {
-  return new Intake({ signaler: rec, windowMs, maxConcurrent, metrics: new Metrics(), log: silentLogger, retry: { initialMs: 10, maxMs: 20 } });
+function sender(rec: Recorder, windowMs = 50, maxConcurrent = 4) {
+  return new SignalSender({ signaler: rec, windowMs, maxConcurrent, metrics: new Metrics(), log: silentLogger, retry: { initialMs: 10, maxMs: 20 } });
 }
 
-describe('the watcher intake', () => {
+describe('the watcher signal sender', () => {
   it('coalesces a storm of occurrences of one fingerprint into one signal carrying the count', async () => {
     const rec = new Recorder();
-    const i = intake(rec);
+    const i = sender(rec);
     for (let n = 0; n < 500; n++) i.occurrence(anomaly('fp1'));
     i.occurrence(anomaly('fp1', { severity: 'critical' }), 3);
     i.occurrence(anomaly('fp1', { severity: 'info' }));
@@ -57,7 +57,7 @@ describe('the watcher intake', () => {
 
   it('sends the occurrence before the recovery that followed it', async () => {
     const rec = new Recorder();
-    const i = intake(rec, 10_000);
+    const i = sender(rec, 10_000);
     i.occurrence(anomaly('fp1'));
     i.recovered('fp1', 'Pod shop/p is Ready');
     expect(await i.flush(2_000)).toBe(true);
@@ -67,7 +67,7 @@ describe('the watcher intake', () => {
   it('keeps at most maxConcurrent signals in flight across fingerprints', async () => {
     const rec = new Recorder();
     rec.delayMs = 30;
-    const i = intake(rec, 1, 2);
+    const i = sender(rec, 1, 2);
     for (let n = 0; n < 8; n++) i.occurrence(anomaly(`fp${n}`));
     expect(await i.flush(5_000)).toBe(true);
     expect(rec.sent).toHaveLength(8);
@@ -78,7 +78,7 @@ describe('the watcher intake', () => {
     const rec = new Recorder();
     rec.failures = 3;
     rec.delayMs = 5;
-    const i = intake(rec, 1);
+    const i = sender(rec, 1);
     i.occurrence(anomaly('fp1'), 2);
     await new Promise((r) => setTimeout(r, 20));
     i.occurrence(anomaly('fp1'), 5);
@@ -89,7 +89,7 @@ describe('the watcher intake', () => {
   it('drops an anomaly that fails validation instead of retrying it forever', async () => {
     const rec = new Recorder();
     const metrics = new Metrics();
-    const i = new Intake({ signaler: rec, windowMs: 1, maxConcurrent: 1, metrics, log: silentLogger });
+    const i = new SignalSender({ signaler: rec, windowMs: 1, maxConcurrent: 1, metrics, log: silentLogger });
     i.occurrence(anomaly('fp/with/slash'));
     expect(await i.flush(2_000)).toBe(true);
     expect(rec.sent).toEqual([]);
