@@ -127,3 +127,9 @@ export const WORKER_LOGS = { env: { LOG_LEVEL: 'info' } };
 export function startWatcherProcess(configFile: string, cluster: string, identity: string): NodeProcess {
   return startNodeProcess('watcher/main.ts', ['--config', configFile, '--cluster', cluster, '--identity', identity], /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/, { env: { LOG_LEVEL: 'info' } });
 }
+
+/** Whether an incident's alert is in the channel and alice (level 1) got its page. */
+export function alertedAndPaged(slack: FaultSlack, incidentId: string): boolean {
+  const t = slackTally(slack);
+  return t.alerted.has(incidentId) && pagesFor(t, 'alice', incidentId) >= 1;
+}
