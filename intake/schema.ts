@@ -20,6 +20,9 @@ export const LIMITS = {
   labelKey: 317,
   labelValue: 1024,
   count: 1_000_000,
+  annotationSummary: 1000,
+  annotationDescription: 4000,
+  runbookUrl: 2000,
 } as const;
 
 /** "is required" when missing, else what was expected (zod's default wording is for programmers). */
@@ -69,6 +72,17 @@ const isoTime = z
   // One spelling (UTC, milliseconds) so times compare as strings downstream.
   .transform((s) => new Date(s).toISOString());
 
+/** Text for people from the alert's author; a runbook link must be http(s), as chat shows it as a link. */
+export const annotationsSchema = z
+  .object({
+    summary: text('annotations.summary', LIMITS.annotationSummary).optional(),
+    description: text('annotations.description', LIMITS.annotationDescription).optional(),
+    runbookUrl: text('annotations.runbookUrl', LIMITS.runbookUrl)
+      .regex(/^https?:\/\/[^\s]+$/i, 'annotations.runbookUrl must be an http:// or https:// address')
+      .optional(),
+  }, { error: 'annotations must be an object like { "summary": "...", "runbookUrl": "https://..." }' })
+  .strict();
+
 export const anomalySchema = z
   .object({
     cluster: idPart('cluster', LIMITS.cluster),
@@ -93,6 +107,7 @@ export const anomalySchema = z
       .positive('count must be at least 1')
       .max(LIMITS.count, `count is at most ${LIMITS.count}`)
       .default(1),
+    annotations: annotationsSchema.optional(),
   })
   .strict();
 

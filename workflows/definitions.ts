@@ -69,6 +69,15 @@ export interface Anomaly {
   observedAt: string;
   /** How many raw occurrences this signal stands for (the intake coalesces). Default 1. */
   count?: number;
+  /** What the alert's author wrote for people (Alertmanager's summary/description/runbook_url). */
+  annotations?: AlertAnnotations;
+}
+
+/** Shown in the alert; `runbookUrl` (http or https only) also answers `/incident runbook`. */
+export interface AlertAnnotations {
+  summary?: string;
+  description?: string;
+  runbookUrl?: string;
 }
 
 export interface Recovery {
@@ -209,6 +218,8 @@ export interface IncidentState {
   labels: Record<string, string>;
   reason: string;
   message: string;
+  /** From the newest anomaly that carried any (Alertmanager annotations). */
+  annotations?: AlertAnnotations;
   openedAt: string;
   acknowledgedAt?: string;
   resolvedAt?: string;

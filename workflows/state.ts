@@ -31,6 +31,7 @@ export function initialState(id: string, a: Anomaly, nowIso: string): IncidentSt
     labels: a.labels,
     reason: a.reason,
     message: a.message,
+    ...(a.annotations ? { annotations: a.annotations } : {}),
     openedAt: nowIso,
     responders: [],
     policyId: '',
@@ -63,6 +64,7 @@ export function applyOccurrence(s: IncidentState, a: Anomaly, nowIso: string): b
   }
   s.reason = a.reason;
   s.message = a.message;
+  if (a.annotations) s.annotations = a.annotations;
   if (s.recovery && s.status !== 'resolved') {
     s.recovery = undefined;
     addTimeline(s, { at: nowIso, type: 'recurred', actor: 'system', text: `Recurred after recovery: ${a.reason}` });

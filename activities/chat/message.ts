@@ -16,6 +16,11 @@ export interface IncidentMessage {
   resource: string;
   reason: string;
   detail: string;
+  /** From the alert's annotations (Alertmanager): what its author wants the responder to read first. */
+  alertSummary?: string;
+  alertDescription?: string;
+  /** http(s) only (the intake checks), so every renderer may show it as a link. */
+  runbookUrl?: string;
   occurrences: number;
   firstSeen: string;
   lastSeen: string;
@@ -59,6 +64,8 @@ export function buildIncidentMessage(state: IncidentState, ctx: MessageContext):
   const subject = state.owner ?? state.resource;
   const pending = state.handoffPendingTo !== undefined && state.status === 'triggered';
   const links: { label: string; url: string }[] = [];
+  // First: the link a responder opens before anything else. Every renderer shows links already.
+  if (state.annotations?.runbookUrl) links.push({ label: 'Runbook', url: state.annotations.runbookUrl });
   if (ctx.temporalUiUrl) {
     const ns = encodeURIComponent(ctx.temporalNamespace ?? 'default');
     links.push({ label: 'Temporal', url: `${ctx.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(state.id)}` });
@@ -75,6 +82,9 @@ export function buildIncidentMessage(state: IncidentState, ctx: MessageContext):
     resource: resourceLabel(subject),
     reason: state.reason,
     detail: readable(state.message),
+    alertSummary: state.annotations?.summary,
+    alertDescription: state.annotations?.description,
+    runbookUrl: state.annotations?.runbookUrl,
     occurrences: state.occurrences.count,
     firstSeen: state.occurrences.firstSeen,
     lastSeen: state.occurrences.lastSeen,
@@ -96,6 +106,9 @@ export function renderText(m: IncidentMessage): string {
     `cluster ${m.cluster}${m.namespace ? ` · namespace ${m.namespace}` : ''} · ${m.reason}: ${m.detail}`,
     `occurrences ${m.occurrences} · first ${m.firstSeen} · last ${m.lastSeen}`,
   ];
+  if (m.alertSummary) lines.splice(1, 0, `summary: ${m.alertSummary}`);
+  if (m.alertDescription) lines.push(`description: ${m.alertDescription}`);
+  if (m.runbookUrl) lines.push(`runbook: ${m.runbookUrl}`);
   if (m.assignee) lines.push(`${assigneeLabel(m).toLowerCase()} ${m.assignee}${m.level > 0 ? ` · level ${m.level}` : ''}`);
   if (m.summary) lines.push(`resolution: ${m.summary}`);
   lines.push(`id ${m.incidentId}`);

@@ -90,6 +90,8 @@ function fields(m: IncidentMessage): NonNullable<DiscordEmbed['fields']> {
     field('Occurrences', String(m.occurrences)),
     field('Seen', `first ${when(m.firstSeen, 'f')}\nlast ${when(m.lastSeen, 'R')}`, false),
   ];
+  if (m.alertSummary) out.push(field('Summary', escapeMarkdown(m.alertSummary), false));
+  if (m.alertDescription) out.push(field('Description', escapeMarkdown(m.alertDescription), false));
   if (m.assignee) out.push(field(assigneeLabel(m), escapeMarkdown(m.assignee)));
   if (m.level > 0 && m.status !== 'resolved') out.push(field('Escalation level', String(m.level)));
   if (m.digest) out.push(field('Diagnostics', escapeMarkdown(m.digest), false));

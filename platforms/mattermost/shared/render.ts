@@ -108,6 +108,8 @@ export function renderAttachment(m: IncidentMessage, ctx: RenderContext): Matter
     ...(m.level > 0 && m.status !== 'resolved' ? [field('Escalation level', String(m.level))] : []),
     field('First seen', m.firstSeen),
     field('Last seen', m.lastSeen),
+    ...(m.alertSummary ? [field('Summary', m.alertSummary, false)] : []),
+    ...(m.alertDescription ? [field('Description', m.alertDescription, false)] : []),
     ...(m.digest ? [field('Diagnostics', m.digest, false)] : []),
     ...(m.summary ? [field('Resolution', m.summary, false)] : []),
   ];

@@ -77,6 +77,14 @@ export function button(action: IncidentAction, incidentId: string, label?: strin
   };
 }
 
+/** The alert author's summary and description (Alertmanager annotations), escaped, under bold labels. */
+function alertText(m: IncidentMessage): string {
+  const parts: string[] = [];
+  if (m.alertSummary) parts.push(`*Summary*\n${escapeText(m.alertSummary)}`);
+  if (m.alertDescription) parts.push(`*Description*\n${escapeText(m.alertDescription)}`);
+  return parts.join('\n');
+}
+
 export function renderBlocks(m: IncidentMessage): KnownBlock[] {
   const emoji = m.status === 'resolved' ? ':white_check_mark:' : SEVERITY_EMOJI[m.severity];
   const header: HeaderBlock = {
@@ -105,6 +113,8 @@ export function renderBlocks(m: IncidentMessage): KnownBlock[] {
     elements: [{ type: 'mrkdwn', text: `First seen ${date(m.firstSeen)} · last seen ${date(m.lastSeen)} · \`${escapeText(m.incidentId)}\`` }],
   };
   const blocks: KnownBlock[] = [header, summary, when];
+  const about = alertText(m);
+  if (about) blocks.push({ type: 'section', block_id: 'incident-alert', text: { type: 'mrkdwn', text: truncate(about, LIMITS.sectionText) } });
   if (m.digest) {
     blocks.push({ type: 'section', block_id: 'incident-diagnostics', text: { type: 'mrkdwn', text: truncate(`*Diagnostics*\n${escapeText(m.digest)}`, LIMITS.sectionText) } });
   }

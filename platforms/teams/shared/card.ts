@@ -122,6 +122,8 @@ export function renderAdaptiveCard(m: IncidentMessage, ctx: CardContext): Adapti
       ],
     },
     { type: 'TextBlock', text: `${m.reason}: ${m.detail}`, wrap: true },
+    ...(m.alertSummary ? [{ type: 'TextBlock', text: m.alertSummary, wrap: true, weight: 'Bolder' }] : []),
+    ...(m.alertDescription ? [{ type: 'TextBlock', text: m.alertDescription, wrap: true }] : []),
     { type: 'FactSet', facts: facts(m) },
   ];
   if (m.digest) body.push({ type: 'TextBlock', text: `Diagnostics: ${m.digest}`, wrap: true, isSubtle: true });

@@ -145,6 +145,8 @@ function renderCard(c, messageId) {
       row('Resource', c.resource),
       row('Where', [c.cluster, c.namespace].filter(Boolean).join(' / ')),
       row('Reason', `${c.reason}: ${c.detail}`),
+      row('Summary', c.alertSummary),
+      row('Description', c.alertDescription),
       row('Occurrences', `${c.occurrences} · first ${time(c.firstSeen)} · last ${time(c.lastSeen)}`),
       row({ acknowledged: 'Acknowledged by', resolved: 'Responder' }[c.status] || (c.handoffPending ? 'Handed off to (awaiting ack)' : 'Paging'), c.assignee),
       row('Level', c.level > 0 ? String(c.level) : ''),

@@ -46,6 +46,13 @@ const DIAGNOSTICS = {
   sections: [],
 };
 
+/** An Alertmanager alert's annotations, with markup an author might (or an attacker could) write. */
+export const ALERT_ANNOTATIONS = {
+  summary: 'Checkout pods restart <often> & fail readiness',
+  description: 'More than 5 restarts in 10m. Check the *config* map and the last deploy.',
+  runbookUrl: 'https://runbooks.example.com/checkout/crashloop',
+};
+
 /** name -> state; each becomes golden/<name>.json */
 export function lifecycleStates(): Record<string, IncidentState> {
   const b = baseState;
@@ -55,6 +62,7 @@ export function lifecycleStates(): Record<string, IncidentState> {
     acknowledged: { ...b(), status: 'acknowledged', acknowledgedAt: '2026-03-02T10:17:00.000Z', responders: ['alice'], diagnostics: DIAGNOSTICS },
     'handoff-pending': { ...b(), assignee: 'bob', handoffPendingTo: 'bob', responders: ['alice', 'bob'], handoffCount: 1 },
     'escalated-level-2': { ...b(), severity: 'critical', assignee: 'carol', level: 2 },
+    'triggered-from-alertmanager': { ...b(), annotations: ALERT_ANNOTATIONS },
     'resolved-with-postmortem': {
       ...b(),
       status: 'resolved',

@@ -87,6 +87,14 @@ describe('the Teams Adaptive Card', () => {
     golden('resolved', render(resolved));
   });
 
+  it("renders an Alertmanager alert's summary and description as text and its runbook as the first link", () => {
+    const card = render({ ...triggered, annotations: { summary: 'Checkout pods restart often', description: 'More than 5 restarts in 10m.', runbookUrl: 'https://runbooks.example.com/checkout' } });
+    golden('triggered-from-alertmanager', card);
+    const texts = all(card, 'TextBlock').map((t) => t.text);
+    expect(texts).toEqual(expect.arrayContaining(['Checkout pods restart often', 'More than 5 restarts in 10m.']));
+    expect(all(card, 'Action.OpenUrl')[0]).toMatchObject({ title: 'Runbook', url: 'https://runbooks.example.com/checkout' });
+  });
+
   it('renders a refusal as a highlighted line for the person who pressed', () => {
     golden('refused', render(triggered, { text: 'You are not on the roster for this incident.', tone: 'error' }));
   });
