@@ -13,6 +13,7 @@ import { temporalSchema, workerSchema } from './schema-temporal';
 import { grantProblems } from './schema-grants';
 import { intakeSchema } from './schema-intake';
 import { telemetrySchema } from './schema-telemetry';
+import { webhooksSchema } from '../activities/webhooks/config';
 
 const id = z
   .string()
@@ -216,6 +217,7 @@ export const configSchema = z
     intake: intakeSchema,
     kubectl: kubectlSchema,
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}).describe('Paging outside chat (PagerDuty)'),
+    webhooks: webhooksSchema,
     telemetry: telemetrySchema,
   })
   .strict();

@@ -14,6 +14,7 @@ import { createConfigLookupActivities } from '../activities/config-lookups';
 import { createPostmortemActivities } from '../activities/postmortem';
 import { eventSinksFromConfig, postmortemStoreFromConfig } from '../activities/postmortem/stores';
 import type { PostmortemStore } from '../activities/postmortem/store';
+import { webhookSinkFromConfig } from '../activities/webhooks/sink';
 
 export interface ActivityDeps {
   /** Returns the current config; a reload applies to open incidents at their next step. */
@@ -33,6 +34,8 @@ export function createActivities(deps: ActivityDeps) {
   const platforms = deps.platforms ?? platformsFromConfig(cfg, deps.config);
   // Built only when the caller did not bring its own pagers and sinks (tests do).
   const pagerduty = deps.pagers && deps.eventSinks ? undefined : pagerDutyFromConfig(deps.config);
+  // Last among the sinks: the archive takes a batch before a receiver that is down fails it.
+  const webhooks = webhookSinkFromConfig(deps.config);
   const context = (): MessageContext => {
     const c = deps.config();
     return {
@@ -45,7 +48,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createChatActivities(platforms, context),
     ...createPagingActivities(platforms, deps.config, deps.pagers ?? (pagerduty ? { pagerduty: pagerduty.pager } : {})),
-    ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg)], deps.lifecycleLog),
+    ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg), ...(webhooks ? [webhooks] : [])], deps.lifecycleLog),
     ...createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d)),
     ...createPostmortemActivities(deps.postmortemStore ?? postmortemStoreFromConfig(cfg), context, () => deps.config().postmortems),
     ...createConfigLookupActivities(deps.config),

@@ -1,0 +1,175 @@
+// The webhook sink: POSTs each incident transition to every endpoint that wants it, signed
+// (verify.ts). 2xx is delivered. 408, 429, 5xx, timeouts and refused connections fail the batch
+// retryably (Temporal retries the publish with backoff, honouring Retry-After). Any other answer
+// (3xx, 4xx) is a receiver that will not take the event however often it is sent: it is logged and
+// counted as dropped, so a misconfigured receiver cannot hold back the other sinks forever.
+//
+// Per endpoint, events go out in timeline order and stop at the first retryable failure, so a
+// receiver sees an incident's events in order. Ids delivered by an earlier attempt are remembered
+// in this process and not sent again; after a worker restart a retried batch may repeat an event,
+// which receivers drop by its id (docs/webhooks.md).
+import { ApplicationFailure } from '@temporalio/common';
+import { Counter } from 'prom-client';
+import type { Config } from '../../config/schema';
+import { readSecret } from '../../config/load';
+import { workerRegistry } from '../../metrics/incidents';
+import { ErrorTypes } from '../errors';
+import type { EventBatch, EventSink } from '../events';
+import { activityWarn } from '../log';
+import type { WebhookEndpoint, WebhooksConfig } from './config';
+import { wants, webhookEvents, type WebhookEvent, type WebhookLinks } from './events';
+import { webhookSignature } from './verify';
+
+const deliveries = new Counter({
+  name: 'webhook_deliveries_total',
+  help: 'Webhook events by endpoint and outcome: delivered (2xx), retry (408, 429, 5xx, timeout, unreachable), dropped (any other answer: fix the receiver).',
+  labelNames: ['endpoint', 'outcome'],
+  registers: [workerRegistry],
+});
+
+/** Ids remembered per endpoint; the oldest are forgotten past this (a retry comes within minutes). */
+const MEMO_MAX = 10_000;
+
+export interface WebhookSinkOptions {
+  /** The current `webhooks` section (read per batch, so a reload applies). */
+  config: () => WebhooksConfig;
+  links?: () => WebhookLinks;
+  env?: NodeJS.ProcessEnv;
+  warn?: (message: string) => void;
+  nowMs?: () => number;
+}
+
+type Outcome = 'delivered' | 'dropped';
+interface Retry {
+  message: string;
+  delayMs?: number;
+}
+
+export class WebhookSink implements EventSink {
+  readonly name = 'webhooks';
+  private readonly delivered = new Map<string, Set<string>>();
+
+  constructor(private readonly opts: WebhookSinkOptions) {}
+
+  async publish(batch: EventBatch): Promise<void> {
+    const events = webhookEvents(batch, this.opts.links?.() ?? {});
+    if (events.length === 0) return;
+    const retries: Retry[] = [];
+    // Endpoints are independent: one that is down does not keep the others waiting.
+    for (const ep of this.opts.config().endpoints) {
+      const retry = await this.deliverAll(ep, events.filter((ev) => wants(ep, ev)));
+      if (retry) retries.push(retry);
+    }
+    if (retries.length === 0) return;
+    const delays = retries.map((r) => r.delayMs ?? 0);
+    throw ApplicationFailure.create({
+      type: retries.every((r) => r.delayMs !== undefined) ? ErrorTypes.rateLimited : ErrorTypes.unavailable,
+      message: `webhook delivery of ${batch.incident.key} will be retried: ${retries.map((r) => r.message).join('; ')}`,
+      nonRetryable: false,
+      // Wait as long as the slowest endpoint asked, else Temporal's backoff.
+      ...(Math.max(...delays) > 0 ? { nextRetryDelay: Math.max(1000, ...delays) } : {}),
+    });
+  }
+
+  /** Sends in order; returns why it stopped when an event must be retried. */
+  private async deliverAll(ep: WebhookEndpoint, events: WebhookEvent[]): Promise<Retry | undefined> {
+    const memo = this.memo(ep.name);
+    const pending = events.filter((ev) => !memo.has(ev.id));
+    if (pending.length === 0) return undefined;
+    let secret: string;
+    try {
+      secret = readSecret(ep.secret, this.opts.env ?? process.env);
+    } catch (err) {
+      return { message: `webhooks.endpoints "${ep.name}" secret: ${(err as Error).message}` };
+    }
+    for (const ev of pending) {
+      const result = await this.deliver(ep, secret, ev);
+      if (typeof result !== 'string') {
+        deliveries.inc({ endpoint: ep.name, outcome: 'retry' });
+        return result;
+      }
+      deliveries.inc({ endpoint: ep.name, outcome: result });
+      remember(memo, ev.id);
+    }
+    return undefined;
+  }
+
+  private async deliver(ep: WebhookEndpoint, secret: string, ev: WebhookEvent): Promise<Outcome | Retry> {
+    const body = JSON.stringify(ev);
+    const t = Math.floor((this.opts.nowMs?.() ?? Date.now()) / 1000);
+    let res: Response;
+    try {
+      res = await fetch(ep.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(ep.timeout),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'k8s-incident-flow-webhooks',
+          'webhook-id': ev.id,
+          'webhook-signature': webhookSignature(secret, t, body),
+        },
+        body,
+      });
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      // Never the URL in messages: it may carry a token in its query.
+      return { message: `endpoint "${ep.name}" ${unreachable(err, ep.timeout)}` };
+    }
+    if (res.status >= 200 && res.status < 300) return 'delivered';
+    if (res.status === 408 || res.status === 429 || res.status >= 500) {
+      return { message: `endpoint "${ep.name}" answered HTTP ${res.status} to ${ev.id}`, delayMs: retryAfterMs(res.headers.get('retry-after'), this.opts.nowMs?.() ?? Date.now()) };
+    }
+    (this.opts.warn ?? activityWarn)(
+      `webhook event ${ev.id} (${ev.type}) dropped: endpoint "${ep.name}" answered HTTP ${res.status}, which is not retried; check the endpoint's url and its receiver (docs/webhooks.md)`,
+    );
+    return 'dropped';
+  }
+
+  private memo(endpoint: string): Set<string> {
+    let m = this.delivered.get(endpoint);
+    if (!m) this.delivered.set(endpoint, (m = new Set()));
+    return m;
+  }
+}
+
+function remember(memo: Set<string>, id: string): void {
+  memo.add(id);
+  if (memo.size > MEMO_MAX) memo.delete(memo.values().next().value!);
+}
+
+function unreachable(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `did not answer within ${timeoutMs} ms`;
+  return `is unreachable (${e.cause?.code ?? e.cause?.message ?? e.message})`;
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** The sink when `webhooks.endpoints` is not empty; secrets are read now so a missing one stops the start. */
+export function webhookSinkFromConfig(config: () => Config, env: NodeJS.ProcessEnv = process.env): WebhookSink | undefined {
+  const endpoints = config().webhooks.endpoints;
+  if (endpoints.length === 0) return undefined;
+  endpoints.forEach((ep, i) => {
+    try {
+      readSecret(ep.secret, env);
+    } catch (err) {
+      throw new Error(`webhooks.endpoints[${i}].secret (endpoint "${ep.name}"): ${(err as Error).message}`);
+    }
+  });
+  return new WebhookSink({
+    config: () => config().webhooks,
+    env,
+    links: () => {
+      const c = config();
+      return { apiUrl: c.api.publicUrl, temporalUiUrl: c.temporal.uiUrl, temporalNamespace: c.temporal.namespace };
+    },
+  });
+}
