@@ -8,6 +8,7 @@ import { postmortemStoreFromConfig } from '../activities/postmortem/stores';
 import { TokenAuthenticator } from './auth';
 import { ApiError } from './errors';
 import { registerRest } from './rest';
+import { registerAlertmanager } from './alertmanager/route';
 import { registerMetrics } from './metrics';
 import { registerInbound } from '../platforms/inbound';
 import type { LocalChatStore } from '../platforms/local/inbound/store';
@@ -57,7 +58,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ error: { code: 'internal_error', message: `Something failed inside the api (request ${req.id}); its log has the details.` } });
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}. The api serves /api/incidents, /api/anomalies, /api/postmortems, /healthz, /readyz and /chat.` } }),
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}. The api serves /api/incidents, /api/anomalies, /api/alertmanager, /api/postmortems, /healthz, /readyz and /chat.` } }),
   );
 
   registerMetrics(app);
@@ -79,6 +80,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   if (ownStore?.close) app.addHook('onClose', async () => ownStore.close?.());
   const postmortems = deps.postmortems ?? ownStore!;
   registerRest(app, { config, client, auth, postmortems });
+  registerAlertmanager(app, { config, client, auth, env: deps.env ?? process.env });
   // Chat platforms (platforms/inbound.ts): each registers its routes when it is enabled.
   await registerInbound(app, { config, client, env: deps.env ?? process.env, postmortems, chatStore: deps.chatStore });
   return app;

@@ -3,9 +3,9 @@
 // included) delivers one `occurrence` signal. The workflow counts occurrences only from signals, so
 // one call is one occurrence (times `count`). A closed incident with the same id gets a new run
 // (the default id-reuse policy), which is a new incident.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { INCIDENT_WORKFLOW_TYPE, incidentWorkflowId, occurrenceSignal, searchAttributes, type Anomaly } from '../workflows/definitions';
+import { INCIDENT_WORKFLOW_TYPE, incidentWorkflowId, occurrenceSignal, recoveredSignal, searchAttributes, type Anomaly, type Recovery } from '../workflows/definitions';
 // Type only: the call goes by type name, so the api and the watcher never load workflow code.
 import type { incidentWorkflow } from '../workflows/incident';
 import { anomalyNamespace } from './schema';
@@ -46,4 +46,18 @@ export async function signalAnomaly(client: Client, anomaly: Anomaly, opts: Sign
     typedSearchAttributes: initialSearchAttributes(anomaly),
   });
   return { workflowId, runId: handle.signaledRunId };
+}
+
+/**
+ * Tells an open incident that its problem recovered (the watcher's reconciliation, a resolved
+ * Alertmanager alert). 'no-incident' when none is open: never started, or already resolved.
+ */
+export async function signalRecovery(client: Client, cluster: string, fingerprint: string, recovery: Recovery): Promise<'delivered' | 'no-incident'> {
+  try {
+    await client.workflow.getHandle(incidentWorkflowId(cluster, fingerprint)).signal(recoveredSignal, recovery);
+    return 'delivered';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'no-incident';
+    throw err;
+  }
 }

@@ -5,10 +5,10 @@
 // occurrence is never overtaken by the recovery that followed it); across fingerprints at most
 // `maxConcurrent` are in flight. Failures retry with backoff: an anomaly is delayed while Temporal
 // is down, never dropped.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { parseAnomaly } from '../intake/schema';
-import { signalAnomaly } from '../intake/signal';
-import { incidentWorkflowId, recoveredSignal, severityRank, type Anomaly, type Recovery } from '../workflows/definitions';
+import { signalAnomaly, signalRecovery } from '../intake/signal';
+import { severityRank, type Anomaly, type Recovery } from '../workflows/definitions';
 import type { Metrics } from './metrics';
 import type { Logger } from './log';
 
@@ -24,16 +24,7 @@ export function temporalSignaler(client: Client, cluster: string, taskQueue: str
     async occurrence(anomaly) {
       await signalAnomaly(client, anomaly, { taskQueue });
     },
-    async recovered(fingerprint, recovery) {
-      try {
-        await client.workflow.getHandle(incidentWorkflowId(cluster, fingerprint)).signal(recoveredSignal, recovery);
-        return 'delivered';
-      } catch (err) {
-        // No open incident (never started, or already resolved): nothing to tell.
-        if (err instanceof WorkflowNotFoundError) return 'no-incident';
-        throw err;
-      }
-    },
+    recovered: (fingerprint, recovery) => signalRecovery(client, cluster, fingerprint, recovery),
   };
 }
 
