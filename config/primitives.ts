@@ -14,11 +14,17 @@ export const secretRef = z
     message: 'a secret needs exactly one of "fromEnv" (variable name) or "fromFile" (path)',
   });
 
+/**
+ * Past 2^53 ms (285,000 years) a sum of digits is no longer exact, and a long enough one is Infinity,
+ * which a workflow timer refuses: the incident would fail at its first escalation, not at load.
+ */
+const tooLong = (value: string) => `"${value}" is longer than any timer can wait; write a duration such as "30d"`;
+
 /** "90s", "5m", "1h30m", "2d" -> milliseconds. */
 export const duration = z.string().transform((value, ctx) => {
   const ms = parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like "30s", "5m" or "1h30m", got "${value}"` });
+  if (ms === undefined || !Number.isSafeInteger(ms)) {
+    ctx.addIssue({ code: 'custom', message: ms === undefined ? `expected a duration like "30s", "5m" or "1h30m", got "${value}"` : tooLong(value) });
     return z.NEVER;
   }
   return ms;
@@ -28,6 +34,10 @@ export const duration = z.string().transform((value, ctx) => {
 export function durationWithin(min: number, max?: number) {
   return z.string().transform((value, ctx) => {
     const ms = parseDuration(value);
+    if (ms !== undefined && !Number.isSafeInteger(ms)) {
+      ctx.addIssue({ code: 'custom', message: tooLong(value) });
+      return z.NEVER;
+    }
     if (ms === undefined || ms < min || (max !== undefined && ms > max)) {
       const range = max === undefined ? `of at least ${formatDuration(min)}` : `between "${formatDuration(min)}" and "${formatDuration(max)}"`;
       ctx.addIssue({ code: 'custom', message: `expected a duration ${range}, like "10s", got "${value}"` });

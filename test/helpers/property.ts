@@ -27,18 +27,25 @@ export function seed(): number {
 }
 
 /**
- * fc.assert with the run's seed and number of cases. fast-check's own report (counterexample,
- * shrink path) is kept; the line in front says how to replay it from a shell.
+ * fc.assert with the run's seed and number of cases (an async property gives a promise to await).
+ * fast-check's own report (counterexample, shrink path) is kept; the line in front says how to
+ * replay it from a shell.
  */
-export function assertProperty<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts>, options: { runs?: number } = {}): void {
+export function assertProperty<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts>, options?: { runs?: number }): void;
+export function assertProperty<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, options?: { runs?: number }): Promise<void>;
+export function assertProperty<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, options: { runs?: number } = {}): void | Promise<void> {
   const numRuns = runs(options.runs);
   const s = seed();
-  try {
-    fc.assert(property, { numRuns, seed: s });
-  } catch (err) {
+  const withReplay = (err: unknown): never => {
     const file = expect.getState().testPath?.replace(`${process.cwd()}/`, '') ?? '<file>';
     const replay = `replay with FC_SEED=${s} FC_RUNS=${numRuns} NODE_OPTIONS=--experimental-vm-modules npx jest ${file} --ci`;
     if (err instanceof Error) err.message = `${replay}\n${err.message}`;
     throw err;
+  };
+  try {
+    const done = fc.assert(property as fc.IAsyncProperty<Ts>, { numRuns, seed: s }) as Promise<void> | undefined;
+    return done?.catch(withReplay);
+  } catch (err) {
+    withReplay(err);
   }
 }
