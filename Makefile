@@ -82,6 +82,7 @@ record-histories: setup
 	NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**/test/workflow/histories/record.ts'
 
 # Benchmarks (speed and memory); tables and how to read them in bench/README.md.
+# ONLY=P2 (or ONLY=P1,P5) runs some figures, QUICK=1 small sizes (both passed on in the environment).
 bench: setup
 	node -r @swc-node/register bench/run.ts
 

@@ -2,11 +2,12 @@
 // fixtures/raw-workflow.ts, and its one activity POSTs the workflow id to the bench's sink, as the
 // project's alert is one chat.postMessage to the fake Slack.
 // Run by bench/lib/raw.ts: node -r @swc-node/register bench/raw-worker.ts <address> <taskQueue> <sinkUrl>
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 async function main(): Promise<void> {
   const [address, taskQueue, sinkUrl] = process.argv.slice(2);
   if (!address || !taskQueue || !sinkUrl) throw new Error('usage: raw-worker.ts <address> <taskQueue> <sinkUrl>');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,

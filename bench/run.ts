@@ -1,24 +1,111 @@
-// Runs every benchmark and prints the tables that bench/README.md records.
+// `make bench`: the issue-11 figures (P1-P6 and what one incident costs), each beside the raw
+// Temporal ceiling measured in the same run and the ratio, as ONE table (Markdown, for
+// bench/README.md), also written with the machine and its load to bench/results/latest.json.
+// ONLY=P2 (or a list: ONLY=P1,P5) runs some; QUICK=1 runs small sizes. The older single
+// benchmarks run by name only: ONLY=policy, intake, reconcile, priority.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { runPolicyBench } from './policy';
 import { runIntakeBench } from './intake';
 import { runReconcileBench } from './reconcile';
 import { runIncidentCostBench } from './incident-cost';
 import { runBurstBench } from './burst';
 import { runPriorityProbe } from './priority';
+import { runStorm } from './p1-storm';
+import { runTimeToAlert } from './p2-time-to-alert';
+import { runAck } from './p3-ack';
+import { runCapacity } from './p4-capacity';
+import { runThroughput } from './p5-throughput';
+import { figure, type FigureRow } from './lib/table';
+import { load1 } from './lib/procs';
+import { round } from './lib/util';
+
+const QUICK = process.env.QUICK === '1';
+const P4_MINUTES = Number(process.env.P4_MINUTES ?? (QUICK ? 3 : 12));
+
+const figures: Record<string, () => Promise<FigureRow[]>> = {
+  P1: () => runStorm(QUICK ? { anomalies: 2_000, fingerprints: 100 } : { anomalies: 10_000, fingerprints: 100 }),
+  P2: () => runTimeToAlert({ incidents: QUICK ? 60 : 500 }),
+  P3: () => runAck({ incidents: QUICK ? 20 : 100 }),
+  P4: async () => [
+    ...(await runCapacity({ sizes: QUICK ? [200, 500] : [1_000, 5_000, 10_000], escalationDelay: QUICK ? '30s' : '60s', maxMs: P4_MINUTES * 60_000 })),
+    // What the sticky cache costs and saves: the same load with a smaller and a larger cache.
+    ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', worker: { maxCachedWorkflows: 100 }, label: 'maxCachedWorkflows 100', maxMs: P4_MINUTES * 60_000 })),
+    ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', worker: { maxCachedWorkflows: 2_000 }, label: 'maxCachedWorkflows 2000', maxMs: P4_MINUTES * 60_000 })),
+  ],
+  P5: () => runThroughput({ incidents: QUICK ? 200 : 1_000 }),
+  P6: async () => {
+    const rows: FigureRow[] = [];
+    for (const budgets of [true, false]) {
+      const r = await runBurstBench({ budgets, ...(QUICK ? { incidents: 60, seconds: 5 } : {}) });
+      const note = `raw = Slack's floor (1 post/s per channel); alert p50/p99 ${r['alert p50 / p99 (s)']} s, critical p99 ${r['critical alert p99 (s)']} s; 429s ${r['429s']}; duplicate alerts ${r['duplicate alerts']}, DMs ${r['duplicate DMs']}`;
+      rows.push(figure('P6', `burst ${r.incidents} incidents in ${r['opened in (s)']} s to ${r.channels} channels, budgets ${r.budgets}: all alerted (s)`, r['all alerted (s)'], round(r.incidents / r.channels - 1), '', undefined, note));
+    }
+    return rows;
+  },
+  cost: async () =>
+    (await runIncidentCostBench()).map((c) =>
+      figure('cost', `${c.phase}: Slack calls / history events`, `${c.slackCalls} / ${c.historyEvents}`, '', '', undefined, `${c.slackByMethod}; activities ${c.activities}, timers ${c.timers}, markers ${c.markers}, workflow tasks ${c.workflowTasks}`),
+    ),
+};
+const single: Record<string, () => Promise<unknown>> = {
+  policy: async () => runPolicyBench(),
+  intake: () => runIntakeBench(),
+  reconcile: () => runReconcileBench(),
+  priority: async () => [await runPriorityProbe(40, 5, 1), await runPriorityProbe(40, 5, 5)],
+};
+
+function markdown(rows: FigureRow[]): string {
+  const cols = ['figure', 'measure', 'project', 'raw ceiling', 'ratio', 'target', 'met', 'notes'];
+  const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|');
+  return [`| ${cols.join(' | ')} |`, `|${cols.map((_, i) => (i >= 2 && i <= 4 ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${[r.figure, r.measure, r.project, r.raw, r.ratio, r.target, r.met, r.note].map(cell).join(' | ')} |`)].join('\n');
+}
 
 async function main(): Promise<void> {
-  console.log('## policy');
-  console.table(runPolicyBench());
-  console.log('## intake storm');
-  console.table(await runIntakeBench());
-  console.log('## reconciliation after a failover');
-  console.table(await runReconcileBench());
-  console.log('## what one incident costs (Slack calls, history events)');
-  console.table(await runIncidentCostBench());
-  console.log('## does the server dispatch activities by priority key');
-  console.table([await runPriorityProbe(40, 5, 1), await runPriorityProbe(40, 5, 5)]);
-  console.log('## P6 burst: 300 incidents in 10 s against Slack limits (budgets on, then off)');
-  console.table([await runBurstBench({ budgets: true }), await runBurstBench({ budgets: false })]);
+  const only = (process.env.ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only.filter((o) => !figures[o] && !single[o]);
+  if (unknown.length) throw new Error(`unknown ONLY=${unknown.join(',')}: choose from ${[...Object.keys(figures), ...Object.keys(single)].join(', ')}`);
+  for (const name of only.filter((o) => single[o])) {
+    console.log(`## ${name}`);
+    console.table(await single[name]!());
+  }
+  const chosen = only.length ? only.filter((o) => figures[o]) : Object.keys(figures);
+  if (!chosen.length) return;
+  const loads: number[] = [load1()];
+  const sampler = setInterval(() => loads.push(load1()), 10_000);
+  const startedAt = new Date().toISOString();
+  const rows: FigureRow[] = [];
+  const timings: Record<string, number> = {};
+  try {
+    for (const name of chosen) {
+      process.stderr.write(`## ${name}${QUICK ? ' (QUICK)' : ''} — load ${load1()}\n`);
+      const t0 = Date.now();
+      // One figure failing (a timeout under load) must not lose the others: its row says why.
+      rows.push(...(await figures[name]!().catch((err: unknown) => [figure(name, 'failed', String((err as Error).message ?? err).slice(0, 300), '', '', false)])));
+      timings[name] = round((Date.now() - t0) / 1000);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  loads.push(load1());
+  const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  const result = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    commit: git(['rev-parse', '--short', 'HEAD']),
+    quick: QUICK,
+    machine: { nproc: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, temporal: execFileSync(join(__dirname, '../.tools/bin/temporal'), ['--version'], { encoding: 'utf8' }).trim() },
+    load1: { start: loads[0], end: loads.at(-1), max: Math.max(...loads), mean: round(loads.reduce((a, b) => a + b, 0) / loads.length, 1) },
+    secondsPerFigure: timings,
+    rows,
+  };
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  const file = join(__dirname, 'results', QUICK ? 'latest-quick.json' : only.length ? `latest-${chosen.join('-')}.json` : 'latest.json');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(markdown(rows));
+  console.log(`\n${result.machine.nproc} cores, ${result.machine.memGiB} GiB, Node ${result.machine.node}, ${result.machine.temporal.split('\n')[0]}; commit ${result.commit}; load average (1 min) ${result.load1.start} at start, mean ${result.load1.mean}, max ${result.load1.max}, ${result.load1.end} at the end. JSON: ${file}`);
 }
 
 main().catch((err) => {

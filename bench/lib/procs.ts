@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { within } from './util';
+import { until, within } from './util';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -14,9 +14,13 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** `node -r @swc-node/register <script> ...args`; resolves once `ready` (a line it prints) appears. */
-export async function startNodeProcess(script: string, args: string[], ready: string, env: Record<string, string> = {}): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+/**
+ * `node ...node args` (lib/build.ts entry(), or `-r @swc-node/register <script.ts>`) with `args`;
+ * resolves once `ready` says so: a line it prints, or a probe (e.g. its health endpoint).
+ */
+export async function startNodeProcess(node: string[], args: string[], ready: string | (() => Promise<boolean>), env: Record<string, string> = {}): Promise<NodeProcess> {
+  const script = node.at(-1)!;
+  const child = spawn(process.execPath, [...node, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,11 +41,12 @@ export async function startNodeProcess(script: string, args: string[], ready: st
   const started = new Promise<void>((ok, fail) => {
     const seen = (d: Buffer) => {
       out = (out + d.toString()).slice(-20_000); // keep the tail: errors are at the end
-      if (out.includes(ready)) ok();
+      if (typeof ready === 'string' && out.includes(ready)) ok();
     };
     child.stdout!.on('data', seen);
     child.stderr!.on('data', seen);
     child.once('exit', (code) => fail(new Error(`${script} exited early (${code}): ${out}`)));
+    if (typeof ready === 'function') void until(`${script} ready`, 180_000, () => ready().catch(() => false), 250).then(() => ok(), fail);
   });
   try {
     await within(`${script} ready`, 180_000, started, () => out);

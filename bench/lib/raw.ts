@@ -33,7 +33,7 @@ export class RawCeiling {
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/alert`;
     try {
-      const worker = await startNodeProcess('bench/raw-worker.ts', [address, RAW_TASK_QUEUE, url], 'raw worker polling');
+      const worker = await startNodeProcess(['-r', '@swc-node/register', 'bench/raw-worker.ts'], [address, RAW_TASK_QUEUE, url], 'raw worker polling');
       return new RawCeiling(client, alertedAt, sink, worker);
     } catch (err) {
       sink.close();

@@ -9,7 +9,6 @@ import { stringify } from 'yaml';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startDevServer } from '../../test/helpers/temporal';
 import { exampleRaw } from '../../test/helpers/config';
-import { startWorkerProcess, type WorkerProcess } from '../../test/helpers/worker-process';
 import { FakeSlack } from '../../test/fakes/slack/server';
 import { SlackInbound } from '../../test/fakes/slack/inbound';
 import { anomaly } from '../../test/helpers/anomaly';
@@ -17,7 +16,7 @@ import type { Anomaly } from '../../workflows/definitions';
 import { freePort } from '../../test/helpers/elasticsearch';
 import { startNodeProcess, type NodeProcess } from './procs';
 import { RawCeiling } from './raw';
-import { until } from './util';
+import { entry } from './build';
 
 export const USERS = { alice: 'U0ALICE01', bob: 'U0BOB0001', carol: 'U0CAROL01' } as const;
 
@@ -52,7 +51,7 @@ export interface BenchStack {
   fake: FakeSlack;
   channels: string[];
   raw: RawCeiling;
-  worker: WorkerProcess;
+  worker: NodeProcess;
   api?: NodeProcess;
   apiUrl?: string;
   inbound?: SlackInbound;
@@ -122,17 +121,12 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     const configFile = join(dir, 'config.yaml');
     writeFileSync(configFile, stringify(raw));
 
-    const worker = startWorkerProcess(configFile, { env: { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'WARN' } });
-    cleanups.push(() => worker.kill('SIGTERM'));
-    // Ready = its /readyz answers 200 (the "worker polling" line is an INFO log, hidden at WARN).
-    worker.ready.catch(() => undefined);
-    await until('the worker ready (/readyz)', 180_000, async () => {
-      if (worker.child.exitCode !== null) throw new Error(`the worker exited (${worker.child.exitCode}): ${worker.output()}`);
-      return (await fetch(`http://127.0.0.1:${workerPort}/readyz`).catch(() => undefined))?.ok;
-    }, 250);
+    const httpOk = (url: string) => async () => (await fetch(url)).ok;
+    const worker = await startNodeProcess(entry('worker/main'), ['--config', configFile], httpOk(`http://127.0.0.1:${workerPort}/readyz`), { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'WARN' });
+    cleanups.push(() => worker.stop());
     let api: NodeProcess | undefined;
     if (opts.api) {
-      api = await startNodeProcess('api/main.ts', ['--config', configFile], 'Server listening', { LOG_LEVEL: 'info', BENCH_TOKEN_OPS: tokens.ops, BENCH_TOKEN_ALICE: tokens.alice });
+      api = await startNodeProcess(entry('api/main'), ['--config', configFile], httpOk(`${apiUrl}/healthz`), { LOG_LEVEL: 'info', BENCH_TOKEN_OPS: tokens.ops, BENCH_TOKEN_ALICE: tokens.alice });
       cleanups.push(() => api!.stop());
     }
     const rawCeiling = await RawCeiling.start(env.client, env.address);
