@@ -8,6 +8,7 @@
 // receiver sees an incident's events in order. Ids delivered by an earlier attempt are remembered
 // in this process and not sent again; after a worker restart a retried batch may repeat an event,
 // which receivers drop by its id (docs/webhooks.md).
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Counter } from 'prom-client';
 import type { Config } from '../../config/schema';
@@ -102,7 +103,7 @@ export class WebhookSink implements EventSink {
       res = await fetch(ep.url, {
         method: 'POST',
         redirect: 'manual',
-        signal: AbortSignal.timeout(ep.timeout),
+        signal: requestSignal(ep.timeout),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'k8s-incident-flow-webhooks',
@@ -130,6 +131,18 @@ export class WebhookSink implements EventSink {
     let m = this.delivered.get(endpoint);
     if (!m) this.delivered.set(endpoint, (m = new Set()));
     return m;
+  }
+}
+
+/**
+ * The POST's timeout, and the activity's cancellation (its start-to-close timeout, a worker
+ * shutdown), so a request of a timed-out attempt does not race the retry's own request.
+ */
+function requestSignal(timeoutMs: number): AbortSignal {
+  try {
+    return AbortSignal.any([AbortSignal.timeout(timeoutMs), Context.current().cancellationSignal]);
+  } catch {
+    return AbortSignal.timeout(timeoutMs); // not inside an activity (tests call the sink directly)
   }
 }
 
