@@ -20,8 +20,10 @@ export interface LimiterClock {
   clearTimeout(handle: unknown): void;
 }
 
+// Monotonic: a wall-clock jump on the worker host (NTP step, VM resume) must neither stall the
+// buckets (backward) nor refill them at once (forward); test/faults/clock-jump.fault.ts shows it.
 export const systemClock: LimiterClock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.(); // a waiting call keeps nothing alive on its own; its promise does
