@@ -8,6 +8,8 @@
 #   kube-apiserver, etcd  -> scripts/setup-kube.sh: $KUBE_APISERVER / $ETCD, PATH, else built once
 #   elasticsearch         -> $ELASTICSEARCH_HOME, else Maven Central's integ-test-zip in a cache
 #                            outside the clone (scripts/setup-elasticsearch.sh)
+#   alertmanager          -> $ALERTMANAGER, else built once from the Go module proxy into that
+#                            cache (scripts/setup-alertmanager.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -86,4 +88,5 @@ fi
 "$ROOT/scripts/setup-chart-tools.sh" # helm, kubeconform, Kubernetes schemas for test/integration/charts
 "$ROOT/scripts/setup-kube.sh" # kube-apiserver + etcd for test/integration/kube-real (built once, cached)
 "$ROOT/scripts/setup-elasticsearch.sh" # a real Elasticsearch node (Maven Central zip + root plugin) for the store tests
+"$ROOT/scripts/setup-alertmanager.sh" # a real Alertmanager (Go module proxy, built once, cached) for test/integration/alertmanager
 log "node $("$BIN/node" --version), $("$BIN/temporal" --version | head -1)"
