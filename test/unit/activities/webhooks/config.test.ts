@@ -1,6 +1,7 @@
 // webhooks.endpoints in the config: defaults, and every bad value refused with its key named.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { webhookSinkFromConfig } from '../../../../activities/webhooks/sink';
 import { configProblems, testConfig } from '../../../helpers/config';
 
@@ -16,6 +17,14 @@ describe('webhooks config', () => {
       match: {},
       timeout: 10_000,
     });
+  });
+
+  it('accepts the commented example in config/example.yaml once uncommented', () => {
+    const example = readFileSync(join(__dirname, '../../../../config/example.yaml'), 'utf8');
+    const block = /^# webhooks:\n(?:# {2}.*\n)+/m.exec(example)?.[0];
+    expect(block).toBeDefined();
+    const { webhooks } = parse(block!.replace(/^# ?/gm, '')) as { webhooks: unknown };
+    expect(testConfig((raw) => (raw.webhooks = webhooks)).webhooks.endpoints.map((e) => [e.name, e.events.length, e.match.severity])).toEqual([['status-page', 2, ['critical', 'error']]]);
   });
 
   it.each([
