@@ -6,14 +6,14 @@
 // takes the incident out of `triggered`, the only state the workflow's escalation loop pages in.
 import fc from 'fast-check';
 import { createConfigLookupActivities } from '../../../../activities/config-lookups';
-import type { Config, ConfigInput, EscalationPolicy } from '../../../../config/schema';
+import type { Config, ConfigInput } from '../../../../config/schema';
 import { ConfigError } from '../../../../config/load';
-import { firstPosition, levelAt, nextPosition, resolveTargets, type EscalationPosition } from '../../../../workflows/policy';
+import { levelAt, resolveTargets, type EscalationPosition } from '../../../../workflows/policy';
 import { applyAck, applyHandoff, initialState } from '../../../../workflows/state';
 import { actor } from '../../../helpers/actors';
 import { anomaly } from '../../../helpers/anomaly';
 import { assertProperty } from '../../../helpers/property';
-import { config, PEOPLE } from './fixtures';
+import { config, PEOPLE, walk } from './fixtures';
 
 const IDS = PEOPLE.map((p) => p.id);
 /** Durations as people write them, from "0s" to digit strings no timer could hold. */
@@ -43,15 +43,6 @@ function withPolicy(p: { levels: { targets: ({ person: string } | { schedule: st
 /** Policies the config accepts (a counterexample shows the policy, the property gets the config). */
 const accepted = policyInput.filter((p) => !(withPolicy(p) instanceof ConfigError));
 const cfgOf = (p: Parameters<typeof withPolicy>[0]) => withPolicy(p) as Config;
-
-function walk(policy: EscalationPolicy): EscalationPosition[] {
-  const out: EscalationPosition[] = [];
-  for (let pos: EscalationPosition | null = firstPosition(); pos; pos = nextPosition(policy, pos)) {
-    out.push(pos);
-    if (out.length > 1_000) throw new Error('the ladder never ends');
-  }
-  return out;
-}
 
 describe('escalation policy properties', () => {
   it('gives every delay the config accepts as a finite, non-negative whole number of ms (a timer the workflow can start)', () => {

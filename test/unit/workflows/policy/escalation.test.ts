@@ -6,9 +6,8 @@ import {
   levelAt,
   nextPosition,
   resolveTargets,
-  type EscalationPosition,
 } from '../../../../workflows/policy';
-import { at, config } from './fixtures';
+import { at, config, walk } from './fixtures';
 
 const cfg = config({
   schedules: [
@@ -47,16 +46,6 @@ const cfg = config({
   ],
 });
 const policy = (id: string): EscalationPolicy => cfg.escalationPolicies.find((p) => p.id === id)!;
-
-/** Every position the ladder visits, starting at the first. */
-function walk(p: EscalationPolicy): EscalationPosition[] {
-  const out: EscalationPosition[] = [];
-  for (let pos: EscalationPosition | null = firstPosition(); pos; pos = nextPosition(p, pos)) {
-    out.push(pos);
-    if (out.length > 100) throw new Error('the ladder never ends');
-  }
-  return out;
-}
 
 describe('escalation ladder', () => {
   it('starts at level 1 on the first pass', () => {

@@ -1,7 +1,8 @@
 // Builders shared by the policy tests. Configs go through parseConfig so defaults and ms durations
 // are exactly what the running processes see.
 import { parseConfig } from '../../../../config/load';
-import type { Config, ConfigInput, Schedule } from '../../../../config/schema';
+import type { Config, ConfigInput, EscalationPolicy, Schedule } from '../../../../config/schema';
+import { firstPosition, nextPosition, type EscalationPosition } from '../../../../workflows/policy/escalation';
 import type { Actor, Anomaly } from '../../../../workflows/definitions';
 
 /** Instant of an ISO time with an explicit offset, e.g. at('2026-03-29T09:00:00+02:00'). */
@@ -50,4 +51,14 @@ export function anomaly(over: Partial<Anomaly> = {}): Anomaly {
 
 export function actor(personId: string | null, roles: Actor['roles'] = ['responder'], via = `local:${personId ?? 'stranger'}`): Actor {
   return { personId, roles, via, display: personId ?? via };
+}
+
+/** Every position the ladder visits, starting at the first. */
+export function walk(p: EscalationPolicy): EscalationPosition[] {
+  const out: EscalationPosition[] = [];
+  for (let pos: EscalationPosition | null = firstPosition(); pos; pos = nextPosition(p, pos)) {
+    out.push(pos);
+    if (out.length > 10_000) throw new Error('the ladder never ends');
+  }
+  return out;
 }
