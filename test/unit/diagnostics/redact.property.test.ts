@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { redact } from '../../../activities/diagnostics/redact';
 import { isSensitiveName } from '../../../activities/diagnostics/secret-names';
+import { assertProperty } from '../../helpers/property';
 
 const PREFIXES = ['db', 'x', 'mysql', 'root', 'app', 'smtp', 'redis', 'github', 'aws', 'stripe', 'pg', 'ldap', 'admin', 'service'];
 /** Core words as multi-word names (joined per case style). */
@@ -62,42 +63,42 @@ const SHAPES: ((k: string, v: string) => string)[] = [
   (k, v) => `level=info msg="connecting" ${k}=${v} host=db`,
 ];
 
-// A fixed seed keeps `make test` reproducible; FC_SEED / FC_RUNS explore further (a failure prints its seed).
-const FAST = { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? 20261205) };
+// Cases per property in `make test` (FC_RUNS overrides; test/helpers/property.ts fixes the seed).
+const RUNS = { runs: 150 };
 
 describe('redaction properties', () => {
   it('recognises every generated secret name', () => {
-    fc.assert(fc.property(sensitiveKey, (k) => isSensitiveName(k)), FAST);
+    assertProperty(fc.property(sensitiveKey, (k) => isSensitiveName(k)), RUNS);
   });
 
   it('never lets a value under a secret-looking name through, in any shape', () => {
-    fc.assert(
+    assertProperty(
       fc.property(sensitiveKey, secretValue, fc.constantFrom(...SHAPES), (k, v, shape) => {
         const out = redact(shape(k, v));
         return !out.includes(v) && out.includes('[REDACTED');
       }),
-      FAST,
+      RUNS,
     );
   });
 
   it('hides a multi-word value on a describe-style env line', () => {
-    fc.assert(
+    assertProperty(
       fc.property(sensitiveKey, fc.array(secretValue, { minLength: 2, maxLength: 4 }), (k, words) => {
         const out = redact(`    Environment:\n      ${k}:  ${words.join(' ')}\n`);
         return words.every((w) => !out.includes(w));
       }),
-      FAST,
+      RUNS,
     );
   });
 
   it('hides the password of any connection string and keeps its user and host', () => {
     const ident = fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/);
-    fc.assert(
+    assertProperty(
       fc.property(fc.constantFrom('postgres', 'mysql', 'mongodb+srv', 'amqp', 'redis', 'https'), ident, secretValue.filter((v) => !/[/@]/.test(v)), ident, (scheme, user, pass, host) => {
         const out = redact(`dial ${scheme}://${user}:${pass}@${host}.svc:5432/db failed`);
         return !out.includes(pass) && out.includes(`${scheme}://${user}:[REDACTED]@${host}.svc:5432/db`);
       }),
-      FAST,
+      RUNS,
     );
   });
 
@@ -107,9 +108,9 @@ describe('redaction properties', () => {
       .tuple(fc.constantFrom(...'0123456789'), fc.uniqueArray(fc.constantFrom(...base62), { minLength: 23, maxLength: 40 }))
       .map(([d, rest]) => d + rest.join(''))
       .filter((v) => /[a-z]/.test(v) && /[A-Z]/.test(v));
-    fc.assert(
+    assertProperty(
       fc.property(fc.constantFrom('SESSION_SALT', 'SIGNUP_CODE', 'x-custom', 'config', 'value', 'STRIPE'), generated, fc.constantFrom(...SHAPES), (k, v, shape) => !redact(shape(k, v)).includes(v)),
-      FAST,
+      RUNS,
     );
   });
 
@@ -119,20 +120,20 @@ describe('redaction properties', () => {
       fc.tuple(fc.constantFrom('LOG_LEVEL', 'PORT', 'HOST', 'REPLICAS', 'NODE_NAME', 'BYPASS_CACHE', 'COMPASS_URL', 'PASSENGER_LIMIT', 'secretName', 'tokenPath', 'DB_PASSWORD_FILE'), word),
       fc.tuple(fc.constantFrom('Container ID', 'Image ID', 'UID', 'Controlled By'), fc.oneof(fc.uuid(), fc.stringMatching(/^containerd:\/\/[0-9a-f]{64}$/), fc.stringMatching(/^ReplicaSet\/checkout-[0-9a-f]{4,10}$/))),
     );
-    fc.assert(
+    assertProperty(
       fc.property(ordinary, fc.constantFrom<(k: string, v: string) => string>((k, v) => `${k}=${v}`, (k, v) => `  ${k}:  ${v}`, (k, v) => `"${k}": "${v}"`), ([k, v], shape) => redact(shape(k, v)) === shape(k, v)),
-      FAST,
+      RUNS,
     );
   });
 
   it('is idempotent on any text, including generated secrets', () => {
     const text = fc.oneof(fc.string({ maxLength: 200 }), fc.tuple(sensitiveKey, secretValue, fc.constantFrom(...SHAPES)).map(([k, v, s]) => s(k, v)));
-    fc.assert(
+    assertProperty(
       fc.property(text, (t) => {
         const once = redact(t);
         return redact(once) === once;
       }),
-      { numRuns: 300 },
+      { runs: 300 },
     );
   });
 });
