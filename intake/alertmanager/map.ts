@@ -97,7 +97,11 @@ export function mapAlert(alert: WebhookAlert, index: number, config: Pick<Config
     observedAt: alert.startsAt,
     ...(annotations ? { annotations } : {}),
   });
-  if (!parsed.ok) return { ok: false, fields: parsed.fields.map((f) => ({ path: `${at}.${alertPath(f.path)}`, message: f.message })) };
+  if (!parsed.ok) {
+    // Several anomaly fields come from one label (the namespace of pod and owner): name it once.
+    const fields = new Map(parsed.fields.map((f) => [`${alertPath(f.path)}\n${f.message}`, { path: `${at}.${alertPath(f.path)}`, message: f.message }]));
+    return { ok: false, fields: [...fields.values()] };
+  }
   return { ok: true, alert: { status: 'firing', anomaly: parsed.anomaly } };
 }
 
