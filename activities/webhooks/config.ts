@@ -47,6 +47,9 @@ const endpoint = z
       .default({})
       .describe('All given fields must match the incident (cluster, namespace, severity); empty matches all'),
     timeout: durationWithin(100, 60_000).default(parseDuration('10s')!).describe('How long one POST may take before it counts as failed and is retried, e.g. "10s"'),
+    retryFor: durationWithin(1000)
+      .default(parseDuration('24h')!)
+      .describe("How long an endpoint may keep failing (408, 429, 5xx, timeouts, refused connections) before its events are dropped instead of retried; until then an incident's later events wait for it"),
   })
   .strict();
 

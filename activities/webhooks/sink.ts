@@ -1,8 +1,10 @@
 // The webhook sink: POSTs each incident transition to every endpoint that wants it, signed
 // (verify.ts). 2xx is delivered. 408, 429, 5xx, timeouts and refused connections fail the batch
-// retryably (Temporal retries the publish with backoff, honouring Retry-After). Any other answer
-// (3xx, 4xx) is a receiver that will not take the event however often it is sent: it is logged and
-// counted as dropped, so a misconfigured receiver cannot hold back the other sinks forever.
+// retryably (Temporal retries the publish with backoff, honouring Retry-After) until the endpoint
+// has failed for its `retryFor` (default 24 h); then its pending events are dropped. Any other
+// answer (3xx, 4xx) is a receiver that will not take the event however often it is sent: it is
+// logged and counted as dropped. Either way a broken receiver cannot hold back the incident and
+// the other sinks forever.
 //
 // Per endpoint, events go out in timeline order and stop at the first retryable failure, so a
 // receiver sees an incident's events in order. Ids delivered by an earlier attempt are remembered
@@ -38,6 +40,8 @@ export interface WebhookSinkOptions {
   env?: NodeJS.ProcessEnv;
   warn?: (message: string) => void;
   nowMs?: () => number;
+  /** When the publish now retried was first tried (default: the activity's first attempt). */
+  firstAttemptMs?: () => number | undefined;
 }
 
 type Outcome = 'delivered' | 'dropped';
@@ -49,6 +53,8 @@ interface Retry {
 export class WebhookSink implements EventSink {
   readonly name = 'webhooks';
   private readonly delivered = new Map<string, Set<string>>();
+  /** Per endpoint, since when it has failed without a single answer in between (this process). */
+  private readonly failingSince = new Map<string, number>();
 
   constructor(private readonly opts: WebhookSinkOptions) {}
 
@@ -85,19 +91,48 @@ export class WebhookSink implements EventSink {
     }
     for (const ev of pending) {
       const result = await this.deliver(ep, secret, ev);
-      if (typeof result !== 'string') {
-        deliveries.inc({ endpoint: ep.name, outcome: 'retry' });
-        return result;
-      }
+      if (typeof result !== 'string') return this.failed(ep, result, pending.slice(pending.indexOf(ev)), memo);
+      this.failingSince.delete(ep.name);
       deliveries.inc({ endpoint: ep.name, outcome: result });
       remember(memo, ev.id);
     }
     return undefined;
   }
 
+  /** A retryable failure: retried, unless the endpoint has failed for longer than its retryFor. */
+  private failed(ep: WebhookEndpoint, retry: Retry, rest: WebhookEvent[], memo: Set<string>): Retry | undefined {
+    const now = this.now();
+    if (!this.failingSince.has(ep.name)) this.failingSince.set(ep.name, now);
+    const since = Math.min(this.failingSince.get(ep.name)!, this.firstAttempt() ?? Infinity);
+    if (now - since < ep.retryFor) {
+      deliveries.inc({ endpoint: ep.name, outcome: 'retry' });
+      return retry;
+    }
+    // Giving up keeps a dead receiver from holding the incident (and the sinks) back for good.
+    (this.opts.warn ?? activityWarn)(
+      `webhook events ${rest.map((ev) => ev.id).join(', ')} dropped: endpoint "${ep.name}" has failed for longer than its retryFor (${Math.round(ep.retryFor / 1000)} s): ${retry.message}`,
+    );
+    deliveries.inc({ endpoint: ep.name, outcome: 'dropped' }, rest.length);
+    for (const ev of rest) remember(memo, ev.id);
+    return undefined;
+  }
+
+  private now(): number {
+    return this.opts.nowMs?.() ?? Date.now();
+  }
+
+  private firstAttempt(): number | undefined {
+    if (this.opts.firstAttemptMs) return this.opts.firstAttemptMs();
+    try {
+      return Context.current().info.scheduledTimestampMs;
+    } catch {
+      return undefined; // not inside an activity
+    }
+  }
+
   private async deliver(ep: WebhookEndpoint, secret: string, ev: WebhookEvent): Promise<Outcome | Retry> {
     const body = JSON.stringify(ev);
-    const t = Math.floor((this.opts.nowMs?.() ?? Date.now()) / 1000);
+    const t = Math.floor(this.now() / 1000);
     let res: Response;
     try {
       res = await fetch(ep.url, {
@@ -119,7 +154,7 @@ export class WebhookSink implements EventSink {
     }
     if (res.status >= 200 && res.status < 300) return 'delivered';
     if (res.status === 408 || res.status === 429 || res.status >= 500) {
-      return { message: `endpoint "${ep.name}" answered HTTP ${res.status} to ${ev.id}`, delayMs: retryAfterMs(res.headers.get('retry-after'), this.opts.nowMs?.() ?? Date.now()) };
+      return { message: `endpoint "${ep.name}" answered HTTP ${res.status} to ${ev.id}`, delayMs: retryAfterMs(res.headers.get('retry-after'), this.now()) };
     }
     (this.opts.warn ?? activityWarn)(
       `webhook event ${ev.id} (${ev.type}) dropped: endpoint "${ep.name}" answered HTTP ${res.status}, which is not retried; check the endpoint's url and its receiver (docs/webhooks.md)`,

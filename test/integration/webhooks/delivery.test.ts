@@ -21,9 +21,15 @@ beforeAll(async () => {
 afterAll(async () => receiver?.stop());
 
 /** A sink over endpoints given as raw config (validated like the real file). */
-function sink(endpoints: Record<string, unknown>[]): WebhookSink {
+function sink(endpoints: Record<string, unknown>[], clock: { nowMs?: () => number } = {}): WebhookSink {
   const cfg = testConfig((raw) => (raw.webhooks = { endpoints: endpoints.map((e) => ({ secret: { fromEnv: 'HOOK_SECRET' }, ...e })) }));
-  return new WebhookSink({ config: () => cfg.webhooks, env, warn: (m) => warnings.push(m), links: () => ({ apiUrl: 'http://127.0.0.1:8080', temporalUiUrl: 'http://127.0.0.1:8233', temporalNamespace: 'default' }) });
+  return new WebhookSink({
+    config: () => cfg.webhooks,
+    env,
+    warn: (m) => warnings.push(m),
+    links: () => ({ apiUrl: 'http://127.0.0.1:8080', temporalUiUrl: 'http://127.0.0.1:8233', temporalNamespace: 'default' }),
+    ...clock,
+  });
 }
 
 let n = 0;
@@ -120,6 +126,36 @@ describe('the webhook sink', () => {
     expect(err).toMatchObject({ nonRetryable: false, type: 'Unavailable' });
     expect(err.message).toContain('endpoint "gone" is unreachable (ECONNREFUSED)');
     expect(err.message).not.toContain('s3cr3t');
+  });
+
+  it('drops what an endpoint still refuses after failing for its retryFor, then drops at once until it answers again', async () => {
+    let now = Date.parse('2026-12-05T10:00:00Z');
+    const s = sink([{ name: 'dying', url: receiver.url(), retryFor: '1h' }], { nowMs: () => now });
+    const first = batch(['detected', 'acknowledged']);
+    receiver.failAll({ status: 503 });
+    try {
+      await failure(s.publish(first));
+      now += 59 * 60_000;
+      await failure(s.publish(first));
+      now += 2 * 60_000;
+      await s.publish(first); // past the hour: given up, the publish succeeds
+      expect(warnings.at(-1)).toBe(
+        `webhook events ${first.incident.key}#0, ${first.incident.key}#1 dropped: endpoint "dying" has failed for longer than its retryFor (3600 s): endpoint "dying" answered HTTP 503 to ${first.incident.key}#0`,
+      );
+      expect(await metric('dying', 'dropped')).toBe(2);
+      const next = batch(['resolved']);
+      await s.publish(next); // still failing: no new hour of retries
+      expect(await metric('dying', 'dropped')).toBe(3);
+      receiver.failAll(undefined);
+      const back = batch(['detected']);
+      await s.publish(back);
+      expect(bodiesFor(back).map((e) => e.type)).toEqual(['incident.triggered']);
+      receiver.failNext({ status: 503 });
+      await failure(s.publish(batch(['detected']))); // answering again restarted the clock
+    } finally {
+      receiver.failAll(undefined);
+    }
+    expect(bodiesFor(first)).toEqual([]);
   });
 
   it('gives each endpoint only the events and incidents its filters select, and one endpoint down does not hold back another', async () => {

@@ -2,10 +2,12 @@
 // receiver on loopback. An incident's whole lifecycle (triggered, escalated, acknowledged, handed
 // off, resolved, postmortem ready) reaches the receiver once per event, signed and in order; the
 // same holds across a receiver outage (503s, then a closed port, then back); endpoints get only
-// what their filters select.
+// what their filters select; an endpoint that never answers is given up after its retryFor and
+// does not keep incidents from closing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyWebhook } from '../../../activities/webhooks/verify';
+import { workerRegistry } from '../../../metrics/incidents';
 import type { IncidentState } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
 import { eventually, startStack, type Stack, type TokenName } from '../../helpers/stack';
@@ -18,6 +20,9 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   receiver = await WebhookReceiver.start();
+  const gone = await WebhookReceiver.start();
+  const deadUrl = gone.url('/dead');
+  await gone.stop();
   stack = await startStack({
     worker: true,
     config: (raw) => {
@@ -28,6 +33,7 @@ beforeAll(async () => {
           { name: 'all', url: receiver.url('/hooks'), secret },
           { name: 'resolutions', url: receiver.url('/resolutions'), secret, events: ['incident.resolved'] },
           { name: 'elsewhere', url: receiver.url('/elsewhere'), secret, match: { cluster: ['elsewhere'] } },
+          { name: 'dead', url: deadUrl, secret, retryFor: '3s' },
         ],
       };
       // Level 1 goes unanswered for 2 s, so every run escalates once to carol, who waits an hour.
@@ -72,6 +78,11 @@ async function published(id: string, timeoutMs = 60_000): Promise<{ type: string
   return s.timeline.flatMap((e, i) => (types[e.type] ? [{ type: types[e.type]!, id: `${key}#${i}` }] : []));
 }
 
+async function droppedFor(endpoint: string): Promise<number> {
+  const { values } = await workerRegistry.getSingleMetric('webhook_deliveries_total')!.get();
+  return values.filter((v) => v.labels.endpoint === endpoint && v.labels.outcome === 'dropped').reduce((a, v) => a + v.value, 0);
+}
+
 const bodyOf = (r: Received) => JSON.parse(r.raw) as { id: string; type: string; incident: { id: string } };
 const acceptedFor = (id: string, path = '/hooks') => receiver.accepted(path).filter((r) => bodyOf(r).incident.id === id);
 
@@ -92,6 +103,8 @@ describe('signed webhooks on the real stack', () => {
     expect(acceptedFor(id, '/resolutions').map((r) => bodyOf(r).type)).toEqual(['incident.resolved']);
     expect(acceptedFor(id, '/elsewhere')).toEqual([]);
     expect(receiver.requests.filter((r) => r.status >= 300)).toEqual([]);
+    // The endpoint on a closed port was retried for 3 s, then given up: all six dropped, none held the incident.
+    expect(await droppedFor('dead')).toBe(6);
   }, 120_000);
 
   it('still delivers each transition exactly once and in order across a receiver outage: 503s, a closed port, then back', async () => {
@@ -102,7 +115,7 @@ describe('signed webhooks on the real stack', () => {
     await receiver.down();
     // The publishing activity is retrying against the closed port (Temporal shows why).
     const handle = stack.client.workflow.getHandle(id);
-    await eventually(async () => (await handle.describe()).raw.pendingActivities?.some((a) => /unreachable \(ECONNREFUSED\)/.test(a.lastFailure?.message ?? '')), 'a publish attempt refused by the closed port', 40_000);
+    await eventually(async () => (await handle.describe()).raw.pendingActivities?.some((a) => /endpoint "all" is unreachable \(ECONNREFUSED\)/.test(a.lastFailure?.message ?? '')), 'a publish attempt refused by the closed port', 40_000);
     await receiver.up();
 
     const expected = await published(id, 90_000);
@@ -112,5 +125,7 @@ describe('signed webhooks on the real stack', () => {
     // The 503s went to the first event; nothing after it was sent before it was delivered.
     const failed = receiver.requests.filter((r) => r.status === 503 && r.path === '/hooks').map((r) => r.headers['webhook-id']);
     expect(new Set(failed)).toEqual(new Set([expected[0]!.id]));
+    expect(await droppedFor('dead')).toBe(12);
+    expect(await droppedFor('all')).toBe(0);
   }, 180_000);
 });

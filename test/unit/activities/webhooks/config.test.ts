@@ -9,13 +9,14 @@ const endpoint = (over: Record<string, unknown> = {}) => ({ name: 'ops', url: 'h
 const problems = (...endpoints: Record<string, unknown>[]) => configProblems((raw) => (raw.webhooks = { endpoints }));
 
 describe('webhooks config', () => {
-  it('defaults to no endpoints, and an endpoint to every event type, no filter and a 10 s timeout', () => {
+  it('defaults to no endpoints, and an endpoint to every event type, no filter, a 10 s timeout and 24 h of retries', () => {
     expect(testConfig().webhooks).toEqual({ endpoints: [] });
     expect(testConfig((raw) => (raw.webhooks = { endpoints: [endpoint()] })).webhooks.endpoints[0]).toEqual({
       ...endpoint(),
       events: ['incident.triggered', 'incident.acknowledged', 'incident.escalated', 'incident.handed_off', 'incident.resolved', 'incident.postmortem_ready'],
       match: {},
       timeout: 10_000,
+      retryFor: 24 * 3_600_000,
     });
   });
 
@@ -38,6 +39,7 @@ describe('webhooks config', () => {
     ['an unknown severity', { match: { severity: ['urgent'] } }, 'webhooks.endpoints[0].match.severity[0]:'],
     ['an unknown match key', { match: { labels: { a: 'b' } } }, 'webhooks.endpoints[0].match: unknown key(s) "labels"'],
     ['a timeout over a minute', { timeout: '2m' }, 'webhooks.endpoints[0].timeout: expected a duration between'],
+    ['retrying for less than a second', { retryFor: '500ms' }, 'webhooks.endpoints[0].retryFor: expected a duration of at least'],
     ['an upper-case name', { name: 'Ops' }, 'webhooks.endpoints[0].name: expected a lowercase name'],
   ])('refuses %s, naming the key', (_what, over, message) => {
     expect(problems(endpoint(over)).join('\n')).toContain(message);
