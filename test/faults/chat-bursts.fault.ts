@@ -1,4 +1,4 @@
-// Fault 4, chat 429 and 5xx bursts (in `make test` too): six incidents open at once against the strict
+// Fault 4, chat 429 and 5xx bursts: six incidents open at once against the strict
 // fake Slack enforcing Slack's published per-method limits, while it also answers bursts of 429
 // (Retry-After), 500/503 and posts it carried out but answered after the client gave up. Every
 // incident must be alerted and paged exactly once. Single faults are tested one by one in

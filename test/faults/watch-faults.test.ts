@@ -1,5 +1,5 @@
-// Fault 6, the Kubernetes API misbehaves under the watcher: 410 Gone on reconnect, dropped streams and
-// 5xx answers from the (simulated) API server, each while a new problem appears in the cluster. End to
+// Fault 6, the Kubernetes API misbehaves under the watcher (in `make test` too): 410 Gone on reconnect,
+// dropped streams and 5xx answers from the (simulated) API server, each while a new problem appears. End to
 // end through the worker to the fake Slack: every problem becomes one alerted and paged incident, none
 // twice. test/integration/watcher/robustness.test.ts checks the watcher's side of each fault (signals
 // and metrics, no worker); this case runs them as a sequence with figures. Time to recover: the
