@@ -86,6 +86,13 @@ record-histories: setup
 bench: setup
 	node -r @swc-node/register bench/run.ts
 
+# The property tests (test/**/*.property.test.ts, fast-check) with 10,000 cases each instead of the
+# few dozen `make test` runs; FC_SEED=<n> tries other inputs, FC_RUNS=<n> another count. A failure
+# prints its seed and the command that replays it. Time on this machine: bench/README.md.
+.PHONY: properties
+properties: setup
+	FC_RUNS=$${FC_RUNS:-10000} NODE_OPTIONS=--experimental-vm-modules npx jest --ci '\.property\.test\.ts$$'
+
 # The fault suite (issue 11 item 5): every case in test/faults, the slow *.fault.ts ones and the fast
 # *.test.ts ones `make test` runs too, one at a time (their recovery times are figures); each prints
 # incidents lost, duplicate pages and messages and time to recover, and a table closes the run.

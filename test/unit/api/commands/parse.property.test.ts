@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { HELP_TEXT, parseCommand, type ListScope, type ParsedCommand } from '../../../../api/commands/parse';
 import { LIST_STATUSES } from '../../../../api/incidents';
+import type { Person } from '../../../../config/schema';
+import { commandText } from '../../../../platforms/teams/inbound/mentions';
 import { assertProperty } from '../../../helpers/property';
 
 const INCIDENT_ID = /^incident\/[^/\s]+\/[^/\s]+$/;
@@ -136,6 +138,24 @@ describe('chat command parser properties', () => {
     assertProperty(
       fc.property(mention, freeText, (to, note) => {
         expect(parseCommand(`/handoff ${to} ${note}`)).toEqual({ ok: true, command: { kind: 'handoff', incidentId: undefined, to, note } });
+      }),
+    );
+  });
+
+  it('reads a Teams message the same way: the bot mention dropped, a person as @id or <@teams-id>, HTML around it', () => {
+    const person = (id: string, teams: string) => ({ id, name: id, roles: ['responder'], chat: { teams } }) as unknown as Person;
+    const people = [person('alice', '29:alice-aad'), person('bob', '29:bob-aad')];
+    const bot = { id: '28:app', name: 'Incident Bot' };
+    const displayName = fc.string({ unit: fc.constantFrom(...'abcdefgh XYZ.-éøß日'), minLength: 1, maxLength: 16 }).map((n) => n.trim()).filter((n) => n.length > 0 && n !== bot.name);
+    const target = fc.oneof(fc.constantFrom('29:alice-aad', '29:bob-aad'), fc.stringMatching(/^29:[A-Za-z0-9_-]{6,20}$/));
+    const plain = fc.array(fc.stringMatching(/^[a-z0-9.,:!?'()-]{1,10}$/), { minLength: 1, maxLength: 6 }).map((ws) => ws.join(' '));
+    assertProperty(
+      fc.property(displayName, target, plain, fc.constantFrom('handoff', 'incident handoff'), fc.boolean(), (name, teamsId, note, verb, html) => {
+        const at = `<at>${name}</at>`;
+        const body = `<at>${bot.name}</at> ${verb} ${at} ${note}`;
+        const text = commandText({ text: html ? `<p>${body}</p>` : body, recipient: bot, entities: [{ type: 'mention', text: `<at>${bot.name}</at>`, mentioned: bot }, { type: 'mention', text: at, mentioned: { id: teamsId, name } }] }, people);
+        const known = people.find((p) => p.chat.teams === teamsId);
+        expect(parseCommand(text)).toEqual({ ok: true, command: { kind: 'handoff', incidentId: undefined, to: known ? `@${known.id}` : `<@${teamsId}>`, note } });
       }),
     );
   });
