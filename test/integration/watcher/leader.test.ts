@@ -143,6 +143,8 @@ describe('the watcher process entry', () => {
       cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 30_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('cluster "nope" is not in the config; clusters[] has: ha');
+    // The process logs JSON lines only (docs/logging.md): the reason is its fatal line.
+    const fatal = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: unknown; msg: string }).filter((l) => l.level === 60 || l.level === 'fatal');
+    expect(fatal.map((l) => l.msg)).toEqual([expect.stringContaining('cluster "nope" is not in the config; clusters[] has: ha')]);
   });
 });
