@@ -130,6 +130,28 @@ export interface ResolveInput {
 /** What a person can do to an incident: buttons, commands, REST actions and authorization all use it. */
 export type IncidentAction = 'ack' | 'handoff' | 'resolve';
 
+/** Commands beyond the buttons (issue 14 item 5), authorized like an ack (reopen: on a resolved incident). */
+export type IncidentCommand = 'severity' | 'escalate' | 'snooze' | 'reopen';
+
+export interface SeverityInput {
+  actor: Actor;
+  severity: Severity;
+}
+export interface EscalateInput {
+  actor: Actor;
+}
+/** Snoozes are bounded so a forgotten one cannot silence an incident for days. */
+export const SNOOZE_LIMITS_MS = { min: 60_000, max: 24 * 3_600_000 } as const;
+export interface SnoozeInput {
+  actor: Actor;
+  /** Whole milliseconds within SNOOZE_LIMITS_MS. */
+  durationMs: number;
+}
+export interface ReopenInput {
+  actor: Actor;
+  reason?: string;
+}
+
 export type CommandOutcome = 'done' | 'already' | 'refused';
 export interface CommandResult {
   outcome: CommandOutcome;
@@ -161,6 +183,9 @@ export type TimelineType =
   | 'paged'
   | 'page-failed'
   | 'escalated'
+  | 'snoozed'
+  | 'severity'
+  | 'reopened'
   | 'acknowledged'
   | 'handoff'
   | 'refused'
@@ -170,6 +195,10 @@ export type TimelineType =
   | 'postmortem'
   | 'action-item'
   | 'kubectl'
+  // Silences (issue 14 item 3): an incident held back, a silence created/removed/expired (audit).
+  | 'silenced'
+  | 'unsilenced'
+  | 'silence'
   | 'note';
 
 export interface TimelineEntry {
@@ -254,8 +283,21 @@ export interface IncidentState {
   pagedFor?: string;
   /** Workflow time (ms) when the current wait escalates. */
   escalateAtMs?: number;
+  /** Escalation paused until `untilMs` (workflow time) by `/incident snooze`; an ack, hand-off or resolve ends it. */
+  snooze?: { until: string; untilMs: number; by: string };
+  /** Times a person reopened this incident (`/incident reopen`). */
+  reopenCount?: number;
   handoffCount?: number;
   alertDebounceMs?: number;
+  /**
+   * Set while a silence or maintenance window holds the incident back (no alert, no page) until it
+   * ends; `alerted` records that the held-back alert went out (issue 14 item 3).
+   */
+  silenced?: { id: string; until: string; matcher: string; reason?: string; ended?: string };
+  /** A resolved incident recurred within the flap window and was reopened (issue 14 item 4). */
+  flapping?: boolean;
+  /** Times the incident reopened by flapping. */
+  flapCount?: number;
 }
 
 /** `historyLimit`: history events after which a run continues as new (tests set it low). */
@@ -297,5 +339,9 @@ export const acknowledgeUpdate = defineUpdate<CommandResult, [AckInput]>('acknow
 export const handoffUpdate = defineUpdate<CommandResult, [HandoffInput]>('handoff');
 export const resolveUpdate = defineUpdate<CommandResult, [ResolveInput]>('resolve');
 export const actionItemUpdate = defineUpdate<CommandResult, [ActionItemInput]>('actionItem');
+export const setSeverityUpdate = defineUpdate<CommandResult, [SeverityInput]>('setSeverity');
+export const escalateNowUpdate = defineUpdate<CommandResult, [EscalateInput]>('escalateNow');
+export const snoozeUpdate = defineUpdate<CommandResult, [SnoozeInput]>('snooze');
+export const reopenUpdate = defineUpdate<CommandResult, [ReopenInput]>('reopen');
 
 export const stateQuery = defineQuery<IncidentState>('state');

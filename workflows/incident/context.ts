@@ -4,7 +4,7 @@
 // alone and say which flags they touch.
 import * as wf from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { searchAttributes, type IncidentState } from '../definitions';
+import { searchAttributes, type Actor, type CommandResult, type IncidentState } from '../definitions';
 
 export class IncidentRun {
   /** Roster names by person id, read once per run from the current config (timeline texts). */
@@ -25,6 +25,13 @@ export class IncidentRun {
   stopping = false;
   /** Diagnostics have finished (a run continues as new only after that). */
   diagnosed = false;
+  /**
+   * A resolved run that can still go back to work: set while it waits out its flap window (issue 14
+   * item 4). `/incident reopen` is accepted only then; otherwise the run is closing.
+   */
+  reopenable = false;
+  /** `/incident escalate` waiting for the escalation loop (which knows the ladder) to answer. */
+  escalateRequest?: { actor: Actor; answer?: CommandResult };
   private lastAttributes = '';
 
   constructor(

@@ -7,6 +7,7 @@ import type { EscalationStep } from '../../activities/config-lookups';
 import { incidentKey } from '../definitions';
 import { nowIso, nowMs } from '../clock';
 import { addTimeline } from '../state';
+import { applyEscalateNow, endSnooze } from '../state-commands';
 import { failureMessage, type IncidentRun } from './context';
 import { shouldContinueAsNew } from './continue-as-new';
 import { lookups, urgentChat } from './proxies';
@@ -33,7 +34,8 @@ export async function escalate(run: IncidentRun): Promise<void> {
       // e.g. the policy was removed from the config: say so, keep the incident open for people.
       addTimeline(s, { at: nowIso(), type: 'page-failed', actor: 'system', text: `Escalation stopped: ${failureMessage(err)}` });
       run.changed();
-      await wf.condition(() => s.status !== 'triggered' || run.wakeups !== wake || shouldContinueAsNew(run));
+      await wf.condition(() => s.status !== 'triggered' || run.wakeups !== wake || escalateAsked(run) || shouldContinueAsNew(run));
+      answerEscalate(run, 'Escalation is stopped: the escalation policy could not be read (the timeline says why). Hand the incident to someone (/handoff @person).');
       continue;
     }
     const pageKey = s.handoffPendingTo ? `handoff${s.handoffCount ?? 0}` : `L${s.level}R${s.repeat}`;
@@ -46,11 +48,27 @@ export async function escalate(run: IncidentRun): Promise<void> {
       run.changed();
     }
     if (s.status !== 'triggered' || run.wakeups !== wake) continue;
+    // A snooze moves the deadline to its end; `/incident escalate` ends the wait at once.
     const acted = await wf.condition(
-      () => s.status !== 'triggered' || run.wakeups !== wake || shouldContinueAsNew(run),
-      Math.max(0, (s.escalateAtMs ?? nowMs()) - nowMs()),
+      () => s.status !== 'triggered' || run.wakeups !== wake || escalateAsked(run) || shouldContinueAsNew(run),
+      Math.max(0, Math.max(s.escalateAtMs ?? nowMs(), s.snooze?.untilMs ?? 0) - nowMs()),
     );
+    const asked = escalateAsked(run) && s.status === 'triggered' && run.wakeups === wake;
+    if (asked) {
+      const req = run.escalateRequest!;
+      if (!step.next) {
+        req.answer = { outcome: 'already', message: `Level ${s.level} is the last level of the escalation policy and everyone on it has been paged. Hand the incident to someone (/handoff @person).`, status: s.status };
+      } else {
+        req.answer = applyEscalateNow(s, req.actor, step.next, nowIso(), run.name);
+        run.changed(true);
+      }
+      continue;
+    }
     if (acted) continue;
+    if (s.snooze) {
+      if (s.snooze.untilMs > nowMs()) continue;
+      endSnooze(s, nowIso(), 'its time is up; escalation goes on');
+    }
     if (!step.next) {
       if (s.pagedFor !== 'exhausted') {
         addTimeline(s, { at: nowIso(), type: 'escalated', actor: 'system', text: 'Escalation policy exhausted: nobody acknowledged; paging stops until someone acts' });
@@ -67,6 +85,15 @@ export async function escalate(run: IncidentRun): Promise<void> {
     addTimeline(s, { at: nowIso(), type: 'escalated', actor: 'system', text: `No acknowledgement: escalating from level ${from} to level ${s.level}${s.repeat ? ` (repeat ${s.repeat})` : ''}`, data: { level: s.level, repeat: s.repeat } });
     run.changed();
   }
+}
+
+/** `/incident escalate` is waiting for this loop's answer. */
+function escalateAsked(run: IncidentRun): boolean {
+  return !!run.escalateRequest && run.escalateRequest.answer === undefined;
+}
+
+function answerEscalate(run: IncidentRun, message: string): void {
+  if (escalateAsked(run)) run.escalateRequest!.answer = { outcome: 'already', message, status: run.s.status };
 }
 
 /** Pages each target once (idempotency key: incident, page key, person); failures go to the timeline. */

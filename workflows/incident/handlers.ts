@@ -6,6 +6,8 @@ import { acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, occurre
 import { nowIso } from '../clock';
 import { addTimeline, applyAck, applyActionItem, applyHandoff, applyOccurrence, applyResolve, validateActor, validateText } from '../state';
 import type { IncidentRun } from './context';
+import { registerCommandHandlers } from './commands';
+import { endSnooze } from '../state-commands';
 
 export function registerHandlers(run: IncidentRun): void {
   const { s, name } = run;
@@ -26,6 +28,7 @@ export function registerHandlers(run: IncidentRun): void {
     acknowledgeUpdate,
     (u) => {
       const r = applyAck(s, u, nowIso(), name);
+      if (r.outcome === 'done') endSnooze(s, nowIso(), 'acknowledged');
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
     },
@@ -35,6 +38,7 @@ export function registerHandlers(run: IncidentRun): void {
     handoffUpdate,
     (u) => {
       const r = applyHandoff(s, u, nowIso(), name);
+      if (r.outcome === 'done') endSnooze(s, nowIso(), 'handed off');
       if (r.outcome === 'done') run.wakeups++;
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
@@ -51,6 +55,7 @@ export function registerHandlers(run: IncidentRun): void {
     resolveUpdate,
     (u) => {
       const r = applyResolve(s, u, nowIso(), name);
+      if (r.outcome === 'done') endSnooze(s, nowIso(), 'resolved');
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
     },
@@ -74,5 +79,6 @@ export function registerHandlers(run: IncidentRun): void {
       },
     },
   );
+  registerCommandHandlers(run);
   wf.setHandler(stateQuery, () => s);
 }

@@ -1,7 +1,7 @@
 // Who may act on an incident. Used by the Update validators/handlers and by the api, so a refusal
 // reads the same everywhere. Reasons are full sentences addressed to the person who asked, and say
 // what to do next. Identity (actor.personId) comes from the platform, never from message text.
-import type { Actor, IncidentAction, IncidentState } from '../definitions';
+import type { Actor, IncidentAction, IncidentCommand, IncidentState } from '../definitions';
 import { effectiveRoles, hasAnyRole, scopeRefusal } from './scope';
 
 export type Authorization = { allowed: true } | { allowed: false; reason: string };
@@ -20,14 +20,17 @@ export interface HandoffTarget {
 const ALLOWED: Authorization = { allowed: true };
 const refuse = (reason: string): Authorization => ({ allowed: false, reason });
 
-const RESOLVED_REASON: Record<IncidentAction, string> = {
+const RESOLVED_REASON: Record<Exclude<IncidentAction | IncidentCommand, 'reopen'>, string> = {
   ack: 'This incident is already resolved, so there is nothing to acknowledge.',
   handoff: 'This incident is already resolved, so it cannot be handed off.',
   resolve: 'This incident is already resolved.',
+  severity: 'This incident is already resolved, so its severity stays as it was. Reopen it first (/incident reopen) if the problem is back.',
+  escalate: 'This incident is already resolved, so there is nobody to escalate to.',
+  snooze: 'This incident is already resolved, so there is no escalation to snooze.',
 };
 
 export function authorize(
-  action: IncidentAction,
+  action: IncidentAction | IncidentCommand,
   actor: Actor,
   state: AuthorizeState,
   target?: HandoffTarget,
@@ -41,11 +44,16 @@ export function authorize(
   const scope = { cluster: state.cluster, namespace: state.namespace ?? state.resource?.namespace };
   const roles = actor.grants?.length ? effectiveRoles(actor, scope) : actor.roles;
   if (!roles.length) return refuse(scopeRefusal(actor, scope, 'act on incidents of'));
+  // The commands of issue 14 item 5 need what an ack needs; reopen is the one meant for resolved incidents.
+  if (action === 'reopen') return state.status === 'resolved' ? ALLOWED : refuse(`This incident is not resolved (it is ${state.status}), so there is nothing to reopen.`);
   if (state.status === 'resolved') return refuse(RESOLVED_REASON[action]);
   const admin = roles.includes('admin');
 
   switch (action) {
     case 'ack':
+    case 'severity':
+    case 'escalate':
+    case 'snooze':
       return ALLOWED;
 
     case 'handoff': {
