@@ -41,6 +41,6 @@ describe('the worker process start with Slack', () => {
   it('exits with code 2 when the app cannot post (no chat:write), saying which scope to add', async () => {
     slack.setScopes(FAKE_SCOPES.filter((s) => s !== 'chat:write'));
     const worker = startWorkerProcess(configFile);
-    await expect(worker.ready).rejects.toThrow(/worker exited early \(2\): .*lacks the scope chat:write: the worker cannot post or update alerts\. Add it under OAuth & Permissions/s);
+    await expect(worker.ready).rejects.toThrow(/worker\/main\.ts exited early \(2\): .*lacks the scope chat:write: the worker cannot post or update alerts\. Add it under OAuth & Permissions/s);
   }, 60_000);
 });
