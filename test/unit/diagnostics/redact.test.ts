@@ -100,12 +100,14 @@ describe('redaction of secret-looking text', () => {
     expect(redact(once)).toBe(once);
   });
 
-  it('stays fast on a large log without separators', () => {
+  // No timing assertion (speed belongs in bench/): a catastrophic backtracking pattern would hang
+  // here until the test's own timeout fails it, on any machine.
+  it('finishes a large log without separators and keeps what is not a secret', () => {
     const big = `${'A'.repeat(200_000)}\n${'token'.repeat(20_000)}\n${'x=y '.repeat(50_000)}`;
-    const started = Date.now();
-    redact(big);
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+    const out = redact(big);
+    expect(out.startsWith('A'.repeat(200_000))).toBe(true);
+    expect(out.endsWith('x=y '.repeat(50_000).trimEnd()) || out.endsWith('x=y '.repeat(50_000))).toBe(true);
+  }, 20_000);
 
   it('recognises sensitive names', () => {
     expect(isSensitiveName('DB_PASSWORD')).toBe(true);
