@@ -39,7 +39,7 @@ describe('the platform registry', () => {
   it('refuses a route to a platform it does not list, naming the ones it does', () => {
     const err = (() => {
       try {
-        testConfig((raw) => (raw.routing.default.channels = [{ platform: 'irc', channel: 'ops' }]));
+        testConfig((raw) => (raw.routing.default.channels = [{ platform: 'carrier-pigeon', channel: 'ops' }]));
       } catch (e) {
         return e as Error;
       }
