@@ -33,7 +33,7 @@ beforeAll(async () => {
   writeFileSync(clockFile, '0');
   worker = startWorkerProcess(configFile, {
     nodeArgs: ['-r', resolve(__dirname, '../helpers/faults-clock-preload.ts')],
-    env: { LOG_LEVEL: 'info', FAULT_CLOCK_FILE: clockFile },
+    env: { FAULT_CLOCK_FILE: clockFile },
   });
   await worker.ready;
 }, 120_000);

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { anomaly } from '../helpers/anomaly';
 import { TEST_DIR_PREFIX } from '../helpers/config';
 import { eventually } from '../helpers/eventually';
-import { expectNothingLostOrDuplicated, pagesFor, reportFigures, routeToFaultSlack, slackTally, startFaultSlack, WORKER_LOGS, writeProcessConfig, type FaultSlack } from '../helpers/faults';
+import { expectNothingLostOrDuplicated, pagesFor, reportFigures, routeToFaultSlack, slackTally, startFaultSlack, writeProcessConfig, type FaultSlack } from '../helpers/faults';
 import { startTemporalProcess, type TemporalProcess } from '../helpers/faults-temporal';
 import { openIncident } from '../helpers/incident';
 import { killAllWorkerProcesses, startWorkerProcess } from '../helpers/worker-process';
@@ -39,7 +39,7 @@ const opened = (client: Client, n: number) => openIncident(client, anomaly({ clu
 
 describe('the Temporal server killed and restarted on its database file', () => {
   it('keeps every open incident, fires each escalation once and alerts new incidents again', async () => {
-    const worker = startWorkerProcess(configFile, WORKER_LOGS);
+    const worker = startWorkerProcess(configFile);
     await worker.ready;
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });

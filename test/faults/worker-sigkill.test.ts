@@ -5,7 +5,7 @@
 // post would show.
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { anomaly } from '../helpers/anomaly';
-import { expectNothingLostOrDuplicated, pagesFor, reportFigures, routeToFaultSlack, slackTally, startFaultSlack, WORKER_LOGS, type FaultSlack } from '../helpers/faults';
+import { expectNothingLostOrDuplicated, pagesFor, reportFigures, routeToFaultSlack, slackTally, startFaultSlack, type FaultSlack } from '../helpers/faults';
 import { killAllWorkerProcesses, startWorkerProcess, writeWorkerConfig } from '../helpers/worker-process';
 
 let slack: FaultSlack;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('a worker process killed mid-escalation', () => {
   it('is replaced by a new process that escalates once, without posting or paging anyone twice', async () => {
-    const first = startWorkerProcess(configFile, WORKER_LOGS);
+    const first = startWorkerProcess(configFile);
     await first.ready;
     const res = await stack.request('/api/anomalies', { token: 'ops', json: anomaly({ cluster: 'durable' }) });
     expect(res.status).toBe(202);
@@ -40,7 +40,7 @@ describe('a worker process killed mid-escalation', () => {
     expect(pagesFor(slackTally(slack), 'carol', incidentId)).toBe(0);
 
     const restartedAt = Date.now();
-    const second = startWorkerProcess(configFile, WORKER_LOGS);
+    const second = startWorkerProcess(configFile);
     await second.ready;
     // If the kill landed between alice's DM and the end of that page activity, the page is retried
     // only after its 30 s heartbeat timeout, and carol's level-2 page follows 4 s later.

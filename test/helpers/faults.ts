@@ -120,12 +120,9 @@ export function writeProcessConfig(dataDir: string, address: string, mutate: (ra
   });
 }
 
-/** Worker processes at info level: their "worker polling" ready line is an info line once the worker logs JSON. */
-export const WORKER_LOGS = { env: { LOG_LEVEL: 'info' } };
-
 /** A watcher process (watcher/main.ts) for one cluster; ready resolves with its http://host:port. */
 export function startWatcherProcess(configFile: string, cluster: string, identity: string): NodeProcess {
-  return startNodeProcess('watcher/main.ts', ['--config', configFile, '--cluster', cluster, '--identity', identity], /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/, { env: { LOG_LEVEL: 'info' } });
+  return startNodeProcess('watcher/main.ts', ['--config', configFile, '--cluster', cluster, '--identity', identity], /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/);
 }
 
 /** Whether an incident's alert is in the channel and alice (level 1) got its page. */
