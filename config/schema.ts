@@ -14,6 +14,7 @@ import { grantProblems } from './schema-grants';
 import { intakeSchema } from './schema-intake';
 import { telemetrySchema } from './schema-telemetry';
 import { webhooksSchema } from '../activities/webhooks/config';
+import { incidentsSchema, maintenanceSchema, silencesSchema } from './schema-silences';
 
 const id = z
   .string()
@@ -219,6 +220,9 @@ export const configSchema = z
     paging: z.object({ pagerduty: pagerdutySchema }).strict().default({}).describe('Paging outside chat (PagerDuty)'),
     webhooks: webhooksSchema,
     telemetry: telemetrySchema,
+    maintenance: maintenanceSchema,
+    silences: silencesSchema,
+    incidents: incidentsSchema,
   })
   .strict();
 

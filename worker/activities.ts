@@ -11,6 +11,7 @@ import { diagnosticsFromConfig } from '../activities/diagnostics/kubernetes';
 import { createPagingActivities, type Pager } from '../activities/paging';
 import { createEventActivities, type EventSink } from '../activities/events';
 import { createConfigLookupActivities } from '../activities/config-lookups';
+import type { SilenceSource } from '../activities/config-lookups/silences-cache';
 import { createPostmortemActivities } from '../activities/postmortem';
 import { eventSinksFromConfig, postmortemStoreFromConfig } from '../activities/postmortem/stores';
 import type { PostmortemStore } from '../activities/postmortem/store';
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   postmortemStore?: PostmortemStore;
   /** Gets one line per incident lifecycle event (worker/main.ts: stdout, which `make dev` shows). */
   lifecycleLog?: (line: string) => void;
+  /** The active silences routing consults (worker/worker.ts keeps them fresh); none when absent. */
+  silences?: SilenceSource;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -51,6 +54,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg), ...(webhooks ? [webhooks] : [])], deps.lifecycleLog),
     ...createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d)),
     ...createPostmortemActivities(deps.postmortemStore ?? postmortemStoreFromConfig(cfg), context, () => deps.config().postmortems),
-    ...createConfigLookupActivities(deps.config),
+    ...createConfigLookupActivities(deps.config, deps.silences),
   };
 }

@@ -3,9 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import type { Config } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createActivities, type ActivityDeps } from './activities';
+import { SilenceCache } from '../activities/config-lookups/silences-cache';
 import { activeTracing, type Tracing } from '../telemetry/tracing';
 
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, 'workflow-bundle.js');
@@ -30,7 +32,12 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
 }
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
-  return Worker.create(incidentWorkerOptions(opts));
+  // The silences routing consults, re-read by query until this worker stops (docs/silences.md).
+  const config = typeof opts.config === 'function' ? opts.config : () => opts.config as Config;
+  const silences = opts.silences ?? new SilenceCache(new Client({ connection: opts.connection, namespace: opts.namespace }));
+  const worker = await Worker.create(incidentWorkerOptions({ ...opts, silences }));
+  if (silences instanceof SilenceCache) silences.start(config().silences.refreshInterval, () => ['STOPPING', 'DRAINING', 'DRAINED', 'STOPPED', 'FAILED'].includes(worker.getState()));
+  return worker;
 }
 
 /** The Worker's options: bundle or sources, activities, tuning, and the tracing parts only when tracing is on. */
@@ -44,7 +51,7 @@ export function incidentWorkerOptions(opts: IncidentWorkerOptions): WorkerOption
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? config().temporal.taskQueue ?? TASK_QUEUE,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore, lifecycleLog: opts.lifecycleLog }),
+    activities: createActivities({ config, platforms: opts.platforms, diagnostics: opts.diagnostics, pagers: opts.pagers, eventSinks: opts.eventSinks, postmortemStore: opts.postmortemStore, lifecycleLog: opts.lifecycleLog, silences: opts.silences }),
     // Off: no interceptors, no sinks (the plain bundle has none either).
     ...tracing?.workerOptions(!bundle),
     // Let in-flight activities finish on SIGTERM before the pod goes away.

@@ -293,11 +293,13 @@ export interface IncidentState {
    * Set while a silence or maintenance window holds the incident back (no alert, no page) until it
    * ends; `alerted` records that the held-back alert went out (issue 14 item 3).
    */
-  silenced?: { id: string; until: string; matcher: string; reason?: string; ended?: string };
+  silenced?: { id: string; until: string; matcher: string; reason?: string; ended?: string; channels?: { platform: string; channel: string }[]; rule?: string };
   /** A resolved incident recurred within the flap window and was reopened (issue 14 item 4). */
   flapping?: boolean;
   /** Times the incident reopened by flapping. */
   flapCount?: number;
+  /** How long the resolved run stays open for a recurrence (routing, from incidents.flapWindow); absent before flapping existed. */
+  flapWindowMs?: number;
 }
 
 /** `historyLimit`: history events after which a run continues as new (tests set it low). */

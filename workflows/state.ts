@@ -158,6 +158,28 @@ export function resolveAs(s: IncidentState, by: string, summary: string, nowIso:
   addTimeline(s, { at: nowIso, type: 'resolved', actor: by, text });
 }
 
+/**
+ * A recurrence within the flap window reopens the resolved incident (issue 14 item 4). Whoever had
+ * acknowledged it holds it again (acknowledged; returned so they are told once); otherwise it is
+ * triggered at the escalation position it had, and the loop pages that level once more.
+ */
+export function applyFlap(s: IncidentState, a: Anomaly, nowIso: string, name: (id: string) => string): string | undefined {
+  applyOccurrence(s, a, nowIso);
+  const acked = lastAcknowledger(s);
+  const resolvedAt = s.resolvedAt;
+  s.status = acked ? 'acknowledged' : 'triggered';
+  s.assignee = acked ?? s.assignee;
+  s.flapping = true;
+  s.flapCount = (s.flapCount ?? 0) + 1;
+  s.recovery = undefined;
+  s.resolvedAt = undefined;
+  s.resolvedBy = undefined;
+  s.summary = undefined;
+  const who = acked ? `; back with ${name(acked)}` : `; paging level ${s.level} again`;
+  addTimeline(s, { at: nowIso, type: 'reopened', actor: 'system', text: `Reopened: recurred (${a.reason}) within the flap window after it was resolved at ${resolvedAt} (flapping, ${s.flapCount}x)${who}`, data: { flap: s.flapCount } });
+  return acked;
+}
+
 function lastAcknowledger(s: IncidentState): string | undefined {
   return s.timeline.findLast((e) => e.type === 'acknowledged')?.actor;
 }

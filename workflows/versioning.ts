@@ -10,4 +10,6 @@
 export const PATCH = {
   /** A person's ack, hand-off or resolve updates the alert at once; a zero debounce starts no timer. */
   instantHumanUpdates: 'instant-human-updates',
+  /** A resolved run stays open for incidents.flapWindow; a recurrence reopens it (issue 14 item 4). */
+  flapWindow: 'flap-window',
 } as const satisfies Record<string, string>;

@@ -8,6 +8,10 @@ import type { Anomaly } from '../../workflows/definitions';
 import { route } from '../../workflows/policy/routing';
 import { levelAt, nextPosition, resolveTargets, type EscalationPosition } from '../../workflows/policy/escalation';
 import { ErrorTypes, permanentFailure } from '../errors';
+import { silencedBy, type MaintenanceWindow } from '../../workflows/policy/silences';
+import { formatMatchers, parseMatchers } from '../../workflows/policy/matcher';
+import type { SilencedBy } from '../../workflows/silences-definitions';
+import { NO_SILENCES, type SilenceSource } from './silences-cache';
 
 export interface RoutingAnswer {
   rule: string;
@@ -15,6 +19,10 @@ export interface RoutingAnswer {
   policyId: string;
   autoResolve: { enabled: boolean; quietPeriodMs: number };
   alertUpdateDebounceMs: number;
+  /** Set when an active silence or maintenance window covers the anomaly (absent in older histories). */
+  silenced?: SilencedBy;
+  /** incidents.flapWindow (absent in older histories). */
+  flapWindowMs?: number;
 }
 
 export interface EscalationStepInput {
@@ -33,16 +41,27 @@ export interface EscalationStep {
   levels: number;
 }
 
-export function createConfigLookupActivities(config: () => Config) {
+/** The config's maintenance windows with their matchers parsed (the schema checked them). */
+export function maintenanceWindows(cfg: Config): MaintenanceWindow[] {
+  return (cfg.maintenance ?? []).map((w) => {
+    const matchers = parseMatchers(w.matcher);
+    return { name: w.name, matchers, matcher: formatMatchers(matchers), startMs: Date.parse(w.start), endMs: Date.parse(w.end), ...(w.reason ? { reason: w.reason } : {}) };
+  });
+}
+
+export function createConfigLookupActivities(config: () => Config, silences: SilenceSource = NO_SILENCES) {
   const policy = (cfg: Config, id: string) => {
     const p = cfg.escalationPolicies.find((x) => x.id === id);
     if (!p) throw permanentFailure(ErrorTypes.invalidRequest, `escalation policy "${id}" no longer exists in the config`);
     return p;
   };
   return {
-    async routeAnomaly(anomaly: Anomaly): Promise<RoutingAnswer> {
+    /** `atMs`: workflow time, so silences and windows are judged at the instant the workflow saw. */
+    async routeAnomaly(anomaly: Anomaly, atMs?: number): Promise<RoutingAnswer> {
       const cfg = config();
-      return { ...route(cfg, anomaly), alertUpdateDebounceMs: cfg.alertUpdateDebounce };
+      // In-memory only (silences-cache.ts): no Temporal call, so an unsilenced incident pays nothing.
+      const silenced = silencedBy(anomaly, silences.current(), maintenanceWindows(cfg), atMs ?? Date.now());
+      return { ...route(cfg, anomaly), alertUpdateDebounceMs: cfg.alertUpdateDebounce, flapWindowMs: cfg.incidents.flapWindow, ...(silenced ? { silenced } : {}) };
     },
     async escalationStep(input: EscalationStepInput): Promise<EscalationStep> {
       const cfg = config();

@@ -8,7 +8,10 @@ import { ConfigError, parseConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 
 export function exampleRaw(): Record<string, any> {
-  return parse(readFileSync(join(__dirname, '../../config/example.yaml'), 'utf8'));
+  const raw = parse(readFileSync(join(__dirname, '../../config/example.yaml'), 'utf8'));
+  // Resolved runs close at once (as before flapping existed) unless a test sets a flap window.
+  raw.incidents ??= { flapWindow: '0ms' };
+  return raw;
 }
 
 /**

@@ -2,11 +2,12 @@
 // debounced updater, so 500 occurrences are not 500 card updates while a person's action shows at once.
 import * as wf from '@temporalio/workflow';
 import type { Anomaly } from '../definitions';
-import { nowIso } from '../clock';
+import { nowIso, nowMs } from '../clock';
 import { addTimeline } from '../state';
 import { PATCH } from '../versioning';
 import { failureMessage, type IncidentRun } from './context';
 import { chat, lookups, personChat, urgentChat } from './proxies';
+import { holdBack } from './silenced';
 
 /**
  * Routes the new incident by the current config (channels, escalation policy, auto-resolve, alert
@@ -14,14 +15,23 @@ import { chat, lookups, personChat, urgentChat } from './proxies';
  */
 export async function routeAndAlert(run: IncidentRun, anomaly: Anomaly): Promise<void> {
   const { s } = run;
-  const routing = await lookups.routeAnomaly(anomaly);
+  const routing = await lookups.routeAnomaly(anomaly, nowMs());
   s.policyId = routing.policyId;
   s.autoResolve = routing.autoResolve;
   s.alertDebounceMs = routing.alertUpdateDebounceMs;
-  for (const channel of routing.channels) {
+  if (routing.flapWindowMs !== undefined) s.flapWindowMs = routing.flapWindowMs;
+  // A silence or maintenance window holds the alert back (silenced.ts posts it when it ends).
+  if (routing.silenced) return await holdBack(run, routing);
+  await postAlerts(run, routing.channels, routing.rule);
+}
+
+/** Posts the first alert to each channel; a failed post is a timeline entry, not a failure. */
+export async function postAlerts(run: IncidentRun, channels: { platform: string; channel: string }[], rule: string): Promise<void> {
+  const { s } = run;
+  for (const channel of channels) {
     try {
       s.messages.push(await urgentChat(s.severity).postAlert({ channel, state: run.alertView() }));
-      addTimeline(s, { at: nowIso(), type: 'alerted', actor: 'system', text: `Alert posted to ${channel.platform} #${channel.channel} (rule ${routing.rule})` });
+      addTimeline(s, { at: nowIso(), type: 'alerted', actor: 'system', text: `Alert posted to ${channel.platform} #${channel.channel} (rule ${rule})` });
     } catch (err) {
       addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Alert to ${channel.platform} #${channel.channel} failed: ${failureMessage(err)}` });
     }

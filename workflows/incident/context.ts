@@ -30,6 +30,10 @@ export class IncidentRun {
    * item 4). `/incident reopen` is accepted only then; otherwise the run is closing.
    */
   reopenable = false;
+  /** Who a flap reopen re-notifies (an acknowledged incident's person); the flap loop sends it. */
+  flapNotify?: string;
+  /** Why the silence holding this incident back ended (silences workflow's `silenceEnded`), once told. */
+  silenceEnded?: string;
   /** `/incident escalate` waiting for the escalation loop (which knows the ladder) to answer. */
   escalateRequest?: { actor: Actor; answer?: CommandResult };
   private lastAttributes = '';

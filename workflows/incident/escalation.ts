@@ -38,7 +38,8 @@ export async function escalate(run: IncidentRun): Promise<void> {
       answerEscalate(run, 'Escalation is stopped: the escalation policy could not be read (the timeline says why). Hand the incident to someone (/handoff @person).');
       continue;
     }
-    const pageKey = s.handoffPendingTo ? `handoff${s.handoffCount ?? 0}` : `L${s.level}R${s.repeat}`;
+    // A flap reopen pages the level it stood at once more: its own key (absent before flapping existed).
+    const pageKey = s.handoffPendingTo ? `handoff${s.handoffCount ?? 0}` : `L${s.level}R${s.repeat}${s.flapCount ? `F${s.flapCount}` : ''}`;
     if (s.pagedFor !== pageKey) {
       const targets = s.handoffPendingTo ? [{ personId: s.handoffPendingTo, name: run.name(s.handoffPendingTo) }] : step.targets;
       if (!s.handoffPendingTo) s.assignee = targets[0]?.personId;

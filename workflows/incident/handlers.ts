@@ -4,15 +4,24 @@
 import * as wf from '@temporalio/workflow';
 import { acknowledgeUpdate, actionItemUpdate, handoffUpdate, noteSignal, occurrenceSignal, recoveredSignal, resolveUpdate, stateQuery, type Anomaly } from '../definitions';
 import { nowIso } from '../clock';
-import { addTimeline, applyAck, applyActionItem, applyHandoff, applyOccurrence, applyResolve, validateActor, validateText } from '../state';
+import { addTimeline, applyAck, applyActionItem, applyFlap, applyHandoff, applyOccurrence, applyResolve, validateActor, validateText } from '../state';
 import type { IncidentRun } from './context';
 import { registerCommandHandlers } from './commands';
+import { registerSilenceHandlers } from './silenced';
 import { endSnooze } from '../state-commands';
 
 export function registerHandlers(run: IncidentRun): void {
   const { s, name } = run;
   wf.setHandler(occurrenceSignal, (a: Anomaly) => {
-    if (s.status === 'resolved') return; // late stragglers of a resolved run; a new run handles recurrences
+    if (s.status === 'resolved') {
+      // Within the flap window a recurrence reopens this incident; otherwise it is a late straggler
+      // of a closing run (a new run handles later recurrences).
+      if (run.reopenable) {
+        run.flapNotify = applyFlap(s, a, nowIso(), name);
+        run.changed(true);
+      }
+      return;
+    }
     applyOccurrence(s, a, nowIso());
     run.changed();
   });
@@ -80,5 +89,6 @@ export function registerHandlers(run: IncidentRun): void {
     },
   );
   registerCommandHandlers(run);
+  registerSilenceHandlers(run);
   wf.setHandler(stateQuery, () => s);
 }

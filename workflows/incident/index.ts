@@ -7,14 +7,17 @@ import * as wf from '@temporalio/workflow';
 import type { IncidentInput, IncidentResult, IncidentState } from '../definitions';
 import { nowIso } from '../clock';
 import { initialState } from '../state';
-import { routeAndAlert, updateAlerts } from './alerting';
+import { postAlerts, routeAndAlert, updateAlerts } from './alerting';
 import { IncidentRun } from './context';
 import { continueAsNewWhenIdle, DEFAULT_HISTORY_LIMIT } from './continue-as-new';
 import { startDiagnostics } from './diagnostics';
 import { escalate } from './escalation';
 import { publishEvents } from './events';
 import { registerHandlers } from './handlers';
-import { closeResolved } from './postmortem';
+import { closeResolved, finishResolved, writePostmortem } from './postmortem';
+import { waitFlapWindow } from './flapping';
+import { waitOutSilence } from './silenced';
+import { PATCH } from '../versioning';
 import { lookups } from './proxies';
 import { watchRecovery } from './recovery';
 
@@ -37,12 +40,26 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   const updater = updateAlerts(run);
   const publisher = publishEvents(run);
   const diagnosing = startDiagnostics(run);
-  const recovery = watchRecovery(run);
-  const escalation = escalate(run);
+  for (;;) {
+    const recovery = watchRecovery(run);
+    // Held back by a silence: alert and escalate only when it ends with the problem still there.
+    const escalation = s.silenced && !s.silenced.ended ? escalateAfterSilence(run) : escalate(run);
 
-  await escalation;
-  await recovery;
-  // Escalation and recovery return early only when the history grew too long.
-  if (s.status !== 'resolved') return await continueAsNewWhenIdle(run, input, updater, publisher);
+    await escalation;
+    await recovery;
+    // Escalation and recovery return early only when the history grew too long.
+    if (s.status !== 'resolved') return await continueAsNewWhenIdle(run, input, updater, publisher);
+    // Runs routed before the flap window existed carry none and close as they did.
+    if (!((s.flapWindowMs ?? 0) > 0 && wf.patched(PATCH.flapWindow))) break;
+    const items = await writePostmortem(run, diagnosing);
+    if (!(await waitFlapWindow(run))) return await finishResolved(run, updater, publisher, items);
+    // Reopened (flapping or /incident reopen): back to work in the same run, same thread and card.
+  }
   return await closeResolved(run, diagnosing, updater, publisher);
+}
+
+async function escalateAfterSilence(run: IncidentRun): Promise<void> {
+  if (!(await waitOutSilence(run))) return;
+  await postAlerts(run, run.s.silenced?.channels ?? [], run.s.silenced?.rule ?? 'default');
+  await escalate(run);
 }

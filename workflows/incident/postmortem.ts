@@ -9,18 +9,21 @@ import { chat, postmortem } from './proxies';
 
 /** Closes a resolved run once diagnostics, the alert updater and the publisher are done. */
 export async function closeResolved(run: IncidentRun, diagnosing: Promise<void>, updater: Promise<void>, publisher: Promise<void>): Promise<IncidentResult> {
+  const items = await writePostmortem(run, diagnosing);
+  return await finishResolved(run, updater, publisher, items);
+}
+
+/**
+ * Stores the postmortem (id = incident key: a later resolve of a flapping incident overwrites it
+ * with the fuller story) and links it in every thread. Returns how many action items it holds.
+ */
+export async function writePostmortem(run: IncidentRun, diagnosing: Promise<void>): Promise<number> {
   const { s } = run;
   await diagnosing;
   let summary: string;
-  let itemsInPostmortem = s.actionItems?.length ?? 0;
-  // `/incident action` can still arrive after the postmortem was compiled: append those to it.
-  const appendLateActionItems = async () => {
-    while (s.postmortemId && (s.actionItems?.length ?? 0) > itemsInPostmortem) {
-      const items = s.actionItems!.slice(itemsInPostmortem);
-      await postmortem.appendActionItems({ id: s.postmortemId, items });
-      itemsInPostmortem += items.length;
-    }
-  };
+  const itemsInPostmortem = s.actionItems?.length ?? 0;
+  // Each resolve of a reopened (flapping) incident links the updated postmortem once more.
+  const replyKey = `${incidentKey(s)}/postmortem${s.flapCount ? `/flap${s.flapCount}` : ''}`;
   try {
     const stored = await postmortem.storePostmortem(s);
     s.postmortemId = stored.id;
@@ -34,12 +37,26 @@ export async function closeResolved(run: IncidentRun, diagnosing: Promise<void>,
   }
   for (const ref of s.messages) {
     try {
-      await chat.replyInThread({ ref, key: `${incidentKey(s)}/postmortem`, text: `Resolved. ${summary}`, incidentId: s.id });
+      await chat.replyInThread({ ref, key: replyKey, text: `Resolved. ${summary}`, incidentId: s.id });
     } catch (err) {
       addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting the postmortem link failed: ${failureMessage(err)}` });
     }
   }
   run.changed();
+  return itemsInPostmortem;
+}
+
+/** Stops the updater and publisher, appends late action items, and ends the run. */
+export async function finishResolved(run: IncidentRun, updater: Promise<void>, publisher: Promise<void>, itemsInPostmortem: number): Promise<IncidentResult> {
+  const { s } = run;
+  // `/incident action` can still arrive after the postmortem was compiled: append those to it.
+  const appendLateActionItems = async () => {
+    while (s.postmortemId && (s.actionItems?.length ?? 0) > itemsInPostmortem) {
+      const items = s.actionItems!.slice(itemsInPostmortem);
+      await postmortem.appendActionItems({ id: s.postmortemId, items });
+      itemsInPostmortem += items.length;
+    }
+  };
   run.stopping = true;
   await updater;
   await publisher;
