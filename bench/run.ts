@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const rows: FigureRow[] = [];
   const timings: Record<string, number> = {};
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  const partialFile = join(__dirname, 'results', 'latest-partial.json');
   try {
     for (const name of chosen) {
       process.stderr.write(`## ${name}${QUICK ? ' (QUICK)' : ''} — load ${load1()}\n`);
@@ -85,6 +87,9 @@ async function main(): Promise<void> {
       // One figure failing (a timeout under load) must not lose the others: its row says why.
       rows.push(...(await figures[name]!().catch((err: unknown) => [figure(name, 'failed', String((err as Error).message ?? err).slice(0, 300), '', '', false)])));
       timings[name] = round((Date.now() - t0) / 1000);
+      // Rows so far, so a run cut short still leaves its figures behind.
+      writeFileSync(partialFile, `${JSON.stringify({ startedAt, quick: QUICK, secondsPerFigure: timings, rows }, null, 2)}\n`);
+      process.stderr.write(`${markdown(rows.filter((r) => r.figure === name))}\n`);
     }
   } finally {
     clearInterval(sampler);
@@ -101,7 +106,6 @@ async function main(): Promise<void> {
     secondsPerFigure: timings,
     rows,
   };
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
   const file = join(__dirname, 'results', QUICK ? 'latest-quick.json' : only.length ? `latest-${chosen.join('-')}.json` : 'latest.json');
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(markdown(rows));
