@@ -36,6 +36,19 @@ describe('the platform registry', () => {
     }
   });
 
+  it('describes every key of every platform section (the config reference is generated from these texts)', () => {
+    const undescribed = (node: Json & { description?: string; additionalProperties?: Json }, path: string): string[] => {
+      const own = Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
+        const c = child as Json & { description?: string };
+        return [...(c.description ? [] : [`${path}.${key}`]), ...undescribed(c, `${path}.${key}`)];
+      });
+      const nested = [...(node.anyOf ?? []), ...(node.allOf ?? []), ...(node.items ? [node.items] : []), ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : [])];
+      return [...own, ...nested.flatMap((n) => undescribed(n, path))];
+    };
+    expect(PLATFORM_NAMES.flatMap((n) => undescribed(at(schema, 'platforms', n), `platforms.${n}`))).toEqual([]);
+    expect(undescribed(at(schema, 'paging', 'pagerduty'), 'paging.pagerduty')).toEqual([]);
+  });
+
   it('refuses a route to a platform it does not list, naming the ones it does', () => {
     const err = (() => {
       try {
