@@ -28,8 +28,14 @@ const level = fc.record({
 });
 const policyInput = fc.record({ levels: fc.array(level, { minLength: 1, maxLength: 6 }), repeat: fc.integer({ min: 0, max: 10 }) });
 
-/** The config with this policy, or the ConfigError it is refused with. */
+const parsed = new Map<string, Config | ConfigError>();
+/** The config with this policy, or the ConfigError it is refused with (each policy parsed once). */
 function withPolicy(p: { levels: { targets: ({ person: string } | { schedule: string })[]; delay: string }[]; repeat: number }): Config | ConfigError {
+  const key = JSON.stringify(p);
+  if (!parsed.has(key)) parsed.set(key, parsePolicy(p));
+  return parsed.get(key)!;
+}
+function parsePolicy(p: Parameters<typeof withPolicy>[0]): Config | ConfigError {
   try {
     return config({
       schedules: [{ id: 'primary', timezone: 'Europe/Berlin', layers: [{ rotation: 'daily', start: '2026-01-05', participants: ['alice', 'bob', 'dave'] }] }],
