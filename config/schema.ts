@@ -163,6 +163,12 @@ const route = z
     channels: z.array(channelRef).min(1).describe('{ platform, channel } to post the alert to'),
     policy: id.describe('Escalation policy id'),
     autoResolve: autoResolve.optional().describe('Overrides the top-level autoResolve for matching incidents'),
+    runbook: z
+      .string()
+      .max(2000)
+      .regex(/^https?:\/\/\S+$/i, 'runbook must be an http:// or https:// address')
+      .optional()
+      .describe("Runbook URL for incidents this rule routes: what /incident runbook answers when the alert carries no runbook_url annotation"),
   })
   .strict();
 

@@ -1,0 +1,147 @@
+// Silences on the time-skipping server (issue 14 item 3): the real silences workflow, the real
+// incident workflow and the worker's silence copy (refreshed by query) decide; the test only skips
+// time and reads chat, pages, state and the archive.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { startTimeSkippingServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
+import { openIncident } from '../helpers/incident';
+import { testConfig } from '../helpers/config';
+import { anomaly } from '../helpers/anomaly';
+import { actor } from '../helpers/actors';
+import { MemoryChat } from '../fakes/memory-chat';
+import { resolveUpdate, stateQuery, type Anomaly } from '../../workflows/definitions';
+import { SilenceCache } from '../../activities/config-lookups/silences-cache';
+import { createSilence, listSilences, removeSilence } from '../../api/silences-client';
+import type { EventBatch } from '../../activities/events';
+import { ApiError } from '../../api/errors';
+
+const MIN = 60_000;
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker | undefined;
+let cache: SilenceCache;
+const chat = new MemoryChat();
+const batches: EventBatch[] = [];
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer();
+  cache = new SilenceCache(env.client);
+  const config = testConfig((raw) => {
+    raw.silences = { refreshInterval: '100ms' };
+  });
+  worker = await runTestWorker(env, { config, platforms: { local: chat }, pagers: {}, eventSinks: [{ name: 'memory', publish: async (b) => void batches.push(b) }], silences: cache });
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  cache?.stop();
+  await env?.teardown();
+});
+
+async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const alertsOf = (h: WorkflowHandle) => chat.alerts().filter((m) => m.key.startsWith(`${h.workflowId}@`));
+const pagesOf = (h: WorkflowHandle) => chat.dms.filter((d) => d.key.startsWith(`${h.workflowId}@`));
+/** Waits until the worker's copy holds the silence (as routing will see it). */
+const workerSees = (id: string) => until('the worker to see the silence', () => cache.current().map((s) => s.id), (v) => v.includes(id));
+
+async function silence(matcher: string, durationMs: number, who = actor('alice')): Promise<string> {
+  const r = await createSilence(env.client, { actor: who, matcher, durationMs, reason: 'planned deploy' });
+  expect(r).toMatchObject({ outcome: 'done' });
+  return r.silence!.id;
+}
+
+async function close(h: WorkflowHandle): Promise<void> {
+  await h.executeUpdate(resolveUpdate, { args: [{ actor: actor('carol', ['responder', 'admin']), summary: 'test done' }] });
+  await until(`${h.workflowId} to complete`, async () => (await h.describe()).status.name, (s) => s === 'COMPLETED');
+}
+
+const shop = (overrides: Partial<Anomaly> = {}) => anomaly({ cluster: 'silence-test', ...overrides });
+
+describe('silences on the time-skipping server', () => {
+  it('holds back matching alerts and pages until the silence expires, then alerts and pages; the held-back occurrences are archived', async () => {
+    const id = await silence('{cluster="silence-test", namespace="shop", kind=~"CrashLoopBackOff|OOMKilled"}', 30 * MIN);
+    await workerSees(id);
+    const a = shop();
+    const h = await openIncident(env.client, a);
+    // The start carries one occurrence (intake/signal.ts), three more follow.
+    for (let i = 0; i < 3; i++) await openIncident(env.client, { ...a, observedAt: new Date().toISOString() });
+    const other = await openIncident(env.client, shop({ resource: { kind: 'Pod', name: 'web-1', namespace: 'web' }, owner: undefined }));
+
+    // The other namespace alerts and pages as usual, so the worker is running and routing.
+    await until('the unsilenced incident to page', () => pagesOf(other).length, (n) => n === 1);
+    const held = await until('the held incident to count its occurrences', () => h.query(stateQuery), (s) => s.occurrences.count === 4);
+    expect(held.silenced).toMatchObject({ id, matcher: '{cluster="silence-test", namespace="shop", kind=~"CrashLoopBackOff|OOMKilled"}' });
+    expect(held.timeline.map((e) => e.type)).toContain('silenced');
+    expect(alertsOf(h)).toHaveLength(0);
+    expect(pagesOf(h)).toHaveLength(0);
+    await close(other);
+
+    await env.sleep(20 * MIN);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(alertsOf(h)).toHaveLength(0);
+    expect(pagesOf(h)).toHaveLength(0);
+
+    await env.sleep(10 * MIN + 1_000);
+    await until('the alert after the silence', () => alertsOf(h).length, (n) => n === 1);
+    await until('the page after the silence', () => pagesOf(h).map((p) => p.user), (u) => u.join() === 'alice');
+    const after = await h.query(stateQuery);
+    expect(after.timeline.find((e) => e.type === 'unsilenced')).toMatchObject({ data: { silence: id, occurrences: 4 } });
+
+    // The archive (event sinks) has the hold and its end with the count: nothing was lost.
+    const archived = await until('the archive to have the hold and its end', () => batches.filter((b) => b.incident.id === h.workflowId).flatMap((b) => b.entries.map((e) => e.type)), (t) => t.includes('unsilenced'));
+    expect(archived).toEqual(expect.arrayContaining(['detected', 'silenced', 'unsilenced', 'alerted', 'paged']));
+    // The silence itself: created and expired, audited in the archive; no longer listed.
+    expect(await listSilences(env.client)).toEqual([]);
+    const audit = await until('the silence audit', () => batches.filter((b) => b.incident.id === 'silences').flatMap((b) => b.entries.map((e) => e.text)), (t) => t.some((x) => x.includes(`${id}`) && x.includes('ended: expired')));
+    expect(audit.some((x) => x.startsWith(`Silence ${id} `) && x.includes('created by alice'))).toBe(true);
+    await close(h);
+  });
+
+  it('refuses a silence from someone off the roster or without a role, and audits the refusal', async () => {
+    const stranger = await createSilence(env.client, { actor: actor(null), matcher: '{namespace="shop"}', durationMs: 10 * MIN });
+    expect(stranger).toMatchObject({ outcome: 'refused', message: expect.stringContaining('not on the roster') });
+    const roleless = await createSilence(env.client, { actor: actor('dave', []), matcher: '{namespace="shop"}', durationMs: 10 * MIN });
+    expect(roleless).toMatchObject({ outcome: 'refused', message: expect.stringContaining('neither the responder nor the admin role') });
+    expect(await listSilences(env.client)).toEqual([]);
+    await until('the refusals in the audit', () => batches.filter((b) => b.incident.id === 'silences').flatMap((b) => b.entries).filter((e) => e.type === 'refused').length, (n) => n >= 2);
+  });
+
+  it('rejects a malformed matcher or duration with a message saying what to fix', async () => {
+    await expect(createSilence(env.client, { actor: actor('alice'), matcher: '{namespace="shop"', durationMs: 10 * MIN })).rejects.toThrow(ApiError);
+    await expect(createSilence(env.client, { actor: actor('alice'), matcher: '{team!="x"}', durationMs: 10 * MIN })).rejects.toThrow('matches every alert');
+    await expect(createSilence(env.client, { actor: actor('alice'), matcher: '{namespace="shop"}', durationMs: 1_000 })).rejects.toThrow('durationMs must be whole milliseconds from 1m to 7d');
+  });
+
+  it('alerts a held-back incident at once when its silence is removed early, and only its creator or an admin may remove it', async () => {
+    const id = await silence('{cluster="silence-test", owner="billing"}', 60 * MIN);
+    await workerSees(id);
+    const h = await openIncident(env.client, shop({ owner: { kind: 'Deployment', name: 'billing', namespace: 'shop' } }));
+    await until('the hold', () => h.query(stateQuery), (s) => !!s.silenced);
+    expect(await removeSilence(env.client, { actor: actor('bob'), id })).toMatchObject({ outcome: 'refused', message: expect.stringContaining('Only alice') });
+    expect(await removeSilence(env.client, { actor: actor('carol', ['responder', 'admin']), id })).toMatchObject({ outcome: 'done' });
+    await until('the alert after the removal', () => alertsOf(h).length, (n) => n === 1);
+    const s = await h.query(stateQuery);
+    expect(s.timeline.find((e) => e.type === 'unsilenced')?.text).toContain('removed by carol');
+    expect(await removeSilence(env.client, { actor: actor('alice'), id })).toMatchObject({ outcome: 'already' });
+    await close(h);
+  });
+
+  it('closes an incident resolved during its silence quietly: no alert, no page', async () => {
+    const id = await silence('{cluster="silence-test", owner="quiet"}', 60 * MIN);
+    await workerSees(id);
+    const h = await openIncident(env.client, shop({ owner: { kind: 'Deployment', name: 'quiet', namespace: 'shop' } }));
+    await until('the hold', () => h.query(stateQuery), (s) => !!s.silenced);
+    await close(h);
+    expect(alertsOf(h)).toHaveLength(0);
+    expect(pagesOf(h)).toHaveLength(0);
+    expect(await removeSilence(env.client, { actor: actor('alice'), id })).toMatchObject({ outcome: 'done' });
+  });
+});
