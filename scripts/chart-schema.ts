@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { configSchema } from '../config/schema';
+import { PLATFORM_NAMES } from '../platforms/registry';
 
 export const VALUES_SCHEMA_PATH = 'charts/k8s-incident-flow/values.schema.json';
 
@@ -97,7 +98,10 @@ const chartConfigRules: Schema = {
 };
 
 /** The chat callbacks and REST; everything else the api serves (/metrics, probes, /chat) stays internal. */
-const INGRESS_PATH = '^/(api|slack|teams|discord|mattermost)(/[A-Za-z0-9._~/-]*)?$';
+// Each platform's callbacks live under /<name> (from the registry, so a new platform is routable);
+// the local chat has no login and stays internal.
+const ROUTED = ['api', ...PLATFORM_NAMES.filter((n) => n !== 'local')];
+const INGRESS_PATH = `^/(${ROUTED.join('|')})(/[A-Za-z0-9._~/-]*)?$`;
 
 const chartOnly: Record<string, Schema> = {
   rbac: d(
@@ -141,7 +145,7 @@ const chartOnly: Record<string, Schema> = {
       annotations: d('Ingress annotations (e.g. cert-manager.io/cluster-issuer)', stringMap),
       host: d('Public host name', str),
       tls: d('TLS is required: chat platforms call HTTPS only', obj({ secretName: d('Secret with the certificate (cert-manager can create it)', str) })),
-      paths: d('Routed path prefixes: /api, /slack, /teams, /discord, /mattermost or below', { type: 'array', items: { type: 'string', pattern: INGRESS_PATH }, minItems: 1 }),
+      paths: d(`Routed path prefixes: ${ROUTED.map((r) => `/${r}`).join(', ')} or below`, { type: 'array', items: { type: 'string', pattern: INGRESS_PATH }, minItems: 1 }),
     }),
   ),
   networkPolicy: d(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig } from '../../../config/load';
 import { renderValuesSchema, VALUES_SCHEMA_PATH } from '../../../scripts/chart-schema';
+import { PLATFORM_NAMES } from '../../../platforms/registry';
 
 const CHART = 'charts/k8s-incident-flow';
 const read = (file: string) => readFileSync(join(CHART, file), 'utf8');
@@ -110,5 +111,15 @@ describe('Helm chart: the watcher', () => {
     expect(role).toContain('resources: [leases]');
     expect(role).toContain('verbs: [get, create, update]');
     expect(read('templates/watcher-deployment.yaml')).toContain('"--cluster" $cluster');
+  });
+});
+
+describe('Helm chart: the Ingress', () => {
+  it('routes /api and every chat platform of the registry, but never the local chat, /metrics or the probes', () => {
+    const schema = JSON.parse(readFileSync(VALUES_SCHEMA_PATH, 'utf8')) as Record<string, any>;
+    const path = new RegExp(schema.properties.ingress.properties.paths.items.pattern as string);
+    for (const name of PLATFORM_NAMES.filter((n) => n !== 'local')) expect([name, path.test(`/${name}/events`)]).toEqual([name, true]);
+    expect(path.test('/api/incidents')).toBe(true);
+    for (const internal of ['/local', '/chat', '/metrics', '/healthz', '/readyz']) expect([internal, path.test(internal)]).toEqual([internal, false]);
   });
 });
