@@ -2,7 +2,7 @@
 // an ack means the same thing (and fails the same way) wherever it comes from. Reads of one incident
 // use the `state` query (strongly consistent); lists use visibility (lags by a moment); writes are
 // Workflow Updates whose CommandResult is the answer.
-import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import {
   INCIDENT_WORKFLOW_TYPE,
@@ -190,9 +190,7 @@ export type ActionInput =
  * or closed incidents and for Temporal trouble.
  */
 export async function runAction(client: Client, id: string, actor: Actor, input: ActionInput): Promise<CommandResult> {
-  checkIncidentId(id);
-  const handle = client.workflow.getHandle(id);
-  const run = (): Promise<CommandResult> => {
+  return updateIncident(client, id, ACTION_VERB[input.action], (handle) => {
     switch (input.action) {
       case 'ack':
         return handle.executeUpdate(acknowledgeUpdate, { args: [{ actor }] });
@@ -203,9 +201,18 @@ export async function runAction(client: Client, id: string, actor: Actor, input:
       case 'resolve':
         return handle.executeUpdate(resolveUpdate, { args: [{ actor, summary: input.summary }] });
     }
-  };
+  });
+}
+
+/**
+ * Runs one Workflow Update on the incident's newest run within TIMEOUTS.updateMs and maps what can
+ * go wrong to ApiErrors; `doing` completes "The incident rejected the ..." (e.g. "acknowledge").
+ */
+export async function updateIncident(client: Client, id: string, doing: string, run: (handle: WorkflowHandle) => Promise<CommandResult>): Promise<CommandResult> {
+  checkIncidentId(id);
+  const handle = client.workflow.getHandle(id);
   try {
-    return await client.withDeadline(Date.now() + TIMEOUTS.updateMs, run);
+    return await client.withDeadline(Date.now() + TIMEOUTS.updateMs, () => run(handle));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       // "not found" covers both a missing workflow and a closed one; tell them apart for the caller.
@@ -216,8 +223,8 @@ export async function runAction(client: Client, id: string, actor: Actor, input:
     if (err instanceof WorkflowUpdateFailedError) {
       // The workflow's validator rejected a malformed call (it leaves no history); the api validates
       // first, so this means api and workflow disagree on the input: say what the workflow said.
-      throw new ApiError(400, 'update_rejected', `The incident rejected the ${ACTION_VERB[input.action]}: ${err.cause?.message ?? err.message}`);
+      throw new ApiError(400, 'update_rejected', `The incident rejected the ${doing}: ${err.cause?.message ?? err.message}`);
     }
-    mapTemporalError(err, id, ACTION_VERB[input.action]);
+    mapTemporalError(err, id, doing);
   }
 }

@@ -15,6 +15,8 @@ import { resolveHandoffTarget } from './identity';
 import { ACTION_VERB, LIST_STATUSES, MAX_LIST_LIMIT, checkIncidentId, getIncident, listIncidents, mapTemporalError, runAction, type ActionInput, type IncidentAction } from './incidents';
 import { listPostmortems, parsePostmortemQuery, sendPostmortem, type PostmortemReader } from './postmortems';
 import { incidentFields } from '../logging/fields';
+import { COMMANDS, commandBody } from './commands/rest-bodies';
+import { COMMAND_VERB, runIncidentCommand, type IncidentCommandName } from './commands/oncall';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -118,17 +120,23 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
     const act = async (req: FastifyRequest, reply: FastifyReply) => {
       const params = req.params as Record<string, string>;
       const action = params.action as IncidentAction;
-      if (!(ACTIONS as readonly string[]).includes(action))
-        throw new ApiError(404, 'unknown_action', `"${params.action}" is not an incident action; use ack, handoff or resolve.`);
+      const command = COMMANDS.includes(params.action as IncidentCommandName) ? (params.action as IncidentCommandName) : undefined;
+      if (!(ACTIONS as readonly string[]).includes(action) && !command)
+        throw new ApiError(404, 'unknown_action', `"${params.action}" is not an incident action; use ${[...ACTIONS, ...COMMANDS].join(', ')}.`);
       const id = incidentIdOf(params);
       const principal = req.principal!;
       if (principal.service)
         throw new ApiError(
           403,
           'person_required',
-          `The token "${principal.tokenName}" is a service token: it may read incidents and send anomalies, but only a person may ${ACTION_VERB[action]}. ` +
+          `The token "${principal.tokenName}" is a service token: it may read incidents and send anomalies, but only a person may ${command ? `ask for a ${COMMAND_VERB[command]}` : ACTION_VERB[action]}. ` +
             `Bind the token to a roster person with "person: <id>" under api.tokens[] in the config.`,
         );
+      if (command) {
+        const result = await runIncidentCommand(deps.client, id, principal.actor, commandBody(command, req.body));
+        req.log.info({ ...incidentFields(id), action: command, via: principal.actor.via, outcome: result.outcome }, 'incident action');
+        return sendResult(reply, result);
+      }
       const input = actionInput(action, req.body, deps.config);
       const result = await runAction(deps.client, id, principal.actor, input);
       req.log.info({ ...incidentFields(id), action, via: principal.actor.via, outcome: result.outcome }, 'incident action');

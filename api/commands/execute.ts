@@ -11,6 +11,7 @@ import { getIncident, listIncidents, runAction, type ActionInput, type IncidentA
 import { HELP_TEXT, USAGE, parseCommand } from './parse';
 import { runKubectl } from '../kubectl';
 import { recordActionItem, type PostmortemEditor } from '../postmortems';
+import { onCall, renderOnCall, runbook, runIncidentCommand, type CommandInput } from './oncall';
 
 export interface CommandContext {
   actor: Actor;
@@ -126,6 +127,35 @@ export async function executeCommand(text: string, ctx: CommandContext, deps: Co
       if (!id) return { text: NO_INCIDENT(USAGE.action), ephemeral: true };
       try {
         return replyFor(await recordActionItem(deps.client, id, ctx.actor, cmd.text, deps.postmortems, displayNames(deps.config)), id);
+      } catch (err) {
+        return errorReply(err, id);
+      }
+    }
+    case 'oncall':
+      try {
+        return { text: renderOnCall(onCall(deps.config, ctx.actor, cmd.schedule, Date.now()), deps.config), ephemeral: true };
+      } catch (err) {
+        return errorReply(err);
+      }
+    case 'runbook': {
+      const id = cmd.incidentId ?? ctx.threadIncidentId;
+      if (!id) return { text: NO_INCIDENT(USAGE.runbook), ephemeral: true };
+      try {
+        return { text: (await runbook(deps.client, deps.config, ctx.actor, id)).text, ephemeral: false, incidentId: id };
+      } catch (err) {
+        return errorReply(err, id);
+      }
+    }
+    case 'severity':
+    case 'escalate':
+    case 'snooze':
+    case 'reopen': {
+      const id = cmd.incidentId ?? ctx.threadIncidentId;
+      if (!id) return { text: NO_INCIDENT(USAGE[cmd.kind]), ephemeral: true };
+      const input: CommandInput =
+        cmd.kind === 'severity' ? { command: 'severity', severity: cmd.severity } : cmd.kind === 'snooze' ? { command: 'snooze', durationMs: cmd.durationMs } : cmd.kind === 'reopen' ? { command: 'reopen', reason: cmd.reason } : { command: 'escalate' };
+      try {
+        return replyFor(await runIncidentCommand(deps.client, id, ctx.actor, input), id);
       } catch (err) {
         return errorReply(err, id);
       }

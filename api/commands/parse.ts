@@ -6,11 +6,19 @@
 //   /incident list [open|triggered|acknowledged|resolved|all]
 //   /incident show [incident-id]
 //   /incident action [incident-id] <text>
+//   /incident oncall [schedule]
+//   /incident severity [incident-id] <info|warning|error|critical>
+//   /incident escalate [incident-id]
+//   /incident snooze [incident-id] <duration, e.g. 30m, 1h>
+//   /incident reopen [incident-id] [reason...]
+//   /incident runbook [incident-id]
 //   /incident help
 //   /kubectl get|describe|logs|events|top ...   (read-only; parsed and policed in api/kubectl)
 // Inside an incident thread the id may be left out (the caller passes the thread's incident).
 // The person named in /handoff is only a target; who is acting always comes from the platform.
 import { LIST_STATUSES, type ListStatus } from '../incidents';
+import { SEVERITIES, SNOOZE_LIMITS_MS, type Severity } from '../../workflows/definitions';
+import { formatDuration, parseDuration } from '../../config/duration';
 
 export type ListScope = ListStatus | 'all';
 
@@ -22,6 +30,12 @@ export type ParsedCommand =
   | { kind: 'show'; incidentId?: string }
   | { kind: 'action'; incidentId?: string; text: string }
   | { kind: 'kubectl'; args: string }
+  | { kind: 'oncall'; schedule?: string }
+  | { kind: 'severity'; incidentId?: string; severity: Severity }
+  | { kind: 'escalate'; incidentId?: string }
+  | { kind: 'snooze'; incidentId?: string; durationMs: number }
+  | { kind: 'reopen'; incidentId?: string; reason?: string }
+  | { kind: 'runbook'; incidentId?: string }
   | { kind: 'help' };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };
@@ -33,6 +47,12 @@ export const USAGE = {
   list: '/incident list [open|triggered|acknowledged|resolved|all]: incidents, open ones by default',
   show: '/incident show [incident-id]: status and timeline of one incident',
   action: '/incident action [incident-id] <text>: record a follow-up (action item) for the postmortem',
+  oncall: '/incident oncall [schedule]: who is on call now and next, per schedule',
+  severity: `/incident severity [incident-id] <${SEVERITIES.join('|')}>: change the severity`,
+  escalate: '/incident escalate [incident-id]: page the next escalation level now',
+  snooze: `/incident snooze [incident-id] <duration>: pause escalation, e.g. 30m or 2h (${formatDuration(SNOOZE_LIMITS_MS.min)} to ${formatDuration(SNOOZE_LIMITS_MS.max)}); an ack or resolve ends it`,
+  reopen: '/incident reopen [incident-id] [reason]: reopen a resolved incident while it can still be reopened',
+  runbook: '/incident runbook [incident-id]: the runbook of the incident (alert annotation or routing rule)',
   kubectl: '/kubectl get|describe|logs|events|top ...: read-only views of the cluster (/kubectl help)',
   help: '/incident help: this list',
 } as const;
@@ -127,7 +147,52 @@ function parseIncidentSubcommand(args: string): ParseResult {
       if (!text) return fail(`What should be followed up? Write the action item after the command.\nUsage: ${USAGE.action}`);
       return ok({ kind: 'action', incidentId, text });
     }
+    case 'oncall':
+    case 'severity':
+    case 'escalate':
+    case 'snooze':
+    case 'reopen':
+    case 'runbook':
+      return parseOnCallCommand(sub.toLowerCase() as OnCallVerb, rest);
     default:
       return fail(`Unknown subcommand "${sub}".\n${HELP_TEXT}`);
+  }
+}
+
+type OnCallVerb = 'oncall' | 'severity' | 'escalate' | 'snooze' | 'reopen' | 'runbook';
+
+/** The commands on-call people reach for (issue 14 item 5). */
+function parseOnCallCommand(verb: OnCallVerb, args: string): ParseResult {
+  if (verb === 'oncall') {
+    const [schedule, extra] = shift(args);
+    if (extra) return fail(`Unexpected "${extra}": name at most one schedule.\nUsage: ${USAGE.oncall}`);
+    if (schedule !== undefined && !/^[A-Za-z0-9._-]+$/.test(schedule)) return fail(`"${schedule}" is not a schedule id (ids are letters, digits, ".", "_" and "-").\nUsage: ${USAGE.oncall}`);
+    return ok({ kind: 'oncall', ...(schedule ? { schedule } : {}) });
+  }
+  const [incidentId, rest] = takeId(args);
+  const [first, extra] = shift(rest);
+  switch (verb) {
+    case 'severity': {
+      if (!first) return fail(`Which severity? Name one of ${SEVERITIES.join(', ')}.\nUsage: ${USAGE.severity}`);
+      const level = first.toLowerCase();
+      if (!(SEVERITIES as readonly string[]).includes(level)) return fail(`"${first}" is not a severity; use one of ${SEVERITIES.join(', ')}.\nUsage: ${USAGE.severity}`);
+      if (extra) return fail(`Unexpected "${extra}".\nUsage: ${USAGE.severity}`);
+      return ok({ kind: 'severity', incidentId, severity: level as Severity });
+    }
+    case 'snooze': {
+      if (!first) return fail(`For how long? Give a duration such as 30m or 2h.\nUsage: ${USAGE.snooze}`);
+      const ms = parseDuration(first.toLowerCase());
+      if (ms === undefined) return fail(`"${first}" is not a duration; write it like 30m, 1h or 1h30m.\nUsage: ${USAGE.snooze}`);
+      if (ms < SNOOZE_LIMITS_MS.min || ms > SNOOZE_LIMITS_MS.max)
+        return fail(`A snooze lasts from ${formatDuration(SNOOZE_LIMITS_MS.min)} to ${formatDuration(SNOOZE_LIMITS_MS.max)}; ${first} is outside that. For longer, acknowledge the incident instead.\nUsage: ${USAGE.snooze}`);
+      if (extra) return fail(`Unexpected "${extra}".\nUsage: ${USAGE.snooze}`);
+      return ok({ kind: 'snooze', incidentId, durationMs: ms });
+    }
+    case 'reopen':
+      return ok({ kind: 'reopen', incidentId, ...(rest ? { reason: rest } : {}) });
+    case 'escalate':
+    case 'runbook':
+      if (rest) return fail(`"${rest}" is not an incident id (ids look like incident/<cluster>/<fingerprint>).\nUsage: ${USAGE[verb]}`);
+      return ok({ kind: verb, incidentId });
   }
 }

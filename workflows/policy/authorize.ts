@@ -87,6 +87,18 @@ export function authorize(
   }
 }
 
+/**
+ * Reading on-call answers and runbooks (`/incident oncall`, `/incident runbook`): anyone on the
+ * roster with a role, for an incident also in its cluster/namespace, like an ack.
+ */
+export function authorizeRead(actor: Actor, state?: Partial<Pick<IncidentState, 'cluster' | 'namespace' | 'resource'>>): Authorization {
+  if (actor.personId === null) return refuse(notOnRosterReason(actor));
+  if (!hasAnyRole(actor)) return refuse(`You (${actor.personId}) have neither the responder nor the admin role. Ask an admin to add a role under people[].roles in the config.`);
+  if (!state || !actor.grants?.length) return ALLOWED;
+  const scope = { cluster: state.cluster, namespace: state.namespace ?? state.resource?.namespace };
+  return effectiveRoles(actor, scope).length ? ALLOWED : refuse(scopeRefusal(actor, scope, 'read incidents of'));
+}
+
 function notOnRosterReason(actor: Actor): string {
   const you = `You (${actor.via}) are not on the roster for this incident.`;
   // API tokens map to people through api.tokens[].person, chat users through people[].chat.

@@ -1,5 +1,5 @@
 // Pure policy code (on-call, escalation, routing, authorization): no Temporal, no I/O, no clock.
-export { onCallAt, whoIsOnCall, localTimeAt, localToInstant, parseDay, type OnCallAnswer } from './oncall';
+export { onCallAt, whoIsOnCall, onCallNowAndNext, localTimeAt, localToInstant, parseDay, type OnCallAnswer, type OnCallShift } from './oncall';
 export {
   firstPosition,
   nextPosition,
@@ -12,5 +12,5 @@ export {
   type PageTarget,
 } from './escalation';
 export { route, matches, globMatch, anomalyNamespace, type RoutingDecision } from './routing';
-export { authorize, type Authorization, type AuthorizeState, type HandoffTarget } from './authorize';
+export { authorize, authorizeRead, type Authorization, type AuthorizeState, type HandoffTarget } from './authorize';
 export { effectiveRoles, grantCovers, hasAnyRole, narrowByToken, scopeRefusal, grantsPath, type Scope } from './scope';

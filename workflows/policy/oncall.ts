@@ -42,6 +42,43 @@ export function whoIsOnCall(schedule: Schedule, atMs: number): OnCallAnswer | un
   return undefined;
 }
 
+export interface OnCallShift {
+  /** Undefined: nobody is on call (no override or layer covers the time). */
+  personId?: string;
+  source?: string;
+  /** When this answer started to hold (for `next`); `now` has the instant asked about. */
+  fromMs: number;
+}
+
+/** How far `/incident oncall` looks for the next change. */
+export const NEXT_HORIZON_DAYS = 28;
+
+/**
+ * Who is on call at `atMs` and who comes next (the first later instant with another answer, a gap
+ * included), for `/incident oncall`. Answers change only at override edges, handoffs and
+ * restriction edges, so only those instants are checked; `next` is undefined when nothing changes
+ * within the horizon (e.g. a single participant).
+ */
+export function onCallNowAndNext(schedule: Schedule, atMs: number, horizonDays = NEXT_HORIZON_DAYS): { now: OnCallShift; next?: OnCallShift } {
+  const current = whoIsOnCall(schedule, atMs);
+  const now: OnCallShift = { personId: current?.personId, source: current?.source, fromMs: atMs };
+  const end = atMs + horizonDays * DAY;
+  const candidates = new Set<number>();
+  for (const o of schedule.overrides) for (const t of [Date.parse(o.from), Date.parse(o.to)]) candidates.add(t);
+  const today = localTimeAt(atMs, schedule.timezone).day;
+  for (let day = today; day <= today + horizonDays + 1; day++) {
+    for (const layer of schedule.layers) {
+      candidates.add(localToInstant(day, hhmmToMinutes(layer.handoffTime), schedule.timezone));
+      for (const r of layer.restrictions ?? []) for (const t of [r.from, r.to]) candidates.add(localToInstant(day, hhmmToMinutes(t), schedule.timezone));
+    }
+  }
+  for (const t of [...candidates].filter((c) => c > atMs && c <= end).sort((a, b) => a - b)) {
+    const who = whoIsOnCall(schedule, t);
+    if (who?.personId !== current?.personId) return { now, next: { personId: who?.personId, source: who?.source, fromMs: t } };
+  }
+  return { now };
+}
+
 function layerCovers(layer: ScheduleLayer, local: LocalTime): boolean {
   if (!layer.restrictions) return true;
   const today = weekdayOf(local.day);

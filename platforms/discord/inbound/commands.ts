@@ -5,6 +5,7 @@
 // parser, one set of usage messages and one authorization path.
 import type { Config } from '../../../config/schema';
 import { LIST_STATUSES } from '../../../api/incidents';
+import { SEVERITIES } from '../../../workflows/definitions';
 
 export const OptionType = { subCommand: 1, string: 3, user: 6 } as const;
 
@@ -23,6 +24,10 @@ const status = {
   choices: [...LIST_STATUSES, 'all'].map((s) => ({ name: s, value: s })),
 };
 const text = { type: OptionType.string, name: 'text', description: 'The follow-up for the postmortem', required: true, max_length: 2000 };
+const schedule = { type: OptionType.string, name: 'schedule', description: 'Schedule id (all schedules when left out)', required: false, max_length: 100 };
+const level = { type: OptionType.string, name: 'level', description: 'The new severity', required: true, choices: SEVERITIES.map((s) => ({ name: s, value: s })) };
+const duration = { type: OptionType.string, name: 'duration', description: 'How long to pause escalation, e.g. 30m or 2h (1m to 24h)', required: true, max_length: 20 };
+const reason = { type: OptionType.string, name: 'reason', description: 'Why it is reopened', required: false, max_length: 2000 };
 const args = { type: OptionType.string, name: 'args', description: 'e.g. get pods, describe deploy/checkout, logs checkout-7d9f, events, top pods', required: true, max_length: 500 };
 
 const sub = (name: string, description: string, options: object[] = []) => ({ type: OptionType.subCommand, name, description, options });
@@ -41,6 +46,12 @@ export const DISCORD_COMMANDS = [
       sub('list', 'List incidents', [status]),
       sub('show', 'Status and timeline of one incident', [incident]),
       sub('action', 'Record a follow-up for the postmortem', [text, incident]),
+      sub('oncall', 'Who is on call now and next', [schedule]),
+      sub('severity', 'Change the severity of an incident', [level, incident]),
+      sub('escalate', 'Page the next escalation level now', [incident]),
+      sub('snooze', 'Pause escalation for a while (an ack or resolve ends it)', [duration, incident]),
+      sub('reopen', 'Reopen a resolved incident while it can still be reopened', [reason, incident]),
+      sub('runbook', 'The runbook of an incident', [incident]),
       sub('help', 'What the incident commands do'),
     ],
   },
@@ -90,6 +101,12 @@ export function commandText(data: CommandData, config: Config): string {
     'incident list': [value('status')],
     'incident show': [value('incident')],
     'incident action': [value('incident'), value('text')],
+    'incident oncall': [value('schedule')],
+    'incident severity': [value('incident'), value('level')],
+    'incident escalate': [value('incident')],
+    'incident snooze': [value('incident'), value('duration')],
+    'incident reopen': [value('incident'), value('reason')],
+    'incident runbook': [value('incident')],
     'incident help': [],
     ack: [value('incident')],
     handoff: [value('incident'), target, value('note')],

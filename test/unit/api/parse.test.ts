@@ -71,7 +71,7 @@ describe('chat command parser', () => {
 
   it('explains unknown commands and plain text with the help text', () => {
     expect(error('/acknowledge')).toMatch(/Unknown command "\/acknowledge"[\s\S]*Incident commands:/);
-    expect(error('/incident escalate')).toMatch(/Unknown subcommand "escalate"/);
+    expect(error('/incident page-everyone')).toMatch(/Unknown subcommand "page-everyone"/);
     expect(error('ack please')).toMatch(/Commands start with "\/"/);
   });
 

@@ -8,6 +8,7 @@ import { LIST_STATUSES } from '../../../../api/incidents';
 import type { Person } from '../../../../config/schema';
 import { commandText } from '../../../../platforms/teams/inbound/mentions';
 import { assertProperty } from '../../../helpers/property';
+import { SEVERITIES, SNOOZE_LIMITS_MS } from '../../../../workflows/definitions';
 
 const INCIDENT_ID = /^incident\/[^/\s]+\/[^/\s]+$/;
 const PERSON = /^(@?[A-Za-z0-9._-]+|<@[^>]+>)$/;
@@ -33,6 +34,17 @@ function isWhole(c: ParsedCommand): boolean {
       return typeof c.args === 'string';
     case 'help':
       return Object.keys(c).length === 1;
+    case 'oncall':
+      return c.schedule === undefined || /^[A-Za-z0-9._-]+$/.test(c.schedule);
+    case 'severity':
+      return idOk(c.incidentId) && (SEVERITIES as readonly string[]).includes(c.severity);
+    case 'escalate':
+    case 'runbook':
+      return idOk(c.incidentId);
+    case 'snooze':
+      return idOk(c.incidentId) && Number.isInteger(c.durationMs) && c.durationMs >= SNOOZE_LIMITS_MS.min && c.durationMs <= SNOOZE_LIMITS_MS.max;
+    case 'reopen':
+      return idOk(c.incidentId) && (c.reason === undefined || text(c.reason));
   }
 }
 
@@ -74,6 +86,12 @@ const command: fc.Arbitrary<ParsedCommand> = fc.oneof(
   maybeId.map((incidentId) => ({ kind: 'show' as const, incidentId })),
   fc.record({ incidentId: maybeId, text: prose }).map((c) => ({ kind: 'action' as const, ...c })),
   fc.constant({ kind: 'help' as const }),
+  fc.option(fc.stringMatching(/^[a-z][a-z0-9._-]{0,20}$/), { nil: undefined }).map((schedule) => ({ kind: 'oncall' as const, ...(schedule ? { schedule } : {}) })),
+  fc.record({ incidentId: maybeId, severity: fc.constantFrom(...SEVERITIES) }).map((c) => ({ kind: 'severity' as const, ...c })),
+  maybeId.map((incidentId) => ({ kind: 'escalate' as const, incidentId })),
+  fc.record({ incidentId: maybeId, durationMs: fc.integer({ min: 1, max: 1440 }).map((m) => m * 60_000) }).map((c) => ({ kind: 'snooze' as const, ...c })),
+  fc.record({ incidentId: maybeId, reason: fc.option(prose, { nil: undefined }) }).map(({ reason, ...c }) => ({ kind: 'reopen' as const, ...c, ...(reason ? { reason } : {}) })),
+  maybeId.map((incidentId) => ({ kind: 'runbook' as const, incidentId })),
 );
 
 const randomCase = (s: string) => fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((up) => [...s].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''));
@@ -90,6 +108,12 @@ function render(c: ParsedCommand): fc.Arbitrary<string> {
     action: c.kind === 'action' ? args(c.incidentId, c.text) : [],
     kubectl: [],
     help: [],
+    oncall: c.kind === 'oncall' ? args(c.schedule) : [],
+    severity: c.kind === 'severity' ? args(c.incidentId, c.severity) : [],
+    escalate: c.kind === 'escalate' ? args(c.incidentId) : [],
+    snooze: c.kind === 'snooze' ? args(c.incidentId, `${c.durationMs / 60_000}m`) : [],
+    reopen: c.kind === 'reopen' ? args(c.incidentId, c.reason) : [],
+    runbook: c.kind === 'runbook' ? args(c.incidentId) : [],
   };
   const shortForm = ['ack', 'handoff', 'resolve', 'help'].includes(c.kind);
   const verbs = fc.constantFrom(...(shortForm ? [`/${c.kind}`, `/incident ${c.kind}`] : [`/incident ${c.kind}`]));
@@ -107,7 +131,7 @@ const anyInput = fc.oneof(
   fc
     .tuple(
       fc.constantFrom('/', '/ ', '', ' /', '//', '/incident ', '/INCIDENT '),
-      fc.array(fc.oneof(fc.constantFrom('ack', 'handoff', 'resolve', 'list', 'show', 'action', 'help', 'kubectl', 'open', 'all', 'closed', 'Resolve'), incidentId, mention, word), { maxLength: 6 }),
+      fc.array(fc.oneof(fc.constantFrom('ack', 'handoff', 'resolve', 'list', 'show', 'action', 'help', 'kubectl', 'open', 'all', 'closed', 'Resolve', 'oncall', 'severity', 'escalate', 'snooze', 'reopen', 'runbook', 'critical', '30m', '25h', '0m'), incidentId, mention, word), { maxLength: 6 }),
       space,
     )
     .map(([lead, ws, sep]) => lead + ws.join(sep)),
