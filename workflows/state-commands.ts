@@ -102,7 +102,7 @@ export function applyReopen(s: IncidentState, input: ReopenInput, nowIso: string
   if (!reopenable)
     return {
       outcome: 'refused',
-      message: 'This incident is resolved and closing (its postmortem is being written), so it can no longer be reopened. If the problem is back it opens again as a new incident when it recurs; to open one now, report it (POST /api/anomalies).',
+      message: 'This incident is resolved and its run is closing (its flap window is over or it has none), so it can no longer be reopened. If the problem is back it opens again as a new incident when it recurs; to open one now, report it (POST /api/anomalies).',
       status: s.status,
     };
   const person = actor.personId!;

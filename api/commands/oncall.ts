@@ -41,7 +41,7 @@ export async function runIncidentCommand(client: Client, id: string, actor: Acto
       throw new ApiError(
         409,
         'incident_closed',
-        `Incident ${id} is closed (its postmortem is written), so it cannot be reopened. If the problem is back it opens again as a new incident with the same id when it recurs; to open one now, report it (POST /api/anomalies), and link the old postmortem with /incident action.`,
+        `Incident ${id} is closed, so it cannot be reopened. If the problem is back it opens again as a new incident with the same id when it recurs; to open one now, report it (POST /api/anomalies), and link the old postmortem with /incident action.`,
       );
     throw err;
   }

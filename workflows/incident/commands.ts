@@ -43,7 +43,10 @@ export function registerCommandHandlers(run: IncidentRun): void {
   );
   wf.setHandler(
     reopenUpdate,
-    (u) => {
+    async (u) => {
+      // Just resolved, postmortem still being written: the flap window is about to open, so wait
+      // for it (or for the run to close) instead of answering "too late" too early.
+      if (s.status === 'resolved' && !run.reopenable && (s.flapWindowMs ?? 0) > 0) await wf.condition(() => run.reopenable || run.stopping || s.status !== 'resolved');
       const r = applyReopen(s, u, nowIso(), name, run.reopenable);
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
