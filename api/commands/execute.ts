@@ -12,6 +12,7 @@ import { HELP_TEXT, USAGE, parseCommand } from './parse';
 import { runKubectl } from '../kubectl';
 import { recordActionItem, type PostmortemEditor } from '../postmortems';
 import { onCall, renderOnCall, runbook, runIncidentCommand, type CommandInput } from './oncall';
+import { runSilenceCommand } from './silence';
 
 export interface CommandContext {
   actor: Actor;
@@ -146,6 +147,16 @@ export async function executeCommand(text: string, ctx: CommandContext, deps: Co
         return errorReply(err, id);
       }
     }
+    case 'silence':
+    case 'silences':
+    case 'unsilence':
+      try {
+        // A new or removed silence is news for the channel (its announcement); lists and refusals are not.
+        const { text, result } = await runSilenceCommand(deps.client, ctx.actor, cmd);
+        return { text, ephemeral: result?.outcome !== 'done' };
+      } catch (err) {
+        return errorReply(err);
+      }
     case 'severity':
     case 'escalate':
     case 'snooze':

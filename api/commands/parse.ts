@@ -12,6 +12,7 @@
 //   /incident snooze [incident-id] <duration, e.g. 30m, 1h>
 //   /incident reopen [incident-id] [reason...]
 //   /incident runbook [incident-id]
+//   /incident silence <matcher> <duration> [reason...] | silences | unsilence <id>   (./silence.ts)
 //   /incident help
 //   /kubectl get|describe|logs|events|top ...   (read-only; parsed and policed in api/kubectl)
 // Inside an incident thread the id may be left out (the caller passes the thread's incident).
@@ -19,6 +20,7 @@
 import { LIST_STATUSES, type ListStatus } from '../incidents';
 import { SEVERITIES, SNOOZE_LIMITS_MS, type Severity } from '../../workflows/definitions';
 import { formatDuration, parseDuration } from '../../config/duration';
+import { SILENCE_USAGE, parseSilenceCommand, type SilenceCommand } from './silence';
 
 export type ListScope = ListStatus | 'all';
 
@@ -36,6 +38,7 @@ export type ParsedCommand =
   | { kind: 'snooze'; incidentId?: string; durationMs: number }
   | { kind: 'reopen'; incidentId?: string; reason?: string }
   | { kind: 'runbook'; incidentId?: string }
+  | SilenceCommand
   | { kind: 'help' };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };
@@ -53,6 +56,7 @@ export const USAGE = {
   snooze: `/incident snooze [incident-id] <duration>: pause escalation, e.g. 30m or 2h (${formatDuration(SNOOZE_LIMITS_MS.min)} to ${formatDuration(SNOOZE_LIMITS_MS.max)}); an ack or resolve ends it`,
   reopen: '/incident reopen [incident-id] [reason]: reopen a resolved incident while it can still be reopened',
   runbook: '/incident runbook [incident-id]: the runbook of the incident (alert annotation or routing rule)',
+  ...SILENCE_USAGE,
   kubectl: '/kubectl get|describe|logs|events|top ...: read-only views of the cluster (/kubectl help)',
   help: '/incident help: this list',
 } as const;
@@ -154,6 +158,10 @@ function parseIncidentSubcommand(args: string): ParseResult {
     case 'reopen':
     case 'runbook':
       return parseOnCallCommand(sub.toLowerCase() as OnCallVerb, rest);
+    case 'silence':
+    case 'silences':
+    case 'unsilence':
+      return parseSilenceCommand(sub.toLowerCase() as SilenceCommand['kind'], rest);
     default:
       return fail(`Unknown subcommand "${sub}".\n${HELP_TEXT}`);
   }

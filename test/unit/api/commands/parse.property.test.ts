@@ -9,6 +9,7 @@ import type { Person } from '../../../../config/schema';
 import { commandText } from '../../../../platforms/teams/inbound/mentions';
 import { assertProperty } from '../../../helpers/property';
 import { SEVERITIES, SNOOZE_LIMITS_MS } from '../../../../workflows/definitions';
+import { SILENCE_LIMITS_MS } from '../../../../workflows/silences-definitions';
 
 const INCIDENT_ID = /^incident\/[^/\s]+\/[^/\s]+$/;
 const PERSON = /^(@?[A-Za-z0-9._-]+|<@[^>]+>)$/;
@@ -45,6 +46,12 @@ function isWhole(c: ParsedCommand): boolean {
       return idOk(c.incidentId) && Number.isInteger(c.durationMs) && c.durationMs >= SNOOZE_LIMITS_MS.min && c.durationMs <= SNOOZE_LIMITS_MS.max;
     case 'reopen':
       return idOk(c.incidentId) && (c.reason === undefined || text(c.reason));
+    case 'silence':
+      return text(c.matcher) && Number.isInteger(c.durationMs) && c.durationMs >= SILENCE_LIMITS_MS.min && c.durationMs <= SILENCE_LIMITS_MS.max && (c.reason === undefined || text(c.reason));
+    case 'silences':
+      return Object.keys(c).length === 1;
+    case 'unsilence':
+      return /^s-\d+$/.test(c.id);
   }
 }
 
@@ -114,6 +121,9 @@ function render(c: ParsedCommand): fc.Arbitrary<string> {
     snooze: c.kind === 'snooze' ? args(c.incidentId, `${c.durationMs / 60_000}m`) : [],
     reopen: c.kind === 'reopen' ? args(c.incidentId, c.reason) : [],
     runbook: c.kind === 'runbook' ? args(c.incidentId) : [],
+    silence: c.kind === 'silence' ? args(c.matcher, `${c.durationMs / 60_000}m`, c.reason) : [],
+    silences: [],
+    unsilence: c.kind === 'unsilence' ? [c.id] : [],
   };
   const shortForm = ['ack', 'handoff', 'resolve', 'help'].includes(c.kind);
   const verbs = fc.constantFrom(...(shortForm ? [`/${c.kind}`, `/incident ${c.kind}`] : [`/incident ${c.kind}`]));
