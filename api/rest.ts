@@ -15,6 +15,7 @@ import { resolveHandoffTarget } from './identity';
 import { ACTION_VERB, LIST_STATUSES, MAX_LIST_LIMIT, checkIncidentId, getIncident, listIncidents, mapTemporalError, runAction, type ActionInput, type IncidentAction } from './incidents';
 import { listPostmortems, parsePostmortemQuery, sendPostmortem, type PostmortemReader } from './postmortems';
 import { incidentFields } from '../logging/fields';
+import { registerSilenceRoutes } from './silences';
 import { COMMANDS, commandBody } from './commands/rest-bodies';
 import { COMMAND_VERB, runIncidentCommand, type IncidentCommandName } from './commands/oncall';
 
@@ -158,6 +159,7 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
     });
 
     api.get('/api/postmortems', async (req) => listPostmortems(deps.postmortems, parsePostmortemQuery(req.query)));
+    registerSilenceRoutes(api, { client: deps.client, taskQueue: deps.config.temporal.taskQueue });
     api.get('/api/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply));
   });
 }

@@ -1,0 +1,60 @@
+// Silences over REST and from the local chat against the real api, worker and Temporal dev server:
+// the same workflow answers both, and refusals say what to do.
+import { startStack, eventually, type Stack } from '../../helpers/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: true });
+}, 120_000);
+afterAll(async () => stack?.stop());
+
+async function say(user: string, text: string): Promise<{ text: string; ephemeral: boolean }> {
+  const res = await stack.request('/local-chat/api/command', { json: { user, channel: 'incidents', text } });
+  const body = (await res.json()) as { ok: boolean; reply: { text: string; ephemeral: boolean } };
+  expect(body.ok).toBe(true);
+  return body.reply;
+}
+
+describe('silences over REST', () => {
+  it('creates, lists and removes a silence; only its creator or an admin removes it', async () => {
+    const created = await stack.request('/api/silences', { token: 'alice', json: { matcher: '{namespace="rest-shop", kind=~"Pod|Deployment"}', duration: '2h', reason: 'migration' } });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { outcome: string; silence: { id: string; matcher: string; createdBy: string } };
+    expect(body).toMatchObject({ outcome: 'done', silence: { matcher: '{namespace="rest-shop", kind=~"Pod|Deployment"}', createdBy: 'alice' } });
+    const id = body.silence.id;
+
+    const listed = (await (await stack.request('/api/silences', { token: 'ops' })).json()) as { silences: { id: string }[] };
+    expect(listed.silences.map((s) => s.id)).toContain(id);
+
+    const byBob = await stack.request(`/api/silences/${id}`, { token: 'bob', method: 'DELETE' });
+    expect(byBob.status).toBe(403);
+    expect(((await byBob.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'refused', message: expect.stringContaining('Only alice') });
+    expect((await stack.request(`/api/silences/${id}`, { token: 'alice', method: 'DELETE' })).status).toBe(200);
+    expect((await stack.request(`/api/silences/${id}`, { token: 'alice', method: 'DELETE' })).status).toBe(404);
+    await eventually(async () => !((await (await stack.request('/api/silences', { token: 'ops' })).json()) as { silences: { id: string }[] }).silences.some((s) => s.id === id), 'the silence gone from the list');
+  });
+
+  it('refuses a service token and names the fields of a malformed request', async () => {
+    const service = await stack.request('/api/silences', { token: 'ops', json: { matcher: '{namespace="shop"}', duration: '1h' } });
+    expect(service.status).toBe(403);
+    expect(await service.text()).toContain('person_required');
+    const bad = await stack.request('/api/silences', { token: 'alice', json: { matcher: '{namespace="shop"', duration: 'soon' } });
+    expect(bad.status).toBe(400);
+    const fields = ((await bad.json()) as { error: { fields: { path: string; message: string }[] } }).error.fields;
+    expect(fields.map((f) => f.path).sort()).toEqual(['duration', 'matcher']);
+    expect(fields.find((f) => f.path === 'matcher')!.message).toContain('unbalanced braces');
+    expect((await stack.request('/api/silences/nope', { token: 'alice', method: 'DELETE' })).status).toBe(400);
+  });
+});
+
+describe('silences from the local chat', () => {
+  it('silences, lists and unsilences; a person off the roster is refused', async () => {
+    const created = await say('alice', '/incident silence {namespace="chat-shop"} 30m rollout');
+    expect(created.ephemeral).toBe(false); // announced in the channel
+    const id = /as (s-\d+)/.exec(created.text)![1]!;
+    expect((await say('bob', '/incident silences')).text).toContain(`${id} {namespace="chat-shop"}`);
+    const stranger = await say('mallory', '/incident silence {namespace="chat-shop"} 30m');
+    expect(stranger).toMatchObject({ ephemeral: true, text: expect.stringContaining('not on the roster') });
+    expect((await say('alice', `/incident unsilence ${id}`)).text).toContain('removed');
+  });
+});
