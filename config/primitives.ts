@@ -58,3 +58,12 @@ export const timeZone = z.string().refine(
   },
   { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' },
 );
+
+/** Date.parse rolls impossible calendar times over (2026-02-30 is taken as March 2, T24:00 as the next day): they must be refused, not moved. */
+export function calendarExists(s: string): boolean {
+  const [y, mo, d, h, mi, sec] = (/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(s) ?? []).slice(1).map((x) => Number(x ?? 0));
+  const t = new Date(0);
+  t.setUTCFullYear(y!, mo! - 1, d);
+  t.setUTCHours(h!, mi, sec);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo! - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../workflows/definitions';
 import { parseDuration } from './duration';
-import { duration, secretRef, timeZone } from './primitives';
+import { calendarExists, duration, secretRef, timeZone } from './primitives';
 export { duration, secretRef };
 import { clustersSchema, kubectlSchema } from './schema-kubernetes';
 import { chatIdsSchema, platformName, platformProblems, platformsSchema } from '../platforms/registry';
@@ -26,7 +26,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of d
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
 const isoInstant = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d{2}:?\d{2}$/.test(s), {
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) && calendarExists(s), {
     message: 'expected an ISO-8601 time with a zone, e.g. "2026-03-29T09:00:00+02:00"',
   });
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

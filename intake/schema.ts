@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { SEVERITIES, type Anomaly } from '../workflows/definitions';
 import { formatPath } from '../config/load';
+import { calendarExists } from '../config/primitives';
 
 /** Characters allowed in the parts of a workflow id (no "/", no spaces, no quotes). */
 export const ID_PART = /^[A-Za-z0-9._:-]+$/;
@@ -54,15 +55,6 @@ export const resourceRefSchema = z
     apiVersion: text('apiVersion', 100).optional(),
   }, { error: (iss) => (iss.input === undefined ? 'is required' : 'must be an object like { "kind": "Pod", "name": "web-1", "namespace": "shop" }') })
   .strict();
-
-/** Date.parse rolls impossible times over (Feb 30 is Mar 2, 24:00 the next day): the parts must exist as written. */
-function calendarExists(s: string): boolean {
-  const [y, mo, d, h, mi, sec] = (/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(s) ?? []).slice(1).map((x) => Number(x ?? 0));
-  const t = new Date(0);
-  t.setUTCFullYear(y!, mo! - 1, d);
-  t.setUTCHours(h!, mi, sec);
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo! - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
-}
 
 const isoTime = z
   .string({ error: expected('observedAt', 'a string') })

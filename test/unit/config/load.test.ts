@@ -33,6 +33,14 @@ describe('config loading', () => {
     expect(() => parseConfigText(text, 'typo.yaml')).toThrow(/\(top level\): unknown key\(s\) "alertUpdateDebunce"/);
   });
 
+  it('refuses a schedule override at a time the calendar does not have instead of moving it', () => {
+    const withOverride = (from: string) =>
+      readFileSync('config/example.yaml', 'utf8').replace(/overrides: \[\]/, `overrides: [{ person: bob, from: "${from}", to: "2026-03-05T09:00:00Z" }]`);
+    expect(() => parseConfigText(withOverride('2026-02-30T09:00:00Z'), 'feb30.yaml')).toThrow(/schedules\[0\]\.overrides\[0\]\.from: expected an ISO-8601 time/);
+    expect(() => parseConfigText(withOverride('2026-03-01T24:00:00Z'), 'h24.yaml')).toThrow(/overrides\[0\]\.from/);
+    expect(parseConfigText(withOverride('2026-02-28T09:00:00+01:00'), 'ok.yaml').schedules[0]!.overrides).toHaveLength(1);
+  });
+
   it('reports YAML syntax errors before schema errors', () => {
     expect(() => parseConfigText('people: [alice', 'x.yaml')).toThrow(/YAML syntax/);
   });
