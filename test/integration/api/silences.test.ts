@@ -1,10 +1,13 @@
 // Silences over REST and from the local chat against the real api, worker and Temporal dev server:
 // the same workflow answers both, and refusals say what to do.
 import { startStack, eventually, type Stack } from '../../helpers/stack';
+import { anomaly } from '../../helpers/anomaly';
+import type { IncidentState } from '../../../workflows/definitions';
 
+const REFRESH_MS = 200;
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: true });
+  stack = await startStack({ worker: true, config: (raw) => void (raw.silences = { refreshInterval: `${REFRESH_MS}ms` }) });
 }, 120_000);
 afterAll(async () => stack?.stop());
 
@@ -56,5 +59,23 @@ describe('silences from the local chat', () => {
     const stranger = await say('mallory', '/incident silence {namespace="chat-shop"} 30m');
     expect(stranger).toMatchObject({ ephemeral: true, text: expect.stringContaining('not on the roster') });
     expect((await say('alice', `/incident unsilence ${id}`)).text).toContain('removed');
+  });
+});
+
+describe('a silence in the running worker', () => {
+  it('holds back an incident reported while it matches, and alerts it when the silence is removed', async () => {
+    const created = await say('alice', '/incident silence {namespace="held-shop"} 1h maintenance');
+    const id = /as (s-\d+)/.exec(created.text)![1]!;
+    // The worker re-reads silences every refreshInterval (its timer, no call per incident): give it three.
+    await new Promise((r) => setTimeout(r, 3 * REFRESH_MS));
+    const res = await stack.request('/api/anomalies', { token: 'ops', json: anomaly({ resource: { kind: 'Pod', name: 'held-1', namespace: 'held-shop' }, owner: undefined }) });
+    expect(res.status).toBe(202);
+    const incidentId = ((await res.json()) as { incidentId: string }).incidentId;
+    const state = async () => (await (await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}`, { token: 'ops' })).json()) as IncidentState;
+    await eventually(async () => (await state()).silenced?.id === id, 'the incident held back by the silence');
+    expect((await state()).messages).toEqual([]);
+    await say('alice', `/incident unsilence ${id}`);
+    await eventually(async () => (await state()).messages.length === 1 && (await state()).pagedFor === 'L1R0', 'the alert and page after the removal');
+    expect((await state()).timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['silenced', 'unsilenced', 'alerted', 'paged']));
   });
 });
