@@ -51,6 +51,9 @@ export function checkEscalate(s: IncidentState, actor: Actor, nowIso: string, na
   if (s.status === 'acknowledged')
     return already(s, `${s.assignee ? name(s.assignee) : 'Someone'} acknowledged this incident, so escalation is stopped. To bring in someone else, hand it off (/handoff @person).`);
   if (s.pagedFor === 'exhausted') return already(s, 'Every level of the escalation policy has been paged already. Hand the incident to someone (/handoff @person).');
+  // Held back by a silence (issue 14 item 3): nobody is paged before it ends, not even on request.
+  if (s.silenced && !s.silenced.ended)
+    return already(s, `Silence ${s.silenced.id} holds this incident back until ${s.silenced.until}, so nobody is paged before then. Remove the silence (/incident unsilence ${s.silenced.id}) to alert and page now.`);
   return undefined;
 }
 
@@ -61,7 +64,7 @@ export function applyEscalateNow(s: IncidentState, actor: Actor, next: { level: 
   s.level = next.level;
   s.repeat = next.repeat;
   s.handoffPendingTo = undefined;
-  endSnooze(s, nowIso, `${name(person)} escalated`);
+  endSnooze(s, nowIso, `${name(person)} escalated`, name);
   const to = `level ${s.level}${s.repeat ? ` (repeat ${s.repeat})` : ''}`;
   addTimeline(s, { at: nowIso, type: 'escalated', actor: person, text: `Escalated by ${name(person)} (${actor.via}) from level ${from} to ${to}`, data: { level: s.level, repeat: s.repeat, by: person } });
   return { outcome: 'done', message: `Escalated to ${to} by ${name(person)}: paging it now.`, status: s.status };
@@ -83,9 +86,9 @@ export function applySnooze(s: IncidentState, input: SnoozeInput, nowMs: number,
 }
 
 /** Ends a running snooze (ack, hand-off, resolve, escalate now, or its end) and says why in the timeline. */
-export function endSnooze(s: IncidentState, nowIso: string, why: string): void {
+export function endSnooze(s: IncidentState, nowIso: string, why: string, name: Names = (id) => id): void {
   if (!s.snooze) return;
-  addTimeline(s, { at: nowIso, type: 'note', actor: 'system', text: `Snooze by ${s.snooze.by} ended: ${why}`, data: { snoozeEnded: s.snooze.until } });
+  addTimeline(s, { at: nowIso, type: 'note', actor: 'system', text: `Snooze by ${name(s.snooze.by)} ended: ${why}`, data: { snoozeEnded: s.snooze.until } });
   s.snooze = undefined;
 }
 

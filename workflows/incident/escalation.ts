@@ -68,7 +68,7 @@ export async function escalate(run: IncidentRun): Promise<void> {
     if (acted) continue;
     if (s.snooze) {
       if (s.snooze.untilMs > nowMs()) continue;
-      endSnooze(s, nowIso(), 'its time is up; escalation goes on');
+      endSnooze(s, nowIso(), 'its time is up; escalation goes on', run.name);
     }
     if (!step.next) {
       if (s.pagedFor !== 'exhausted') {

@@ -37,7 +37,7 @@ export function registerHandlers(run: IncidentRun): void {
     acknowledgeUpdate,
     (u) => {
       const r = applyAck(s, u, nowIso(), name);
-      if (r.outcome === 'done') endSnooze(s, nowIso(), 'acknowledged');
+      if (r.outcome === 'done') endSnooze(s, nowIso(), 'acknowledged', name);
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
     },
@@ -47,7 +47,7 @@ export function registerHandlers(run: IncidentRun): void {
     handoffUpdate,
     (u) => {
       const r = applyHandoff(s, u, nowIso(), name);
-      if (r.outcome === 'done') endSnooze(s, nowIso(), 'handed off');
+      if (r.outcome === 'done') endSnooze(s, nowIso(), 'handed off', name);
       if (r.outcome === 'done') run.wakeups++;
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
@@ -64,7 +64,7 @@ export function registerHandlers(run: IncidentRun): void {
     resolveUpdate,
     (u) => {
       const r = applyResolve(s, u, nowIso(), name);
-      if (r.outcome === 'done') endSnooze(s, nowIso(), 'resolved');
+      if (r.outcome === 'done') endSnooze(s, nowIso(), 'resolved', name);
       if (r.outcome !== 'already') run.changed(r.outcome === 'done');
       return r;
     },

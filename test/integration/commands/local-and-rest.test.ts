@@ -150,7 +150,7 @@ describe('REST', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_body', fields: [{ path: 'duration', message: expect.stringContaining('from 1m to 1d') }] } });
     const unknown = await post('page-everyone', {});
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.message).toContain('severity, escalate, snooze, reopen');
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('severity, escalate, snooze, reopen');
   });
 
   it('reopens within the flap window; after the run closed it says what to do instead', async () => {
@@ -162,6 +162,6 @@ describe('REST', () => {
     await stack.client.workflow.getHandle(id).terminate('test: the run closes');
     const closed = await post('reopen', {}, 'alice');
     expect(closed.status).toBe(409);
-    expect((await closed.json()).error.message).toMatch(/is closed, so it cannot be reopened\. If the problem is back it opens again as a new incident/);
+    expect(((await closed.json()) as { error: { message: string } }).error.message).toMatch(/is closed, so it cannot be reopened\. If the problem is back it opens again as a new incident/);
   });
 });

@@ -58,7 +58,7 @@ describe('snooze and escalate on the escalation loop', () => {
     expect(await settle(h, 2)).toEqual(['alice', 'carol']);
     const s = await h.query(stateQuery);
     expect(s.snooze).toBeUndefined();
-    expect(s.timeline.some((e) => /Snooze by alice ended: its time is up/.test(e.text))).toBe(true);
+    expect(s.timeline.some((e) => /Snooze by Alice Liddell ended: its time is up/.test(e.text))).toBe(true);
     await close(h);
   });
 

@@ -73,6 +73,14 @@ describe('escalating now', () => {
     expect(checkEscalate(t, actor('bob'), iso(T0), name)).toMatchObject({ outcome: 'already', message: expect.stringContaining('Every level') });
   });
 
+  it('pages nobody while a silence holds the incident back, and says how to end it', () => {
+    const s = opened();
+    s.silenced = { id: 'sil-1', until: iso(T0 + 60 * MIN), matcher: '{namespace="shop"}' };
+    expect(checkEscalate(s, actor('bob'), iso(T0), name)).toMatchObject({ outcome: 'already', message: expect.stringContaining('/incident unsilence sil-1') });
+    s.silenced.ended = iso(T0);
+    expect(checkEscalate(s, actor('bob'), iso(T0), name)).toBeUndefined();
+  });
+
   it('refuses someone off the roster and records it', () => {
     const s = opened();
     expect(checkEscalate(s, mallory, iso(T0), name)?.outcome).toBe('refused');
@@ -101,8 +109,9 @@ describe('snoozing escalation', () => {
   it('ends with a note saying why, once', () => {
     const s = opened();
     applySnooze(s, { actor: actor('alice'), durationMs: 30 * MIN }, T0, name);
-    endSnooze(s, iso(T0 + MIN), 'acknowledged');
-    endSnooze(s, iso(T0 + MIN), 'acknowledged');
+    endSnooze(s, iso(T0 + MIN), 'acknowledged', name);
+    endSnooze(s, iso(T0 + MIN), 'acknowledged', name);
+    expect(s.timeline.at(-1)!.text).toBe('Snooze by Alice Liddell ended: acknowledged');
     expect(s.snooze).toBeUndefined();
     expect(s.timeline.filter((e) => e.data?.snoozeEnded)).toHaveLength(1);
   });
