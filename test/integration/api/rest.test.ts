@@ -138,7 +138,7 @@ describe('REST api without a worker', () => {
     const resolve = await stack.request(`/api/incidents/${id}/resolve`, { token: 'alice', json: { summary: '   ' } });
     expect(resolve.status).toBe(400);
     expect((await body(resolve)).error.fields).toEqual([{ path: 'summary', message: 'summary must not be empty: say what fixed it' }]);
-    const unknown = await stack.request(`/api/incidents/${id}/escalate`, { token: 'alice', json: {} });
+    const unknown = await stack.request(`/api/incidents/${id}/page-everyone`, { token: 'alice', json: {} });
     expect(unknown.status).toBe(404);
     expect((await body(unknown)).error.code).toBe('unknown_action');
   });
