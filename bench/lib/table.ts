@@ -39,7 +39,8 @@ export function childUsage(): ProcUsage[] {
       const ppid = Number(stat.split(') ')[1]!.split(' ')[1]);
       if (ppid !== process.pid) continue;
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      const name = cmd.find((a) => a.endsWith('.ts')) ?? cmd[0]?.split('/').pop() ?? '?';
+      // worker/main.js (built), bench/raw-worker.ts (sources), temporal (the dev server)
+      const name = cmd.find((a) => /\.(ts|js)$/.test(a))?.split('/').slice(-2).join('/') ?? cmd[0]?.split('/').pop() ?? '?';
       out.push({ pid: Number(d), name, cpuSeconds: round(cpuSecondsOf(Number(d)), 1), rssMiB: Math.round(rssOf(Number(d)) / 1048576) });
     } catch {
       // gone meanwhile
