@@ -2,6 +2,7 @@
 // anomaly and the one-line curl that sends it. Kept free of side effects so they are unit tested.
 import { basename, dirname, resolve } from 'node:path';
 import type { Anomaly } from '../workflows/definitions';
+import { fingerprint } from '../watcher/fingerprint';
 
 export type ChildName = 'temporal' | 'worker' | 'api' | 'cluster' | 'watcher';
 
@@ -95,7 +96,7 @@ export function demoAnomaly(observedAt: string): Anomaly {
     cluster: 'dev',
     // Grouped on the Deployment, like the watcher does, so repeating the command adds occurrences
     // to the same incident instead of opening a new one.
-    fingerprint: 'deployment-shop-checkout-crashloopbackoff',
+    fingerprint: fingerprint({ kind: 'Deployment', namespace: 'shop', name: 'checkout' }, 'CrashLoopBackOff'),
     kind: 'CrashLoopBackOff',
     severity: 'error',
     resource: { kind: 'Pod', name: 'checkout-7d9f8c6b5d-x2x4q', namespace: 'shop' },

@@ -1,20 +1,114 @@
 // Fingerprints: the dedup key of an incident (`incident/<cluster>/<fingerprint>`). A pure function
 // of the top owner and the anomaly kind, so it is the same after a restart, on another replica and
-// for every pod of one Deployment: `deployment-<namespace>-<name>-<kind>`, lowercased, sanitized to
-// the characters a workflow id part allows, and capped with a hash suffix so long names stay unique.
+// for every pod of one Deployment: `deployment:<namespace>:<name>:<kind>` (cluster-scoped owners:
+// `node:<name>:<kind>`). The parts are joined with ':' because Kubernetes names and namespaces
+// cannot contain it: the old '-' join gave Deployment shop-eu/web and shop/eu-web the same key (one
+// incident for two problems). Kinds are lowercased; any other character a part may not carry is
+// written `_<hex code point>_`, so distinct inputs stay distinct. Past FINGERPRINT_MAX the key is a
+// prefix, '::' (never found in an uncut key) and a hash of the whole key.
 import { createHash } from 'node:crypto';
 import type { ResourceRef } from '../workflows/definitions';
 
 export const FINGERPRINT_MAX = 120;
+const HASH_LENGTH = 10;
+const CUT_MARK = '::';
 
-export function sanitize(part: string): string {
-  return part.replace(/[^A-Za-z0-9._:-]+/g, '-');
+const HASH_PART = new RegExp(`^[0-9a-f]{${HASH_LENGTH}}$`);
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, HASH_LENGTH);
+
+/** One part, with every character outside [A-Za-z0-9.-] escaped (':' and '_' included). */
+function part(s: string): string {
+  let out = '';
+  for (const ch of s) out += /[A-Za-z0-9.-]/.test(ch) ? ch : `_${ch.codePointAt(0)!.toString(16)}_`;
+  return out;
 }
 
 export function fingerprint(owner: ResourceRef, kind: string): string {
-  const parts = [owner.kind, owner.namespace, owner.name, kind].filter((p): p is string => !!p);
-  const full = sanitize(parts.join('-').toLowerCase());
+  const parts = [owner.kind.toLowerCase(), owner.namespace, owner.name, kind.toLowerCase()].filter((p): p is string => !!p);
+  const full = parts.map(part).join(':');
   if (full.length <= FINGERPRINT_MAX) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 10);
-  return `${full.slice(0, FINGERPRINT_MAX - hash.length - 1)}-${hash}`;
+  return `${full.slice(0, FINGERPRINT_MAX - HASH_LENGTH - CUT_MARK.length)}${CUT_MARK}${hash(full)}`;
+}
+
+/**
+ * The lowercased anomaly kind a fingerprint ends with (either format); undefined when it was cut
+ * and ends with a hash instead.
+ */
+export function fingerprintKind(fp: string): string | undefined {
+  if (fp.includes(CUT_MARK)) return undefined;
+  return fp.slice(fp.lastIndexOf(fp.includes(':') ? ':' : '-') + 1);
+}
+
+// ---- the format before ':' (kept so open incidents raised with it go on receiving their signals) --
+
+function legacySanitize(part: string): string {
+  return part.replace(/[^A-Za-z0-9._:-]+/g, '-');
+}
+
+/** The fingerprint as watchers before the ':' format computed it: `deployment-<ns>-<name>-<kind>`. */
+export function legacyFingerprint(owner: ResourceRef, kind: string): string {
+  const parts = [owner.kind, owner.namespace, owner.name, kind].filter((p): p is string => !!p);
+  const full = legacySanitize(parts.join('-').toLowerCase());
+  if (full.length <= FINGERPRINT_MAX) return full;
+  return `${full.slice(0, FINGERPRINT_MAX - HASH_LENGTH - 1)}-${hash(full)}`;
+}
+
+/** An open incident as the visibility list names it. */
+export interface ListedIncident {
+  fingerprint: string;
+  /** Its K8sNamespace search attribute, when it has one. */
+  namespace?: string;
+}
+
+/**
+ * Open incidents of this cluster whose fingerprint has the old '-' shape, from the list
+ * reconciliation fetches anyway: an anomaly whose old fingerprint names one of them goes to it
+ * instead of opening a second incident under the new key. The old shape is ambiguous
+ * (shop-eu/web vs shop/eu-web); the incident's namespace settles it, so only the problem that
+ * opened it is routed there. Once they have resolved the map is empty and costs nothing.
+ */
+export class LegacyRoutes {
+  /** Old fingerprint -> the incident's namespace (undefined: cluster-scoped or not known). */
+  private routes = new Map<string, string | undefined>();
+  private readonly kinds: Set<string>;
+
+  /** `anomalyKinds`: every kind this watcher reports (an old fingerprint ends with one of them). */
+  constructor(anomalyKinds: Iterable<string>) {
+    this.kinds = new Set([...anomalyKinds].map((k) => k.toLowerCase()));
+  }
+
+  get size(): number {
+    return this.routes.size;
+  }
+
+  /** Whether a fingerprint has the old shape of one this watcher raised (not `am-<fp>`, not ':'). */
+  isLegacy(fp: string): boolean {
+    if (fp.includes(':') || !fp.includes('-')) return false;
+    const last = fp.slice(fp.lastIndexOf('-') + 1);
+    return this.kinds.has(last) || (fp.length === FINGERPRINT_MAX && HASH_PART.test(last));
+  }
+
+  /** Replaces the map with the legacy incidents of a fresh list; says so when their number changed. */
+  update(listed: readonly ListedIncident[]): string | undefined {
+    const before = this.routes.size;
+    this.routes = new Map(listed.filter((i) => this.isLegacy(i.fingerprint)).map((i) => [i.fingerprint, i.namespace || undefined]));
+    if (this.routes.size === before) return undefined;
+    return this.routes.size > 0
+      ? `${this.routes.size} open incident(s) use the old fingerprint format; their problems go on signalling them until they resolve`
+      : 'no open incident uses the old fingerprint format any more';
+  }
+
+  clear(): void {
+    this.routes.clear();
+  }
+
+  /** The fingerprint to send an anomaly under: an open legacy incident's of this owner, else `current`. */
+  route(owner: ResourceRef, kind: string, current: string): string {
+    if (this.routes.size === 0) return current;
+    const old = legacyFingerprint(owner, kind);
+    if (!this.routes.has(old)) return current;
+    const ns = this.routes.get(old);
+    return ns === undefined || owner.namespace === undefined || ns === owner.namespace ? old : current;
+  }
 }

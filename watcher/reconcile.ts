@@ -5,11 +5,15 @@
 // those the tracker has open, reads each remaining one with the `state` query (kind, resource,
 // owner) and asks the watcher for a verdict on its current caches. Passes run once the informers
 // have synced after the watcher starts leading, after relists and on every resync; one at a time.
-// A failing Temporal is logged, counted and tried again at the next pass.
+// A failing Temporal is logged, counted and tried again at the next pass. Each list is also handed
+// to the watcher (`listed`): its legacy fingerprint routes come from it, at no extra call.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   INCIDENT_WORKFLOW_TYPE, incidentWorkflowId, parseIncidentWorkflowId, searchAttributes, stateQuery, type IncidentStatus, type ResourceRef,
 } from '../workflows/definitions';
+import type { CustomResourceRule } from '../config/schema-watch';
+import { clearModeOf, DETECTOR_KINDS } from './detectors';
+import type { ListedIncident } from './fingerprint';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
@@ -27,10 +31,17 @@ export interface OpenIncident {
   recovering: boolean;
 }
 
+/** A running incident run as the list names it. */
+export interface ListedRun extends ListedIncident {
+  runId: string;
+  /** Its IncidentStatus; `resolved` runs stay open for the flap window and are no reconciliation's business. */
+  status?: IncidentStatus;
+}
+
 /** This cluster's incidents in Temporal. */
 export interface IncidentDirectory {
-  /** Open incidents (visibility, so a change shows up a moment late). */
-  open(signal: AbortSignal): Promise<{ fingerprint: string; runId: string }[]>;
+  /** Running incident runs (visibility, so a change shows up a moment late). */
+  open(signal: AbortSignal): Promise<ListedRun[]>;
   /** The incident's current view, or undefined when it is gone or not this cluster's. */
   get(fingerprint: string, runId: string, signal: AbortSignal): Promise<OpenIncident | undefined>;
 }
@@ -62,6 +73,8 @@ export interface ReconcilerOptions {
   recovered(fingerprint: string, message: string): void;
   /** Whether this replica holds the lease right now; a pass sends nothing otherwise. */
   leading(): boolean;
+  /** Every list, before any verdict on it (undefined: the list failed). */
+  listed?(runs: readonly ListedRun[] | undefined): void;
   metrics: Metrics;
   log: Logger;
 }
@@ -125,15 +138,19 @@ export class Reconciler {
   private async pass(): Promise<void> {
     const { signal } = this.abort;
     if (!this.o.leading()) return;
-    let open: { fingerprint: string; runId: string }[];
+    let runs: ListedRun[];
     try {
-      open = await this.o.directory.open(signal);
+      runs = await this.o.directory.open(signal);
     } catch (err) {
       if (this.stopped) return;
       this.failed('list', 'listing open incidents', err);
       this.o.metrics.inc('watcher_reconcile_passes_total', { outcome: 'failed' });
+      this.o.listed?.(undefined);
       return;
     }
+    if (this.stopped || !this.o.leading()) return;
+    this.o.listed?.(runs);
+    const open = runs.filter((r) => r.status !== 'resolved');
     const tally = new Map<KeepReason | 'recovered', number>();
     const count = (why: KeepReason | 'recovered') => tally.set(why, (tally.get(why) ?? 0) + 1);
     let readFailures = 0;
@@ -181,26 +198,35 @@ export class Reconciler {
   }
 }
 
+/** Lowercased one-off kinds (a fingerprint ends with its kind), unless a recoverable kind shares the spelling. */
+export function oneOffSuffixes(rules: readonly CustomResourceRule[]): Set<string> {
+  const modes = new Map<string, Set<string>>();
+  for (const kind of [...DETECTOR_KINDS, ...rules.map((r) => r.anomaly)]) {
+    const k = kind.toLowerCase();
+    modes.set(k, (modes.get(k) ?? new Set()).add(clearModeOf(kind, rules) ?? ''));
+  }
+  return new Set([...modes].filter(([, m]) => m.size === 1 && m.has('once')).map(([k]) => k));
+}
+
 /** Visibility query string literal: double-quoted with `\` and `"` escaped. */
 const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** The open incidents of one cluster and their state, from Temporal. */
 export function temporalDirectory(client: Client, cluster: string, timeoutMs = 10_000): IncidentDirectory {
-  const query = [
-    `WorkflowType = ${quote(INCIDENT_WORKFLOW_TYPE)}`,
-    `ExecutionStatus = "Running"`,
-    `${searchAttributes.cluster.name} = ${quote(cluster)}`,
-    `${searchAttributes.status.name} IN ("triggered", "acknowledged")`,
-  ].join(' AND ');
+  // Resolved runs too: a run kept open for the flap window still takes a recurrence (legacy routes).
+  const query = [`WorkflowType = ${quote(INCIDENT_WORKFLOW_TYPE)}`, `ExecutionStatus = "Running"`, `${searchAttributes.cluster.name} = ${quote(cluster)}`].join(' AND ');
   const call = <T>(signal: AbortSignal, fn: () => Promise<T>) => client.withAbortSignal(signal, () => client.withDeadline(Date.now() + timeoutMs, fn));
   return {
     open: (signal) =>
       call(signal, async () => {
-        const out: { fingerprint: string; runId: string }[] = [];
+        const out: ListedRun[] = [];
         for await (const w of client.workflow.list({ query, pageSize: 200 })) {
           const id = parseIncidentWorkflowId(w.workflowId);
           // The query already says so; a stray search attribute must not reach another cluster's incident.
-          if (id?.cluster === cluster) out.push({ fingerprint: id.fingerprint, runId: w.runId });
+          if (id?.cluster !== cluster) continue;
+          const status = w.typedSearchAttributes.get(searchAttributes.status) as IncidentStatus | undefined;
+          const namespace = w.typedSearchAttributes.get(searchAttributes.namespace);
+          out.push({ fingerprint: id.fingerprint, runId: w.runId, ...(status ? { status } : {}), ...(namespace ? { namespace } : {}) });
         }
         return out;
       }),

@@ -3,6 +3,8 @@
 // anomaly that began while no watcher ran is found), after every relist, and every resyncInterval
 // (time thresholds, symptoms that become reportable later). While it runs (it runs only while
 // leading), reconciliation (reconcile.ts) recovers open incidents whose problem cleared unseen.
+// With a directory the first scan waits for reconciliation's first list of open incidents: an
+// incident opened under the old fingerprint format must be known before anything is sent.
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { WatchSettings, CustomResourceRule } from '../config/schema-watch';
 import type { Anomaly, ResourceRef, Severity } from '../workflows/definitions';
@@ -11,15 +13,16 @@ import {
   DETECTORS, DETECTOR_KINDS, STATE_DETECTORS, clearModeOf, deletionFinding, detectCustom, detectEvent, effectiveRules, podHealthy, type Detector,
   type DetectorContext, type Finding,
 } from './detectors';
+import { cleanLabels, cut, plainRef } from './anomaly-fields';
 import { createFilter } from './filters';
-import { fingerprint } from './fingerprint';
+import { fingerprint, fingerprintKind, LegacyRoutes } from './fingerprint';
 import { SupervisedInformer } from './informers';
 import { objectKey, refKey, type K8sObject } from '../kube/objects';
 import { builtinResources, customResource, type ResourceDef } from '../kube/watch';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { topOwner, type TopOwner } from './owners';
-import { Reconciler, type IncidentDirectory, type KeepReason, type OpenIncident, type Verdict } from './reconcile';
+import { oneOffSuffixes, Reconciler, type IncidentDirectory, type KeepReason, type ListedRun, type OpenIncident, type Verdict } from './reconcile';
 import { Tracker, type Action, type Prepared } from './tracker';
 
 export interface AnomalySink {
@@ -41,10 +44,6 @@ export interface ClusterWatcherOptions {
   leading?: () => boolean;
 }
 
-/** Labels that differ per pod or revision: noise in an incident that groups many pods. */
-const NOISY_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'batch.kubernetes.io/controller-uid', 'controller-uid']);
-
-const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 const describe = (r: ResourceRef) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 const keep = (why: KeepReason): Verdict => ({ recovered: false, why });
 
@@ -60,6 +59,10 @@ export class ClusterWatcher {
   /** Fingerprints told `recovered` since this start and not reported again since. */
   private readonly toldRecovered = new Set<string>();
   private reconciler?: Reconciler;
+  /** Open incidents with an old-format fingerprint, refreshed by every reconciliation list. */
+  private legacy = new LegacyRoutes([]);
+  /** Retries a failed first list before the first scan (resyncs would retry much later). */
+  private listRetry?: { timer?: NodeJS.Timeout; delayMs: number };
   private tracker = new Tracker();
   private readonly sinceMarks = new Map<string, number>();
   private ready = false;
@@ -101,6 +104,8 @@ export class ClusterWatcher {
     this.rulesByResource.clear();
     this.rules = effectiveRules(this.o.settings);
     this.oneOffSuffixes = oneOffSuffixes(this.rules);
+    this.legacy = new LegacyRoutes([...DETECTOR_KINDS, ...this.rules.map((r) => r.anomaly)]);
+    this.listRetry = { delayMs: this.o.restartBackoff?.initialMs ?? 1_000 };
     for (const rule of this.rules) {
       const def = customResource(this.o.kc, rule);
       const rules = this.rulesByResource.get(def.name) ?? [];
@@ -138,6 +143,7 @@ export class ClusterWatcher {
           assess: (incident) => this.assess(incident),
           recovered: (fp, message) => this.apply([{ type: 'recovered', fingerprint: fp, message }]),
           leading: () => this.running && (this.o.leading?.() ?? true),
+          listed: (runs) => this.listed(runs),
           metrics: this.o.metrics,
           log: this.o.log,
         })
@@ -146,17 +152,35 @@ export class ClusterWatcher {
     const required = this.informers.filter((i) => !i.def.optional);
     void Promise.all(required.map((i) => i.synced)).then(() => {
       if (!this.running) return;
-      this.ready = true;
-      this.o.metrics.set('watcher_synced', 1);
-      this.o.log.info(`all informers listed; scanning the current state of cluster ${this.o.cluster}`);
-      this.scan(this.informers);
-      this.syncedResolve();
-      this.reconciler?.kick();
       this.resyncTimer = setInterval(() => {
         this.scan(this.informers);
         this.reconciler?.kick();
       }, this.o.settings.resyncInterval);
+      if (this.reconciler) this.reconciler.kick(); // its list runs the first scan (listed)
+      else this.firstScan();
     });
+  }
+
+  private firstScan(): void {
+    if (!this.running || this.ready) return;
+    this.ready = true;
+    this.o.metrics.set('watcher_synced', 1);
+    this.o.log.info(`all informers listed; scanning the current state of cluster ${this.o.cluster}`);
+    this.scan(this.informers);
+    this.syncedResolve();
+  }
+
+  /** Each list of open incidents, before reconciliation judges it: legacy routes, then the first scan. */
+  private listed(runs: readonly ListedRun[] | undefined): void {
+    const retry = this.listRetry;
+    if (runs) {
+      const change = this.legacy.update(runs);
+      if (change) this.o.log.info(`cluster ${this.o.cluster}: ${change}`);
+      this.firstScan();
+    } else if (!this.ready && this.running && retry && !retry.timer) {
+      retry.timer = setTimeout(() => ((retry.timer = undefined), this.reconciler?.kick()), retry.delayMs);
+      retry.delayMs = Math.min(retry.delayMs * 2, this.o.restartBackoff?.maxMs ?? 30_000);
+    }
   }
 
   async stop(): Promise<void> {
@@ -164,6 +188,7 @@ export class ClusterWatcher {
     this.running = false;
     this.ready = false;
     clearInterval(this.resyncTimer);
+    clearTimeout(this.listRetry?.timer);
     await this.reconciler?.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
     this.o.metrics.set('watcher_synced', 0);
@@ -264,7 +289,7 @@ export class ClusterWatcher {
     if (!this.running || !this.ready) return 'unsynced';
     if (this.tracker.isOpen(fp)) return 'tracked';
     if (this.toldRecovered.has(fp)) return 'recovering';
-    if (this.oneOffSuffixes.has(fp.slice(fp.lastIndexOf('-') + 1))) return 'one-off';
+    if (this.oneOffSuffixes.has(fingerprintKind(fp) ?? '')) return 'one-off';
     return undefined;
   }
 
@@ -284,7 +309,7 @@ export class ClusterWatcher {
     if (!mode) return keep('foreign');
     if (mode === 'once') return keep('one-off');
     const group = inc.owner ?? inc.resource;
-    if (fingerprint(group, inc.kind) !== inc.fingerprint) return keep('foreign');
+    if (this.fingerprintOf(group, inc.kind) !== inc.fingerprint) return keep('foreign');
     const kinds = mode === 'pod' ? ['Pod'] : [...new Set([inc.resource.kind, ...inc.resources.map((r) => r.kind)])];
     if (kinds.some((k) => !this.listedKinds.has(k))) return keep('unsynced');
     if (mode === 'pod' ? this.podsFailing(group) : this.statePresent(inc, kinds)) return keep('present');
@@ -318,10 +343,15 @@ export class ClusterWatcher {
       const detect: Detector | undefined = rules ? (obj, c) => rules.flatMap((r) => detectCustom(r, obj, c)) : STATE_DETECTORS[inf.def.kind];
       if (!detect) continue;
       for (const obj of inf.list()) {
-        for (const f of detect(obj, ctx)) if (f.kind === inc.kind && f.mode !== 'once' && fingerprint(this.groupOf(f).ref, f.kind) === inc.fingerprint) return true;
+        for (const f of detect(obj, ctx)) if (f.kind === inc.kind && f.mode !== 'once' && this.fingerprintOf(this.groupOf(f).ref, f.kind) === inc.fingerprint) return true;
       }
     }
     return false;
+  }
+
+  /** The key an anomaly of this owner goes under: an open old-format incident's, else the fingerprint. */
+  private fingerprintOf(owner: ResourceRef, kind: string): string {
+    return this.legacy.route(owner, kind, fingerprint(owner, kind));
   }
 
   /** Whether the object is in the caches; undefined when no informer watches its kind. */
@@ -353,7 +383,7 @@ export class ClusterWatcher {
       this.o.metrics.inc('watcher_filtered_total', { why: verdict.why });
       return undefined;
     }
-    const fp = fingerprint(owner.ref, f.kind);
+    const fp = this.fingerprintOf(owner.ref, f.kind);
     const sameAsResource = refKey(owner.ref) === refKey(f.resource);
     const anomaly: Anomaly = {
       cluster: this.o.cluster,
@@ -371,26 +401,3 @@ export class ClusterWatcher {
   }
 }
 
-/** Lowercased one-off kinds (a fingerprint ends with its kind), unless a recoverable kind shares the spelling. */
-function oneOffSuffixes(rules: readonly CustomResourceRule[]): Set<string> {
-  const modes = new Map<string, Set<string>>();
-  for (const kind of [...DETECTOR_KINDS, ...rules.map((r) => r.anomaly)]) {
-    const k = kind.toLowerCase();
-    modes.set(k, (modes.get(k) ?? new Set()).add(clearModeOf(kind, rules) ?? ''));
-  }
-  return new Set([...modes].filter(([, m]) => m.size === 1 && m.has('once')).map(([k]) => k));
-}
-
-function plainRef(r: ResourceRef): ResourceRef {
-  return { kind: r.kind, name: cut(r.name, LIMITS.resourceName), ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.apiVersion ? { apiVersion: r.apiVersion } : {}) };
-}
-
-function cleanLabels(labels: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels ?? {})) {
-    if (NOISY_LABELS.has(k) || k.length > LIMITS.labelKey || typeof v !== 'string') continue;
-    out[k] = cut(v, LIMITS.labelValue);
-    if (Object.keys(out).length >= LIMITS.labels) break;
-  }
-  return out;
-}

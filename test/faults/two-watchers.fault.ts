@@ -39,13 +39,13 @@ describe('two watcher processes on one cluster', () => {
       const flags = await Promise.all(urls.map(leaderFlag));
       return flags.filter(Boolean).length === 1 ? flags.indexOf(true) + 1 : undefined;
     }, 'exactly one leader');
-    const crash = incidentWorkflowId('ha', 'deployment-shop-checkout-crashloopbackoff');
+    const crash = incidentWorkflowId('ha', 'deployment:shop:checkout:crashloopbackoff');
     await eventually(() => alertedAndPaged(fc.slack, crash), 'the crash loop alerted', 30_000);
 
     await procs[leaderIndex - 1]!.kill('SIGKILL');
     const killedAt = Date.now();
     scenarios.oomKilled(fc.cluster.sim);
-    const oom = incidentWorkflowId('ha', 'deployment-payments-ledger-worker-oomkilled');
+    const oom = incidentWorkflowId('ha', 'deployment:payments:ledger-worker:oomkilled');
     await eventually(() => alertedAndPaged(fc.slack, oom), 'the OOM incident from the standby', 30_000);
     const recoverMs = Date.now() - killedAt;
     expect(await leaderFlag(urls[2 - leaderIndex]!)).toBe(true);

@@ -31,7 +31,7 @@ const allWatching = () => eventually(() => fc.cluster.sim.openWatches() >= 13, '
 describe('watch 410 Gone, dropped streams and API server 5xx', () => {
   it('alert every problem that appeared during a fault exactly once', async () => {
     scenarios.crashLoopRollout(fc.cluster.sim, { replicas: 3 });
-    const crash = id('deployment-shop-checkout-crashloopbackoff');
+    const crash = id('deployment:shop:checkout:crashloopbackoff');
     await eventually(() => alertedAndPaged(fc.slack, crash), 'the crash loop alerted', 30_000);
 
     const faults: { name: string; inject: () => void; appear: () => void; incident: string; counter: string }[] = [
@@ -40,15 +40,15 @@ describe('watch 410 Gone, dropped streams and API server 5xx', () => {
         // Silent streams, a change, and a compaction: the reconnect from the old resourceVersion gets 410.
         inject: () => fc.cluster.sim.faults.halfOpenWatches(),
         appear: () => (scenarios.imageTypo(fc.cluster.sim), fc.cluster.sim.faults.compact()),
-        incident: id('deployment-shop-frontend-imagepullbackoff'),
+        incident: id('deployment:shop:frontend:imagepullbackoff'),
         counter: 'watcher_watch_gone_total',
       },
-      { name: 'dropped streams', inject: () => fc.cluster.sim.faults.dropWatches(), appear: () => scenarios.oomKilled(fc.cluster.sim), incident: id('deployment-payments-ledger-worker-oomkilled'), counter: 'watcher_watch_closed_total' },
+      { name: 'dropped streams', inject: () => fc.cluster.sim.faults.dropWatches(), appear: () => scenarios.oomKilled(fc.cluster.sim), incident: id('deployment:payments:ledger-worker:oomkilled'), counter: 'watcher_watch_closed_total' },
       {
         name: 'API server 5xx',
         inject: () => (fc.cluster.sim.faults.failNext(8, 503), fc.cluster.sim.faults.dropWatches()),
         appear: () => scenarios.failedJob(fc.cluster.sim),
-        incident: id('job-reports-nightly-report-jobfailed'),
+        incident: id('job:reports:nightly-report:jobfailed'),
         counter: 'watcher_informer_errors_total',
       },
     ];

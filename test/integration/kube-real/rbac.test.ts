@@ -97,7 +97,7 @@ function audit(): AuditEvent[] {
 }
 
 describe('the chart\'s RBAC on a real API server', () => {
-  const id = () => incidentWorkflowId('rbac', `deployment-${app}-checkout-crashloopbackoff`);
+  const id = () => incidentWorkflowId('rbac', `deployment:${app}:checkout:crashloopbackoff`);
 
   it('runs a whole incident under the watcher, worker and api ServiceAccounts, with no request refused', async () => {
     const state = async (): Promise<IncidentState> => json(await stack.request(`/api/incidents/${encodeURIComponent(id())}`, { token: 'ops' }));

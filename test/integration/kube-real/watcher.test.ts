@@ -54,7 +54,7 @@ async function crashLoopingDeployment(namespace: string, name: string, replicas 
 }
 
 describe('the watcher on a real API server', () => {
-  const crash = () => incidentWorkflowId('real', `deployment-${ns}-checkout-crashloopbackoff`);
+  const crash = () => incidentWorkflowId('real', `deployment:${ns}:checkout:crashloopbackoff`);
 
   it('opens one incident naming the Deployment for ten crash-looping pods', async () => {
     await crashLoopingDeployment(ns, 'checkout');
@@ -84,7 +84,7 @@ describe('the watcher on a real API server', () => {
     await eventually(() => w.metrics.get('watcher_watch_gone_total') > gone && w.metrics.get('watcher_relists_total') > relists, 'a 410 Gone and a relist', 30_000);
     // What changes after the relist is still seen: a second Deployment starts crash-looping.
     await crashLoopingDeployment(ns, 'ledger', 2);
-    const ledger = incidentWorkflowId('real', `deployment-${ns}-ledger-crashloopbackoff`);
+    const ledger = incidentWorkflowId('real', `deployment:${ns}:ledger:crashloopbackoff`);
     await eventually(async () => (await signalledCount(stack.client, ledger)) === 2, 'the ledger incident after the relist', 30_000);
     // The relisted crash-looping pods were re-evaluated, not reported again.
     expect(await signalledCount(stack.client, crash())).toBe(10);
@@ -105,7 +105,7 @@ describe('the watcher on a real API server', () => {
     }, 'exactly one leader');
     const lease = await kube.call('GET', `${collection('coordination.k8s.io/v1', 'Lease', haNs)}/${defaultLeaseName('real-ha')}`);
     expect(lease.body.spec.holderIdentity).toBe(leader!.identity);
-    const id = incidentWorkflowId('real-ha', `deployment-${haNs}-checkout-crashloopbackoff`);
+    const id = incidentWorkflowId('real-ha', `deployment:${haNs}:checkout:crashloopbackoff`);
     await eventually(async () => (await signalledCount(stack.client, id)) >= 10, 'the incident with ten occurrences', 60_000);
     // A few resyncs later, still only the leader's ten.
     await new Promise((r) => setTimeout(r, 3_000));

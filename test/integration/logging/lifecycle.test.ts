@@ -20,7 +20,7 @@ import { SlackInbound } from '../../fakes/slack/inbound';
 import { fastWatch, Resources } from '../watcher/helpers';
 
 const CLUSTER = 'logs-west';
-const FINGERPRINT = 'deployment-shop-checkout-crashloopbackoff';
+const FINGERPRINT = 'deployment:shop:checkout:crashloopbackoff';
 const ID = incidentWorkflowId(CLUSTER, FINGERPRINT);
 const SIGNING_SECRET = 'fault-suite-signing-secret'; // what routeToFaultSlack configures
 const tokens = { ops: randomBytes(24).toString('hex'), alice: randomBytes(24).toString('hex') };

@@ -15,7 +15,7 @@ import { killAllWorkerProcesses, startWorkerProcess, writeWorkerConfig, type Wor
 import { fastWatch, Resources } from '../watcher/helpers';
 
 const CLUSTER = 'metrics-west';
-const ID = incidentWorkflowId(CLUSTER, 'deployment-shop-checkout-crashloopbackoff');
+const ID = incidentWorkflowId(CLUSTER, 'deployment:shop:checkout:crashloopbackoff');
 const res = new Resources();
 let stack: Stack;
 let worker: WorkerProcess;

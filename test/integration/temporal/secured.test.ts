@@ -41,7 +41,7 @@ async function proxy(opts: Omit<TlsProxyOptions, 'target' | 'certs'> = {}): Prom
 }
 
 const tls = () => ({ caFile: certs.caFile, serverName: SERVER_NAME });
-const CRASH = 'deployment-shop-checkout-crashloopbackoff';
+const CRASH = 'deployment:shop:checkout:crashloopbackoff';
 
 /** Runs the three processes on `temporal`, opens an incident from the cluster, acks it, calls `midway`, resolves it. */
 async function lifecycle(cluster: string, temporal: Record<string, unknown>, vars: NodeJS.ProcessEnv, midway: (s: SecuredStack) => Promise<void> = async () => {}): Promise<void> {

@@ -41,7 +41,7 @@ async function cards(channel: string, incidentId: string): Promise<LocalMessage[
   return ((await r.json()) as { messages: LocalMessage[] }).messages.filter((m) => m.incidentId === incidentId && !m.threadId);
 }
 
-const CRASH = incidentWorkflowId('west', 'deployment-shop-checkout-crashloopbackoff');
+const CRASH = incidentWorkflowId('west', 'deployment:shop:checkout:crashloopbackoff');
 
 describe('the watcher with the real worker', () => {
   it('opens exactly one incident, on the Deployment, for ten crash-looping pods that were failing before it started', async () => {
@@ -93,7 +93,7 @@ describe('the watcher with the real worker', () => {
     await res.watcher(stack.config, 'north', stack.client);
     await res.watcher(stack.config, 'south', stack.client);
     for (const cluster of ['north', 'south']) {
-      const id = incidentWorkflowId(cluster, 'node-node-2-nodenotready');
+      const id = incidentWorkflowId(cluster, 'node:node-2:nodenotready');
       const s = await eventually(() => state(id), `the ${cluster} incident`);
       expect(s).toMatchObject({ cluster, kind: 'NodeNotReady', severity: 'critical', resource: { kind: 'Node', name: 'node-2' } });
       const listed = await eventually(async () => {

@@ -17,7 +17,7 @@ import { fastWatch, Resources, runsOf, signalledCount, type TestCluster } from '
 
 const ROOT = resolve(__dirname, '../../..');
 const LEASE = { leaseDuration: '3s', renewDeadline: '2s', retryPeriod: '500ms' };
-const CRASH = incidentWorkflowId('ha', 'deployment-shop-checkout-crashloopbackoff');
+const CRASH = incidentWorkflowId('ha', 'deployment:shop:checkout:crashloopbackoff');
 
 interface Proc {
   name: string;

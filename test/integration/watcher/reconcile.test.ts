@@ -12,7 +12,7 @@ import { openIncident } from '../../helpers/incident';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { fastWatch, Resources, signalNames, type TestCluster } from './helpers';
 
-const CRASH_FP = 'deployment-shop-checkout-crashloopbackoff';
+const CRASH_FP = 'deployment:shop:checkout:crashloopbackoff';
 const REPLICAS = 3;
 const CLUSTERS = ['healed', 'removed', 'still', 'oneoff', 'mine', 'nodes'] as const;
 type Name = (typeof CLUSTERS)[number];
@@ -124,7 +124,7 @@ describe('a watcher starting after a time without any watcher', () => {
     const sim = clusters.oneoff.sim;
     scenarios.failedJob(sim);
     const first = await res.watcher(stack.config, 'oneoff', stack.client);
-    const id = incidentWorkflowId('oneoff', 'job-reports-nightly-report-jobfailed');
+    const id = incidentWorkflowId('oneoff', 'job:reports:nightly-report:jobfailed');
     await eventually(async () => (await state(id).catch(() => undefined))?.occurrences.count, 'the failed Job incident');
     await first.stop();
     sim.remove('batch/v1', 'Job', 'reports', 'nightly-report');
@@ -141,7 +141,7 @@ describe('a watcher starting after a time without any watcher', () => {
     const sim = clusters.nodes.sim;
     scenarios.nodeNotReady(sim, { name: 'node-2' });
     const first = await res.watcher(stack.config, 'nodes', stack.client);
-    const node = incidentWorkflowId('nodes', 'node-node-2-nodenotready');
+    const node = incidentWorkflowId('nodes', 'node:node-2:nodenotready');
     await eventually(async () => (await state(node).catch(() => undefined))?.occurrences.count, 'the NodeNotReady incident');
     await first.stop();
     recover(sim, 'nodeNotReady', { name: 'node-2' });
@@ -154,7 +154,7 @@ describe('a watcher starting after a time without any watcher', () => {
       status: { replicas: 3, readyReplicas: 1, availableReplicas: 1 },
     });
     const db = await openIncident(stack.client, anomaly({
-      cluster: 'nodes', fingerprint: 'statefulset-shop-db-replicasunavailable', kind: 'ReplicasUnavailable',
+      cluster: 'nodes', fingerprint: 'statefulset:shop:db:replicasunavailable', kind: 'ReplicasUnavailable',
       resource: { kind: 'StatefulSet', name: 'db', namespace: 'shop', apiVersion: 'apps/v1' }, owner: undefined, reason: 'ReplicasUnavailable', message: '1 of 3 replicas ready',
     }));
     await eventually(async () => (await db.query(stateQuery)).occurrences.count === 1, 'the StatefulSet incident');

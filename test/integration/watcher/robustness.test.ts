@@ -20,7 +20,7 @@ let watcher: RunningWatcher;
 const res = new Resources();
 
 const id = (fp: string) => incidentWorkflowId('flaky', fp);
-const CRASH = id('deployment-shop-checkout-crashloopbackoff');
+const CRASH = id('deployment:shop:checkout:crashloopbackoff');
 
 beforeAll(async () => {
   env = await startDevServer();
@@ -55,7 +55,7 @@ describe('a watcher whose API server misbehaves', () => {
     flaky.sim.faults.halfOpenWatches();
     scenarios.imageTypo(flaky.sim);
     flaky.sim.faults.compact();
-    await eventually(async () => (await signalledCount(env.client, id('deployment-shop-frontend-imagepullbackoff'))) > 0, 'the image pull incident');
+    await eventually(async () => (await signalledCount(env.client, id('deployment:shop:frontend:imagepullbackoff'))) > 0, 'the image pull incident');
     expect(metric('watcher_watch_gone_total')).toBeGreaterThan(0);
     expect(metric('watcher_relists_total')).toBeGreaterThan(0);
   });
@@ -64,14 +64,14 @@ describe('a watcher whose API server misbehaves', () => {
     const closed = metric('watcher_watch_closed_total');
     flaky.sim.faults.dropWatches();
     scenarios.oomKilled(flaky.sim);
-    await eventually(async () => (await signalledCount(env.client, id('deployment-payments-ledger-worker-oomkilled'))) > 0, 'the OOM incident');
+    await eventually(async () => (await signalledCount(env.client, id('deployment:payments:ledger-worker:oomkilled'))) > 0, 'the OOM incident');
     expect(metric('watcher_watch_closed_total')).toBeGreaterThan(closed);
   });
 
   it('treats a silent (half-open) stream as dead after the inactivity timeout', async () => {
     flaky.sim.faults.halfOpenWatches();
     scenarios.nodeNotReady(flaky.sim, { name: 'node-7' });
-    await eventually(async () => (await signalledCount(env.client, id('node-node-7-nodenotready'))) > 0, 'the node incident despite the silent streams');
+    await eventually(async () => (await signalledCount(env.client, id('node:node-7:nodenotready'))) > 0, 'the node incident despite the silent streams');
     expect(metric('watcher_watch_timeouts_total')).toBeGreaterThan(0);
   });
 
@@ -81,7 +81,7 @@ describe('a watcher whose API server misbehaves', () => {
     flaky.sim.faults.failNext(8, 503);
     flaky.sim.faults.dropWatches();
     scenarios.failedJob(flaky.sim);
-    await eventually(async () => (await signalledCount(env.client, id('job-reports-nightly-report-jobfailed'))) > 0, 'the failed job incident');
+    await eventually(async () => (await signalledCount(env.client, id('job:reports:nightly-report:jobfailed'))) > 0, 'the failed job incident');
     expect(metric('watcher_informer_errors_total')).toBeGreaterThan(errors);
     expect(metric('watcher_informer_restarts_total')).toBeGreaterThan(restarts);
   });
@@ -89,10 +89,10 @@ describe('a watcher whose API server misbehaves', () => {
   it('ends with one incident per fingerprint and no occurrence counted twice', async () => {
     const expected = [
       CRASH,
-      id('deployment-shop-frontend-imagepullbackoff'),
-      id('deployment-payments-ledger-worker-oomkilled'),
-      id('node-node-7-nodenotready'),
-      id('job-reports-nightly-report-jobfailed'),
+      id('deployment:shop:frontend:imagepullbackoff'),
+      id('deployment:payments:ledger-worker:oomkilled'),
+      id('node:node-7:nodenotready'),
+      id('job:reports:nightly-report:jobfailed'),
     ].sort();
     const runs = await eventually(async () => {
       const r = await runsOf(env.client, 'flaky');
@@ -114,7 +114,7 @@ describe('two watchers active on one cluster at once', () => {
   it('still make one incident: the workflow id is the dedup key', async () => {
     scenarios.crashLoopRollout(twin.sim, { replicas: 4 });
     await Promise.all([res.watcher(config, 'twin', env.client, 'twin-a'), res.watcher(config, 'twin', env.client, 'twin-b')]);
-    const crash = incidentWorkflowId('twin', 'deployment-shop-checkout-crashloopbackoff');
+    const crash = incidentWorkflowId('twin', 'deployment:shop:checkout:crashloopbackoff');
     // Both report all four pods: eight occurrences, one workflow run.
     await eventually(async () => (await signalledCount(env.client, crash)) === 8, 'both watchers\' occurrences');
     const runs = await eventually(async () => {

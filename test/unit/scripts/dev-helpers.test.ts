@@ -47,8 +47,10 @@ describe('demo curl command', () => {
 
   it('keeps the same fingerprint, so a repeat is an occurrence of the same incident', () => {
     expect(demoAnomaly('a').fingerprint).toBe(demoAnomaly('b').fingerprint);
-    // The fingerprint lands in a URL path (GET /api/incidents/:id): keep it free of characters needing escapes.
-    expect(demoAnomaly('a').fingerprint).toMatch(/^[a-z0-9-]+$/);
+    // The fingerprint lands in a URL path (GET /api/incidents/:id): keep it free of characters needing escapes (':' needs none).
+    expect(demoAnomaly('a').fingerprint).toMatch(/^[a-z0-9:-]+$/);
+    // The watcher's key for the simulated crash loop, so the command adds to the incident the watcher opened.
+    expect(demoAnomaly('a').fingerprint).toBe('deployment:shop:checkout:crashloopbackoff');
   });
 
   it('sends an anomaly the intake accepts (the api answers 400 to anything else)', () => {

@@ -1,14 +1,22 @@
 // Fingerprints and top owners: one Deployment is one incident, stable across restarts and replicas.
-import { fingerprint, FINGERPRINT_MAX } from '../../../watcher/fingerprint';
+import { fingerprint, fingerprintKind, FINGERPRINT_MAX, legacyFingerprint } from '../../../watcher/fingerprint';
 import { topOwner } from '../../../watcher/owners';
 import { ID_PART } from '../../../intake/schema';
 import type { K8sObject } from '../../../kube/objects';
 import { pod, replicaSet } from './fixtures';
 
 describe('fingerprints', () => {
-  it('name the top owner and the anomaly kind, like deployment-<ns>-<name>-<kind>', () => {
-    expect(fingerprint({ kind: 'Deployment', namespace: 'shop', name: 'checkout' }, 'CrashLoopBackOff')).toBe('deployment-shop-checkout-crashloopbackoff');
-    expect(fingerprint({ kind: 'Node', name: 'node-2' }, 'NodeNotReady')).toBe('node-node-2-nodenotready');
+  it('name the top owner and the anomaly kind, like deployment:<ns>:<name>:<kind>', () => {
+    expect(fingerprint({ kind: 'Deployment', namespace: 'shop', name: 'checkout' }, 'CrashLoopBackOff')).toBe('deployment:shop:checkout:crashloopbackoff');
+    expect(fingerprint({ kind: 'Node', name: 'node-2' }, 'NodeNotReady')).toBe('node:node-2:nodenotready');
+  });
+
+  it('keep apart resources that the old "-" join mixed up (shop-eu/web and shop/eu-web)', () => {
+    const a = { kind: 'Deployment', namespace: 'shop-eu', name: 'web' };
+    const b = { kind: 'Deployment', namespace: 'shop', name: 'eu-web' };
+    expect(legacyFingerprint(a, 'CrashLoopBackOff')).toBe(legacyFingerprint(b, 'CrashLoopBackOff'));
+    expect(fingerprint(a, 'CrashLoopBackOff')).toBe('deployment:shop-eu:web:crashloopbackoff');
+    expect(fingerprint(b, 'CrashLoopBackOff')).toBe('deployment:shop:eu-web:crashloopbackoff');
   });
 
   it('are a pure function of their inputs (the same after a restart or on another replica)', () => {
@@ -16,15 +24,26 @@ describe('fingerprints', () => {
     expect(fingerprint(ref, 'OOMKilled')).toBe(fingerprint({ ...ref }, 'OOMKilled'));
   });
 
-  it('only contain characters a workflow id part allows', () => {
-    expect(fingerprint({ kind: 'Schedule', namespace: 'velero', name: 'daily backup/eu' }, 'VeleroBackupFailed')).toMatch(ID_PART);
+  it('only contain characters a workflow id part allows, escaping the others one-to-one', () => {
+    const fp = fingerprint({ kind: 'Schedule', namespace: 'velero', name: 'daily backup/eu' }, 'VeleroBackupFailed');
+    expect(fp).toMatch(ID_PART);
+    expect(fp).toBe('schedule:velero:daily_20_backup_2f_eu:velerobackupfailed');
+    // A name that already looks like an escape stays distinct from the escaped one.
+    expect(fingerprint({ kind: 'Schedule', namespace: 'velero', name: 'daily_20_backup/eu' }, 'VeleroBackupFailed')).not.toBe(fp);
+    expect(fingerprint({ kind: 'Schedule', namespace: 'velero', name: 'a:b' }, 'X')).toBe('schedule:velero:a_3a_b:x');
   });
 
-  it('cap long names with a hash suffix that keeps different names apart', () => {
+  it('cap long names with a hash after "::", which keeps different names apart', () => {
     const long = (s: string) => fingerprint({ kind: 'Deployment', namespace: 'ns', name: `${'a'.repeat(200)}${s}` }, 'CrashLoopBackOff');
     expect(long('x').length).toBeLessThanOrEqual(FINGERPRINT_MAX);
     expect(long('x')).not.toBe(long('y'));
-    expect(long('x')).toMatch(/-[0-9a-f]{10}$/);
+    expect(long('x')).toMatch(/^deployment:ns:a+::[0-9a-f]{10}$/);
+  });
+
+  it('say which anomaly kind they end with, in either format, unless cut to a hash', () => {
+    expect(fingerprintKind('job:reports:nightly-report:jobfailed')).toBe('jobfailed');
+    expect(fingerprintKind('job-reports-nightly-report-jobfailed')).toBe('jobfailed');
+    expect(fingerprintKind(fingerprint({ kind: 'Job', namespace: 'ns', name: 'j'.repeat(200) }, 'JobFailed'))).toBeUndefined();
   });
 });
 

@@ -14,6 +14,8 @@ const incident = (fingerprint: string, over: Partial<OpenIncident> = {}): OpenIn
 
 class Directory implements IncidentDirectory {
   fingerprints: string[] = [];
+  /** Runs kept open for the flap window after their resolve. */
+  resolved: string[] = [];
   listFailures = 0;
   readFailures = 0;
   lists = 0;
@@ -28,7 +30,10 @@ class Directory implements IncidentDirectory {
       this.listFailures--;
       throw new Error('14 UNAVAILABLE: connection refused');
     }
-    return this.fingerprints.map((fingerprint) => ({ fingerprint, runId: `run-${fingerprint}` }));
+    return [
+      ...this.fingerprints.map((fingerprint) => ({ fingerprint, runId: `run-${fingerprint}`, status: 'triggered' as const, namespace: 'shop' })),
+      ...this.resolved.map((fingerprint) => ({ fingerprint, runId: `run-${fingerprint}`, status: 'resolved' as const })),
+    ];
   }
   async get(fp: string) {
     this.reads.push(fp);
@@ -46,6 +51,8 @@ function setup(verdicts: Record<string, Verdict> = {}, prechecks: Record<string,
   const metrics = new Metrics({ cluster: 'c1' });
   const sent: string[] = [];
   const assessed: string[] = [];
+  /** What each list handed to the watcher, and what had been judged by then. */
+  const listings: { runs: string[] | undefined; judgedBefore: number }[] = [];
   const r = new Reconciler({
     directory,
     precheck: (fp) => prechecks[fp],
@@ -55,6 +62,7 @@ function setup(verdicts: Record<string, Verdict> = {}, prechecks: Record<string,
     },
     recovered: (fp, message) => sent.push(`${fp}: ${message}`),
     leading: () => lease.held,
+    listed: (runs) => listings.push({ runs: runs?.map((x) => `${x.fingerprint}:${x.status ?? '?'}:${x.namespace ?? ''}`), judgedBefore: assessed.length }),
     metrics,
     log: silentLogger,
   });
@@ -62,7 +70,7 @@ function setup(verdicts: Record<string, Verdict> = {}, prechecks: Record<string,
     r.kick();
     await r.whenIdle();
   };
-  return { r, directory, metrics, sent, assessed, pass, lease };
+  return { r, directory, metrics, sent, assessed, pass, lease, listings };
 }
 
 const healthy: Verdict = { recovered: true, why: 'healthy', message: 'Deployment shop/a is healthy again' };
@@ -149,6 +157,21 @@ describe('reconciliation passes', () => {
     expect(assessed).toEqual([]);
     expect(sent).toEqual([]);
     expect(metrics.get('watcher_reconcile_incidents', { verdict: 'closed' })).toBe(1);
+  });
+
+  it('hand every list to the watcher before judging it (a failed one as undefined), resolved runs included but not judged', async () => {
+    const { directory, assessed, pass, listings } = setup();
+    directory.fingerprints = ['a'];
+    directory.resolved = ['flapping'];
+    directory.listFailures = 1;
+    await pass();
+    await pass();
+    expect(listings).toEqual([
+      { runs: undefined, judgedBefore: 0 },
+      { runs: ['a:triggered:shop', 'flapping:resolved:'], judgedBefore: 0 },
+    ]);
+    expect(assessed).toEqual(['a']);
+    expect(directory.reads).toEqual(['a']);
   });
 
   it('run one at a time: asking during a pass runs exactly one more after it', async () => {
