@@ -7,17 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { runPolicyBench } from './policy';
-import { runIntakeBench } from './intake';
-import { runReconcileBench } from './reconcile';
-import { runIncidentCostBench } from './incident-cost';
-import { runBurstBench } from './burst';
-import { runPriorityProbe } from './priority';
-import { runStorm } from './p1-storm';
-import { runTimeToAlert } from './p2-time-to-alert';
-import { runAck } from './p3-ack';
-import { runCapacity } from './p4-capacity';
-import { runThroughput } from './p5-throughput';
+import type * as M_burst from './burst';
+import type * as M_incident_cost from './incident-cost';
+import type * as M_intake from './intake';
+import type * as M_p1_storm from './p1-storm';
+import type * as M_p2_time_to_alert from './p2-time-to-alert';
+import type * as M_p3_ack from './p3-ack';
+import type * as M_p4_capacity from './p4-capacity';
+import type * as M_p5_throughput from './p5-throughput';
+import type * as M_policy from './policy';
+import type * as M_priority from './priority';
+import type * as M_reconcile from './reconcile';
 import { figure, type FigureRow } from './lib/table';
 import { load1 } from './lib/procs';
 import { round } from './lib/util';
@@ -25,18 +25,27 @@ import { round } from './lib/util';
 const QUICK = process.env.QUICK === '1';
 const P4_MINUTES = Number(process.env.P4_MINUTES ?? (QUICK ? 3 : 12));
 
+/** A figure's module, loaded when it runs (require: swc-node resolves the .ts; import() would need .js). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = <T>(path: string): T => require(path) as T;
+
 const figures: Record<string, () => Promise<FigureRow[]>> = {
-  P1: () => runStorm(QUICK ? { anomalies: 2_000, fingerprints: 100 } : { anomalies: 10_000, fingerprints: 100 }),
-  P2: () => runTimeToAlert({ incidents: QUICK ? 60 : 500 }),
-  P3: () => runAck({ incidents: QUICK ? 20 : 100 }),
-  P4: async () => [
+  // Each figure loads its code when it runs: a file broken by work in progress elsewhere stops only the figures that import it.
+  P1: async () => load<typeof M_p1_storm>('./p1-storm').runStorm(QUICK ? { anomalies: 2_000, fingerprints: 100 } : { anomalies: 10_000, fingerprints: 100 }),
+  P2: async () => load<typeof M_p2_time_to_alert>('./p2-time-to-alert').runTimeToAlert({ incidents: QUICK ? 60 : 500 }),
+  P3: async () => load<typeof M_p3_ack>('./p3-ack').runAck({ incidents: QUICK ? 20 : 100 }),
+  P4: async () => {
+    const { runCapacity } = load<typeof M_p4_capacity>('./p4-capacity');
+    return [
     ...(await runCapacity({ sizes: QUICK ? [200, 500] : [1_000, 5_000, 10_000], escalationDelay: QUICK ? '30s' : '60s', maxMs: P4_MINUTES * 60_000 })),
     // What the sticky cache costs and saves: the same load with a smaller and a larger cache.
     ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', worker: { maxCachedWorkflows: 100 }, label: 'maxCachedWorkflows 100', maxMs: P4_MINUTES * 60_000 })),
     ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', worker: { maxCachedWorkflows: 2_000 }, label: 'maxCachedWorkflows 2000', maxMs: P4_MINUTES * 60_000 })),
-  ],
-  P5: () => runThroughput({ incidents: QUICK ? 200 : 1_000 }),
+    ];
+  },
+  P5: async () => load<typeof M_p5_throughput>('./p5-throughput').runThroughput({ incidents: QUICK ? 200 : 1_000 }),
   P6: async () => {
+    const { runBurstBench } = load<typeof M_burst>('./burst');
     const rows: FigureRow[] = [];
     for (const budgets of [true, false]) {
       const r = await runBurstBench({ budgets, ...(QUICK ? { incidents: 60, seconds: 5 } : {}) });
@@ -46,15 +55,18 @@ const figures: Record<string, () => Promise<FigureRow[]>> = {
     return rows;
   },
   cost: async () =>
-    (await runIncidentCostBench()).map((c) =>
+    (await load<typeof M_incident_cost>('./incident-cost').runIncidentCostBench()).map((c) =>
       figure('cost', `${c.phase}: Slack calls / history events`, `${c.slackCalls} / ${c.historyEvents}`, '', '', undefined, `${c.slackByMethod}; activities ${c.activities}, timers ${c.timers}, markers ${c.markers}, workflow tasks ${c.workflowTasks}`),
     ),
 };
 const single: Record<string, () => Promise<unknown>> = {
-  policy: async () => runPolicyBench(),
-  intake: () => runIntakeBench(),
-  reconcile: () => runReconcileBench(),
-  priority: async () => [await runPriorityProbe(40, 5, 1), await runPriorityProbe(40, 5, 5)],
+  policy: async () => load<typeof M_policy>('./policy').runPolicyBench(),
+  intake: async () => load<typeof M_intake>('./intake').runIntakeBench(),
+  reconcile: async () => load<typeof M_reconcile>('./reconcile').runReconcileBench(),
+  priority: async () => {
+    const { runPriorityProbe } = load<typeof M_priority>('./priority');
+    return [await runPriorityProbe(40, 5, 1), await runPriorityProbe(40, 5, 5)];
+  },
 };
 
 function markdown(rows: FigureRow[]): string {
