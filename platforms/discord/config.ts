@@ -5,12 +5,43 @@
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
 import type { PlatformConfig } from '../seams';
+import { budgetSchema, budgetSwitches, type BudgetConfig } from '../../activities/chat/config';
 
 export const DISCORD_DEFAULT_API_URL = 'https://discord.com/api/v10';
 
 /** Discord ids: 64-bit integers written in decimal (17 to 20 digits for anything made since 2015). */
 export const SNOWFLAKE = /^\d{17,20}$/;
 const copyId = (what: 'channel' | 'user') => `turn on Developer Mode in Discord (Settings > Advanced), right-click the ${what}, then "Copy ${what === 'user' ? 'User' : 'Channel'} ID"`;
+
+/**
+ * Discord's limits (discord.com/developers/docs/topics/rate-limits): 50 requests a second per bot
+ * across all routes (global), and per-route buckets per major parameter (the channel) that Discord
+ * announces in X-RateLimit-* headers rather than publishes; creating or editing messages in a
+ * channel answers X-RateLimit-Limit 5 with a 5 s reset. Routes are written with :id for every id.
+ */
+export const DISCORD_GLOBAL_LIMIT: BudgetConfig = { perMinute: 3_000, burst: 50 };
+export const DISCORD_ROUTE_LIMITS: Record<string, BudgetConfig> = {
+  'POST /channels/:id/messages': { perMinute: 60, burst: 5 },
+  'PATCH /channels/:id/messages/:id': { perMinute: 60, burst: 5 },
+};
+const ROUTE = /^(GET|POST|PATCH|PUT|DELETE) \/[a-z@:/_-]+$/;
+
+const rateLimits = z
+  .object({
+    ...budgetSwitches('Discord REST'),
+    global: budgetSchema.default(DISCORD_GLOBAL_LIMIT).describe('The bot\'s budget across all routes (Discord: 50 requests a second).'),
+    routes: z
+      .record(z.string(), budgetSchema)
+      .superRefine((routes, ctx) => {
+        for (const r of Object.keys(routes))
+          if (!ROUTE.test(r) || /\d/.test(r)) ctx.addIssue({ code: 'custom', path: [r], message: `"${r}" is not a route: expected a method and a path with :id for ids, such as "POST /channels/:id/messages"` });
+      })
+      .default({})
+      .describe('Budgets per route and channel, replacing the defaults (5 per 5 s for creating and editing messages) route by route. Other routes follow the X-RateLimit headers Discord answers with.'),
+  })
+  .strict()
+  .default({ enabled: true, maxWait: 60_000, global: DISCORD_GLOBAL_LIMIT, routes: {} })
+  .describe('Per-bot budgets for Discord REST calls: a burst queues in the worker, critical alerts and pages first, and waits out X-RateLimit-Remaining 0 and 429 retry_after instead of bouncing.');
 
 const snowflake = (what: string) => z.string().regex(SNOWFLAKE, `expected the ${what} (a snowflake: 17 to 20 digits)`);
 
@@ -27,6 +58,7 @@ export const discordSchema = z
     apiUrl: z.string().url().default(DISCORD_DEFAULT_API_URL).describe('REST API base URL, with the version; point it at a proxy or a test double.'),
     requestTimeout: durationWithin(100, 60_000).default(10_000).describe('How long one REST call may take before it is abandoned (the activity then retries).'),
     dedupeScan: z.number().int().min(20).max(1000).default(200).describe('How many recent channel or thread messages a retried post scans for its own earlier post.'),
+    rateLimits,
     guildId: snowflake('server (guild) id: right-click the server icon, "Copy Server ID"')
       .optional()
       .describe('Server pin: interactions from any other server (guild) are refused; DMs with the bot stay allowed (user ids are global). Unset: the api warns at start.'),

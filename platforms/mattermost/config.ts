@@ -5,10 +5,27 @@
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
 import type { PlatformConfig } from '../seams';
+import { budgetSchema, budgetSwitches, type BudgetConfig } from '../../activities/chat/config';
 const timeout = durationWithin(100, 60_000);
 
 /** Mattermost ids (users, channels, posts, teams) are 26 lowercase letters and digits. */
 export const MATTERMOST_ID = /^[a-z0-9]{26}$/;
+
+/**
+ * Mattermost's own rate limiting is server configuration (System Console > Environment > Rate
+ * Limiting; docs.mattermost.com, configuration settings): off by default, and when on 10 requests a
+ * second per token (VaryByUser) with a burst of 100. The worker keeps to that unless told otherwise.
+ */
+export const MATTERMOST_RATE_LIMIT: BudgetConfig = { perMinute: 600, burst: 100 };
+
+const rateLimits = z
+  .object({
+    ...budgetSwitches('Mattermost REST'),
+    perToken: budgetSchema.default(MATTERMOST_RATE_LIMIT).describe('The bot token\'s budget across all calls: set it to the server\'s RateLimitSettings (PerSec x 60, MaxBurst).'),
+  })
+  .strict()
+  .default({ enabled: true, maxWait: 60_000, perToken: MATTERMOST_RATE_LIMIT })
+  .describe('The bot token\'s budget for Mattermost REST calls: a burst queues in the worker, critical alerts and pages first, and waits out X-Ratelimit-Remaining 0 and 429 Retry-After instead of bouncing.');
 
 export const mattermostSchema = z
   .object({
@@ -21,6 +38,7 @@ export const mattermostSchema = z
     requestTimeout: timeout.default(10_000).describe('How long one REST call may take before it is abandoned (the activity then retries).'),
     dedupeScan: z.number().int().min(20).max(1000).default(200).describe('How many recent channel posts a post scans for its own earlier post (thread replies scan the thread).'),
     lookupUsersByEmail: z.boolean().default(false).describe('Map Mattermost users to roster people by email when people[].chat.mattermost is not set.'),
+    rateLimits,
     teamId: z
       .string()
       .regex(MATTERMOST_ID, 'expected a Mattermost team id (26 lowercase letters and digits; System Console > Teams)')

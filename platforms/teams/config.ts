@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
 import type { PlatformConfig } from '../seams';
+import { budgetSchema, budgetSwitches, type BudgetConfig } from '../../activities/chat/config';
 const timeout = (fallback: string) => z.string().default(fallback).pipe(durationWithin(100));
 
 export const TEAMS_DEFAULTS = {
@@ -50,6 +51,26 @@ const endpoints = z
   })
   .strict();
 
+/**
+ * The Bot Framework's limits for Teams bots (learn.microsoft.com, "Rate limiting for bots"): per
+ * bot and conversation (thread) 7 sends a second, 60 per 30 s and 1,800 an hour; per bot across all
+ * conversations of a tenant 50 a second. The worker keeps to the 30 s window with a burst of 7.
+ */
+export const TEAMS_RATE_LIMITS: { perConversation: BudgetConfig; perBot: BudgetConfig } = {
+  perConversation: { perMinute: 120, burst: 7 },
+  perBot: { perMinute: 3_000, burst: 50 },
+};
+
+const rateLimits = z
+  .object({
+    ...budgetSwitches('Bot Connector'),
+    perConversation: budgetSchema.default(TEAMS_RATE_LIMITS.perConversation).describe('Sends and updates per conversation (a channel thread, a chat): Teams allows 7 a second and 60 per 30 s.'),
+    perBot: budgetSchema.default(TEAMS_RATE_LIMITS.perBot).describe('All Bot Connector calls of the bot in the tenant: Teams allows 50 a second.'),
+  })
+  .strict()
+  .default({ enabled: true, maxWait: 60_000, ...TEAMS_RATE_LIMITS })
+  .describe('Per-conversation and per-bot budgets for Bot Connector calls: a burst queues in the worker, critical alerts and pages first, and a 429 waits out its Retry-After instead of bouncing.');
+
 export const teamsSchema = z
   .object({
     enabled: z.boolean().default(false).describe('Post alerts to Teams channels and take commands and card actions from Teams at /teams/messages.'),
@@ -64,6 +85,7 @@ export const teamsSchema = z
       .describe('Bot Framework endpoints; change them only for sovereign clouds or test doubles.'),
     graph: teamsGraph.default({ enabled: false, url: TEAMS_DEFAULTS.graphUrl, scope: TEAMS_DEFAULTS.graphScope }).describe('Microsoft Graph (read only), so a retried post finds the card Teams accepted before a crash.'),
     requestTimeout: timeout('10s').describe('How long one call to the Bot Connector may take before the activity retries, e.g. "10s".'),
+    rateLimits,
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -19,6 +19,7 @@ import { discordContent, renderAlert, threadName } from '../shared/embed';
 import { DiscordCodes, failureDetails } from '../shared/errors';
 import { nonceFor, postMark, readMarks, snowflakeTime } from '../shared/ids';
 import { DiscordRest, type DiscordChannel, type DiscordMessage } from '../shared/rest';
+import { discordLimits, type DiscordRateLimits } from './limits';
 
 export interface DiscordChatOptions {
   /** The bot token (never logged). */
@@ -31,6 +32,8 @@ export interface DiscordChatOptions {
   dedupeScan?: number;
   /** Where a failed lookup is reported (default: the activity log). */
   warn?: (message: string) => void;
+  /** Per-route and global budgets (platforms.discord.rateLimits); default Discord's limits. */
+  rateLimits?: DiscordRateLimits;
 }
 
 /** How far before the first attempt a retry looks, for clock skew between this worker and Discord. */
@@ -47,7 +50,7 @@ export function discordChatOptions(cfg: DiscordConfig, env: NodeJS.ProcessEnv = 
   } catch (err) {
     throw new Error(`platforms.discord.botToken: ${(err as Error).message}`);
   }
-  return { token, apiUrl: cfg.apiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan };
+  return { token, apiUrl: cfg.apiUrl, timeoutMs: cfg.requestTimeout, dedupeScan: cfg.dedupeScan, rateLimits: cfg.rateLimits };
 }
 
 type Body = Record<string, unknown>;
@@ -61,7 +64,8 @@ function textBody(text: string, key: string, incidentId?: string, mentions?: str
 }
 
 export function createDiscordChat(opts: DiscordChatOptions): ChatPlatform {
-  const rest = new DiscordRest({ apiUrl: opts.apiUrl ?? DISCORD_DEFAULT_API_URL, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const apiUrl = opts.apiUrl ?? DISCORD_DEFAULT_API_URL;
+  const rest = new DiscordRest({ apiUrl, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000, limits: discordLimits({ apiUrl, token: opts.token }, opts.rateLimits) });
   const scan = opts.dedupeScan ?? 200;
 
   // The bot's own user id, asked once (and again after a failure): lookups only trust its messages.

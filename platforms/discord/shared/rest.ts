@@ -13,6 +13,14 @@ export interface DiscordRestOptions {
   timeoutMs: number;
   /** Sent as User-Agent, which Discord asks bots to set. */
   userAgent?: string;
+  /** The worker's rate budgets (outbound/limits.ts); bot-token calls only, interaction webhooks go straight out. */
+  limits?: RestLimits;
+}
+
+/** How the rate budgets take part in a call: wait before it, learn from every answer's headers. */
+export interface RestLimits {
+  around<T>(method: string, path: string, run: () => Promise<T>): Promise<T>;
+  observe(method: string, path: string, status: number, headers: Headers, body: DiscordErrorBody): void;
 }
 
 export interface CallOptions {
@@ -51,7 +59,12 @@ export class DiscordRest {
     return this.opts.apiUrl.replace(/\/+$/, '');
   }
 
-  async call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
+  call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
+    const limits = opts.auth !== false ? this.opts.limits : undefined;
+    return limits ? limits.around(method, path, () => this.send<T>(method, path, opts)) : this.send<T>(method, path, opts);
+  }
+
+  private async send<T>(method: string, path: string, opts: CallOptions): Promise<T> {
     // Interaction webhooks carry their token in the path: it never goes into a message or a log.
     const what = `${method} ${path.replace(/^(\/webhooks\/\d+\/)[^/]+/, '$1<token>')}`;
     const query = Object.entries(opts.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined);
@@ -78,13 +91,17 @@ export class DiscordRest {
     } catch (err) {
       throw unavailable(`Discord ${what}: the answer broke off (${(err as Error).message})`);
     }
-    if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
+    if (res.ok) {
+      if (opts.auth !== false) this.opts.limits?.observe(method, path, res.status, res.headers, {});
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
     let body: DiscordErrorBody = {};
     try {
       body = text ? (JSON.parse(text) as DiscordErrorBody) : {};
     } catch {
       // Proxies and Cloudflare answer HTML; the status alone decides then.
     }
+    if (opts.auth !== false) this.opts.limits?.observe(method, path, res.status, res.headers, body);
     throw discordFailure(res.status, body, res.headers, what);
   }
 }

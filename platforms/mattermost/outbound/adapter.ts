@@ -14,6 +14,7 @@ import { PROP_INCIDENT, PROP_KEY } from '../shared/actions';
 import { MattermostClient, postsOf, type MattermostPost } from '../shared/client';
 import { mattermostFailure, MattermostHttpError, type Subject } from '../shared/errors';
 import { mattermostText, renderPost, type RenderContext } from '../shared/render';
+import { mattermostLimits, type MattermostRateLimits } from './limits';
 
 export interface MattermostChatOptions {
   /** Server base URL, e.g. https://chat.example.com */
@@ -30,6 +31,8 @@ export interface MattermostChatOptions {
   lookupUsersByEmail?: boolean;
   /** Where a retry's failed lookup is reported (default: the activity log). */
   warn?: (message: string) => void;
+  /** The token's budget (platforms.mattermost.rateLimits); default Mattermost's rate-limit defaults. */
+  rateLimits?: MattermostRateLimits;
 }
 
 /** Margin for clock differences between Temporal and Mattermost when looking back to the first attempt. */
@@ -55,11 +58,12 @@ export function mattermostChatOptions(cfg: MattermostConfig, config: () => Confi
     actionsUrl: () => config().platforms.mattermost?.actionsUrl ?? config().api.publicUrl,
     timeoutMs: cfg.requestTimeout,
     lookupUsersByEmail: cfg.lookupUsersByEmail,
+    rateLimits: cfg.rateLimits,
   };
 }
 
 export function createMattermostChat(opts: MattermostChatOptions): ChatPlatform {
-  const client = new MattermostClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const client = new MattermostClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000, limits: mattermostLimits(opts, opts.rateLimits) });
   const usernames = new Map<string, { name: string; at: number }>();
 
   async function call<T>(what: string, subject: Subject, run: () => Promise<T>): Promise<T> {

@@ -47,6 +47,14 @@ export interface MattermostClientOptions {
   url: string;
   token: string;
   timeoutMs: number;
+  /** The worker's rate budget (outbound/limits.ts); the api's calls go straight out. */
+  limits?: ClientLimits;
+}
+
+/** How the rate budget takes part in a call: wait before it, learn from every answer's headers. */
+export interface ClientLimits {
+  around<T>(method: string, path: string, run: () => Promise<T>): Promise<T>;
+  observe(status: number, headers: Headers): void;
 }
 
 /** Mattermost's largest page of posts. */
@@ -118,13 +126,19 @@ export class MattermostClient {
     await this.request('POST', '/actions/dialogs/open', req);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const limits = this.opts.limits;
+    return limits ? limits.around(method, path, () => this.send<T>(method, path, body)) : this.send<T>(method, path, body);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.opts.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
+    this.opts.limits?.observe(res.status, res.headers);
     const text = await res.text();
     if (res.ok) return (text ? JSON.parse(text) : {}) as T;
     let error: MattermostErrorBody = {};

@@ -10,6 +10,7 @@ import type { IncidentMessage } from '../../../activities/chat/message';
 import type { ChatPlatform, PostRequest, PostedMessage } from '../../../activities/chat/platform';
 import { cardAttachment, cardContextFor, renderAdaptiveCard, textCard, withElementId } from '../shared/card';
 import { GraphLookup, postMarker } from './graph';
+import { teamsLimits } from './limits';
 import { BotConnector, TokenClient, type ConnectorActivity } from '../shared/connector';
 import { teamsLoginUrl, teamsTokenClient } from '../shared/auth';
 import { PostLedger } from './ledger';
@@ -107,7 +108,7 @@ function escapeXml(s: string): string {
 
 export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
   const initial = teamsOf(opts.config());
-  const connector = opts.connector ?? new BotConnector(teamsTokenClient(initial, opts.password), initial.requestTimeout);
+  const connector = opts.connector ?? new BotConnector(teamsTokenClient(initial, opts.password), initial.requestTimeout, teamsLimits({ appId: initial.appId ?? 'unauthenticated' }, initial.rateLimits));
   const ledger = new PostLedger<PostedMessage>();
   const graph = new GraphLookup({
     url: initial.graph.url,
@@ -141,13 +142,13 @@ export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
       // The kept reference's team, else the configured one if it is still the same channel.
       const teamId = req.meta?.teamId ?? (configured?.conversationId === channelIdOf(target.conversationId) ? configured.teamId : undefined);
       const activity = req.card ? cardActivity(req.card, req.text, config.people, req.key) : noteActivity(req.text, req.mentions ?? [], config.people, req.key);
-      return ledger.once(`${target.conversationId}|${req.key}`, t.requestTimeout, async () => {
+      return ledger.once(`${target.conversationId}|${req.key}`, t.requestTimeout, async (timer) => {
         const meta = metaOf(target, teamId);
         const earlier = await earlierPost(t, req, target, teamId);
         if (earlier) return { id: earlier, meta };
         const { id } = req.threadId
-          ? await connector.replyToActivity(target.serviceUrl, target.conversationId, req.threadId, activity)
-          : await connector.sendToConversation(target.serviceUrl, target.conversationId, activity);
+          ? await connector.replyToActivity(target.serviceUrl, target.conversationId, req.threadId, activity, timer)
+          : await connector.sendToConversation(target.serviceUrl, target.conversationId, activity, timer);
         return { id, meta };
       });
     },
@@ -163,15 +164,15 @@ export function createTeamsChat(opts: TeamsChatOptions): ChatPlatform {
     // does not give us. A page is better twice (after a crash in that window) than not at all.
     async directMessage(user: string, text: string, key: string): Promise<{ id: string }> {
       const t = teamsOf(opts.config());
-      return ledger.once(`dm|${key}`, t.requestTimeout, async () => {
+      return ledger.once(`dm|${key}`, t.requestTimeout, async (timer) => {
         // Teams answers a 1:1 conversation request with the existing chat, so this is safe to repeat.
         const conversation = await connector.createConversation(t.serviceUrl, {
           isGroup: false,
           bot: { id: `28:${t.appId ?? 'bot'}` },
           members: [{ id: user }],
           ...(t.tenantId ? { tenantId: t.tenantId, channelData: { tenant: { id: t.tenantId } } } : {}),
-        });
-        const { id } = await connector.sendToConversation(t.serviceUrl, conversation.id, { type: 'message', text: markdown(text) });
+        }, timer);
+        const { id } = await connector.sendToConversation(t.serviceUrl, conversation.id, { type: 'message', text: markdown(text) }, timer);
         return { id };
       });
     },

@@ -7,11 +7,16 @@
 // was slow, the worker is fine). A worker that dies between Teams accepting a post and reading the
 // answer can still cause one duplicate; the durable part, the message reference, lives in Temporal.
 import { unavailable } from '../../../activities/errors';
+import type { SendTimer } from '../shared/connector';
 
 interface Entry<T> {
   promise: Promise<T>;
   value?: T;
   at: number;
+  /** Waiting for rate budget (outbound/limits.ts): no answer is due, so no waiter's timeout runs. */
+  paused: boolean;
+  /** Waiters' timers, re-armed when the send goes out after a wait. */
+  waiters: Set<{ pause(): void; resume(): void }>;
 }
 
 export class PostLedger<T> {
@@ -22,14 +27,27 @@ export class PostLedger<T> {
     private readonly maxEntries = 10_000,
   ) {}
 
-  /** Runs `send` once per key; waits at most `timeoutMs` for it, leaving a late send running. */
-  async once(key: string, timeoutMs: number, send: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `send` once per key; waits at most `timeoutMs` for an answer, leaving a late send running.
+   * Time spent waiting for rate budget does not count (that wait has its own bound, the max wait).
+   */
+  async once(key: string, timeoutMs: number, send: (timer: SendTimer) => Promise<T>): Promise<T> {
     this.prune();
     let entry = this.entries.get(key);
     if (entry?.value !== undefined) return entry.value;
     if (!entry) {
-      const created: Entry<T> = { at: Date.now(), promise: Promise.resolve(undefined as T) };
-      created.promise = send().then(
+      const created: Entry<T> = { at: Date.now(), promise: Promise.resolve(undefined as T), paused: false, waiters: new Set() };
+      const timer: SendTimer = {
+        pause: () => {
+          created.paused = true;
+          for (const w of created.waiters) w.pause();
+        },
+        resume: () => {
+          created.paused = false;
+          for (const w of created.waiters) w.resume();
+        },
+      };
+      created.promise = send(timer).then(
         (value) => {
           created.value = value;
           return value;
@@ -45,7 +63,7 @@ export class PostLedger<T> {
       this.entries.set(key, created);
       entry = created;
     }
-    return withTimeout(entry.promise, timeoutMs);
+    return withTimeout(entry, timeoutMs);
   }
 
   /** Whether a send for `key` is still waiting for its answer (tests and diagnostics). */
@@ -65,13 +83,21 @@ export class PostLedger<T> {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(entry: Entry<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(unavailable(`Teams did not answer within ${ms} ms; the post may still arrive, and the retry reuses it instead of posting again`)),
-      ms,
-    );
+  let fail: (err: unknown) => void = () => undefined;
+  const late = new Promise<never>((_, reject) => (fail = reject));
+  const waiter = {
+    pause: () => clearTimeout(timer),
+    resume: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fail(unavailable(`Teams did not answer within ${ms} ms; the post may still arrive, and the retry reuses it instead of posting again`)), ms);
+    },
+  };
+  entry.waiters.add(waiter);
+  if (!entry.paused) waiter.resume();
+  return Promise.race([entry.promise, late]).finally(() => {
+    clearTimeout(timer);
+    entry.waiters.delete(waiter);
   });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -89,20 +89,33 @@ export interface ConversationParameters {
   channelData?: Record<string, unknown>;
 }
 
+/** What a send tells its caller's answer timeout: it waits in the worker for budget (`pause`), or a request goes out now (`resume`). */
+export interface SendTimer {
+  pause(): void;
+  resume(): void;
+}
+
+/** How the worker's rate budgets (outbound/limits.ts) take part in a call; `conversation` is absent when creating one. */
+export interface ConnectorLimits {
+  around<T>(method: string, conversation: string | undefined, run: () => Promise<T>): Promise<T>;
+  observe(conversation: string | undefined, status: number, retryAfterMs: number): void;
+}
+
 /** The Bot Connector calls the Teams adapter needs, each mapped to a typed failure. */
 export class BotConnector {
   constructor(
     private readonly tokens: TokenClient,
     private readonly timeoutMs: number,
+    private readonly limits?: ConnectorLimits,
   ) {}
 
-  sendToConversation(serviceUrl: string, conversationId: string, activity: ConnectorActivity): Promise<{ id: string }> {
-    return this.call('POST', serviceUrl, `/v3/conversations/${encodeURIComponent(conversationId)}/activities`, activity, { abort: false });
+  sendToConversation(serviceUrl: string, conversationId: string, activity: ConnectorActivity, timer?: SendTimer): Promise<{ id: string }> {
+    return this.call('POST', serviceUrl, `/v3/conversations/${encodeURIComponent(conversationId)}/activities`, activity, { abort: false, timer });
   }
 
-  replyToActivity(serviceUrl: string, conversationId: string, activityId: string, activity: ConnectorActivity): Promise<{ id: string }> {
+  replyToActivity(serviceUrl: string, conversationId: string, activityId: string, activity: ConnectorActivity, timer?: SendTimer): Promise<{ id: string }> {
     const path = `/v3/conversations/${encodeURIComponent(conversationId)}/activities/${encodeURIComponent(activityId)}`;
-    return this.call('POST', serviceUrl, path, { ...activity, replyToId: activityId }, { abort: false });
+    return this.call('POST', serviceUrl, path, { ...activity, replyToId: activityId }, { abort: false, timer });
   }
 
   async updateActivity(serviceUrl: string, conversationId: string, activityId: string, activity: ConnectorActivity): Promise<void> {
@@ -110,15 +123,26 @@ export class BotConnector {
     await this.call('PUT', serviceUrl, path, { ...activity, id: activityId }, { abort: true });
   }
 
-  createConversation(serviceUrl: string, params: ConversationParameters): Promise<{ id: string }> {
-    return this.call('POST', serviceUrl, '/v3/conversations', params, { abort: true });
+  createConversation(serviceUrl: string, params: ConversationParameters, timer?: SendTimer): Promise<{ id: string }> {
+    return this.call('POST', serviceUrl, '/v3/conversations', params, { abort: true, timer });
   }
 
   /**
    * `abort: false` lets a slow post run on after the caller gave up waiting, so the adapter's
    * ledger can still learn the message id (see ledger.ts); other calls are safe to repeat.
    */
-  private async call<T>(method: string, serviceUrl: string, path: string, body: unknown, opts: { abort: boolean }): Promise<T> {
+  private call<T>(method: string, serviceUrl: string, path: string, body: unknown, opts: { abort: boolean; timer?: SendTimer }): Promise<T> {
+    if (!this.limits) return this.send<T>(method, serviceUrl, path, body, opts);
+    const conversation = /^\/v3\/conversations\/([^/]+)/.exec(path)?.[1];
+    // The caller's answer timeout stops while the call waits for budget, and restarts as it goes out.
+    opts.timer?.pause();
+    return this.limits.around(method, conversation && decodeURIComponent(conversation), () => {
+      opts.timer?.resume();
+      return this.send<T>(method, serviceUrl, path, body, opts);
+    });
+  }
+
+  private async send<T>(method: string, serviceUrl: string, path: string, body: unknown, opts: { abort: boolean }): Promise<T> {
     const url = `${serviceUrl.replace(/\/+$/, '')}${path}`;
     const send = async (token: string | undefined) => {
       try {
@@ -135,6 +159,8 @@ export class BotConnector {
     let res = await send(await this.tokens.getToken());
     // A token revoked or rotated early: fetch a fresh one once before calling it a credentials problem.
     if (res.status === 401 && this.tokens.enabled) res = await send(await this.tokens.getToken(true));
+    const conversation = /^\/v3\/conversations\/([^/]+)/.exec(path)?.[1];
+    this.limits?.observe(conversation && decodeURIComponent(conversation), res.status, res.status === 429 ? retryAfterMs(res) : 0);
     const text = await res.text();
     if (res.ok) return (text ? JSON.parse(text) : {}) as T;
     const error = parseError(text);

@@ -5,7 +5,10 @@
 //   GET  /v1.0/teams/:team/channels/:channel/messages/delta | /messages/:id/replies  (Microsoft Graph, see graph.ts)
 // Strict like the real ones: the connector requires a token the token endpoint issued, unknown
 // conversations and activities are 404 with Bot Framework's error body, malformed activities and
-// mentions missing from the text are 400. Tests switch on 429/5xx or an "accepted, answer late" mode.
+// mentions missing from the text are 400. Tests switch on 429/5xx or an "accepted, answer late" mode,
+// and opt in (`rateLimits`) to the Bot Framework's limits for Teams bots: per conversation 7 a
+// second, 60 per 30 s, 1,800 an hour; per bot 50 a second; over them 429 with Retry-After.
+import { FakeRateLimits, type FakeLimit } from '../slack/ratelimits';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +27,17 @@ export interface FakeBotFrameworkOptions {
   conversations: string[];
   /** The Microsoft 365 group id of the team those channels belong to (Graph addresses channels by it). */
   teamId?: string;
+  /** Enforce these limits (windows per conversation, and "bot" across all), or Teams' own (true). */
+  rateLimits?: boolean | Record<string, FakeLimit>;
 }
+
+/** Teams' limits as token buckets, one per window (learn.microsoft.com, "Rate limiting for bots"). */
+export const TEAMS_LIMITS: Record<string, FakeLimit> = {
+  'conversation 1s': { perMinute: 420, burst: 7, perChannel: true },
+  'conversation 30s': { perMinute: 120, burst: 60, perChannel: true },
+  'conversation 1h': { perMinute: 30, burst: 1_800, perChannel: true },
+  bot: { perMinute: 3_000, burst: 50 },
+};
 
 export interface StoredActivity {
   id: string;
@@ -60,9 +73,26 @@ export class FakeBotFramework {
   private readonly faults: Fault[] = [];
   private delayMs = 0;
   private seq = 1_700_000_000_000;
+  private readonly limits?: { buckets: FakeRateLimits; names: string[] };
 
   constructor(readonly opts: FakeBotFrameworkOptions) {
     this.conversations = new Set(opts.conversations);
+    if (opts.rateLimits) {
+      const table = opts.rateLimits === true ? TEAMS_LIMITS : opts.rateLimits;
+      this.limits = { buckets: new FakeRateLimits(table), names: Object.keys(table) };
+    }
+  }
+
+  /** Takes a token of every window the call counts against; the first one over its limit says when to retry. */
+  private overLimit(path: string): number | undefined {
+    if (!this.limits) return undefined;
+    const conversation = /^\/v3\/conversations\/([^/]+)/.exec(path)?.[1];
+    for (const name of this.limits.names) {
+      if (name !== 'bot' && conversation === undefined) continue;
+      const over = this.limits.buckets.take(name, conversation && decodeURIComponent(conversation));
+      if (over) return over.retryAfter;
+    }
+    return undefined;
   }
 
   static async start(opts: FakeBotFrameworkOptions): Promise<FakeBotFramework> {
@@ -186,6 +216,8 @@ export class FakeBotFramework {
   private async connector(method: string, path: string, auth: string | undefined, raw: string, send: (s: number, b?: unknown, h?: Record<string, string>) => void): Promise<void> {
     const bearer = /^Bearer (.+)$/.exec(auth ?? '')?.[1];
     if (!bearer || !this.tokens.has(bearer)) return send(401, { message: 'Authorization has been denied for this request.' });
+    const wait = this.overLimit(path);
+    if (wait !== undefined) return send(429, { error: { code: 'TooManyRequests', message: 'Too many requests' } }, { 'retry-after': String(wait) });
     const fault = this.faults.shift();
     if (fault) return send(fault.status, fault.body ?? { error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceError', message: `HTTP ${fault.status}` } }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
     let body: Record<string, any>;

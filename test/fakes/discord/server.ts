@@ -7,14 +7,25 @@
 // and messages are 404 with codes 10003/10008; a channel the bot cannot see is 403 50001, one it
 // cannot write to 403 50013; bodies over Discord's limits are 400 50035 with the nested errors;
 // nonce + enforce_nonce return the first message for a repeat. Every answer carries X-RateLimit
-// headers. Tests switch on 429s (per route or global) and an "accepted, answered late" mode.
+// headers. Tests switch on 429s (per route or global) and an "accepted, answered late" mode, and
+// opt in to enforcing Discord's limits (`rateLimits`): 50 requests a second per bot, 5 per 5 s per
+// channel for creating or editing messages, with true X-RateLimit-Remaining/Reset-After and a 429
+// carrying retry_after, Retry-After and X-RateLimit-Scope as Discord answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { hasErrors, notifiedUsers, validateMessage } from './validate';
+import { FakeRateLimits, type FakeLimit } from '../slack/ratelimits';
 
 const EPOCH = 1_420_070_400_000;
 const NONCE_WINDOW_MS = 5 * 60_000;
+/** Discord's limits as the fake enforces them (routes with :id for ids; "global" across all routes). */
+export const DISCORD_LIMITS: Record<string, FakeLimit> = {
+  global: { perMinute: 3_000, burst: 50 },
+  'POST /channels/:id/messages': { perMinute: 60, burst: 5, perChannel: true },
+  'PATCH /channels/:id/messages/:id': { perMinute: 60, burst: 5, perChannel: true },
+};
+
 export const ChannelTypes = { text: 0, dm: 1, announcement: 5, publicThread: 11 } as const;
 
 export interface FakeUser {
@@ -94,8 +105,12 @@ export class FakeDiscord {
     this.users.set(this.bot.id, this.bot);
   }
 
-  static async start(): Promise<FakeDiscord> {
+  private limits?: FakeRateLimits;
+
+  /** `rateLimits`: enforce Discord's limits (true) or these. */
+  static async start(opts: { rateLimits?: boolean | Record<string, FakeLimit> } = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord();
+    if (opts.rateLimits) fake.limits = new FakeRateLimits(opts.rateLimits === true ? DISCORD_LIMITS : opts.rateLimits);
     fake.server = createServer((req, res) => void fake.handle(req, res));
     await new Promise<void>((resolve) => fake.server!.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
@@ -205,11 +220,36 @@ export class FakeDiscord {
       const hook = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(path);
       if (hook) return this.webhook(method, hook[1]!, hook[2]!, !!hook[3], body ?? {}, send);
       if (req.headers.authorization !== `Bot ${this.botToken}`) return send(401, { message: '401: Unauthorized', code: 0 });
+      if (this.limits) {
+        const over = this.enforce(method, path);
+        if (over) return send(429, over.body, over.headers);
+        const route = `${method} ${path.replace(/\d{17,20}/g, ':id')}`;
+        const major = /^\/channels\/(\d+)/.exec(path)?.[1];
+        const left = this.limits.peek(route, major);
+        if (left) {
+          const headers = { 'x-ratelimit-limit': String(left.limit), 'x-ratelimit-remaining': String(left.remaining), 'x-ratelimit-reset-after': String(left.resetAfter) };
+          return await this.route(method, path, url.searchParams, body ?? {}, (st, out, h = {}) => send(st, out, { ...headers, ...h }));
+        }
+      }
       return await this.route(method, path, url.searchParams, body ?? {}, send);
     } catch (err) {
       if (err instanceof SyntaxError) return send(400, { message: 'The request body contains invalid JSON.', code: 50109 });
       send(500, { message: (err as Error).message, code: 0 });
     }
+  }
+
+  /** Takes a token from the global and the route's bucket, or answers what Discord answers over the limit. */
+  private enforce(method: string, path: string): { body: object; headers: Record<string, string> } | undefined {
+    const route = `${method} ${path.replace(/\d{17,20}/g, ':id')}`;
+    const major = /^\/channels\/(\d+)/.exec(path)?.[1];
+    const global = this.limits!.take('global', undefined);
+    if (global) return { body: { message: 'You are being rate limited.', retry_after: global.retryAfter, global: true }, headers: { 'retry-after': String(global.retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' } };
+    const over = this.limits!.take(route, major);
+    if (!over) return undefined;
+    return {
+      body: { message: 'You are being rate limited.', retry_after: over.retryAfter, global: false },
+      headers: { 'retry-after': String(over.retryAfter), 'x-ratelimit-scope': 'user', 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(over.retryAfter) },
+    };
   }
 
   private async route(method: string, path: string, query: URLSearchParams, body: any, send: Send): Promise<void> {

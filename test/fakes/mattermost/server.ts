@@ -6,10 +6,13 @@
 // root_id that is not a root post of the channel, posts over 16383 runes, broken buttons, editing
 // others' posts, expired or reused trigger ids) and records every call, post, ephemeral and dialog.
 // Failure modes: `failNext` (429 or 5xx) and `stallNext` (carry the call out, answer too late).
+// Opt-in `rateLimits` enforces the server's RateLimitSettings per token (VaryByUser) on every call,
+// with X-RateLimit-Limit/Remaining/Reset on each answer and 429 + Retry-After over the limit.
 // What Mattermost sends to integrations (commands, clicks, dialog submissions) is in inbound.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MattermostRoutes, type Answer } from './routes';
+import { FakeRateLimits } from '../slack/ratelimits';
 import { AppError, DEFAULT_TRIGGER_TTL_MS, newId, type FakeChannel, type FakeCommand, type FakeDialog, type FakeEphemeral, type FakePost, type FakeTrigger, type FakeUser } from './workspace';
 
 export { FAKE_TEAM, type FakeChannel, type FakeDialog, type FakeEphemeral, type FakePost, type FakeUser } from './workspace';
@@ -37,6 +40,8 @@ export interface FakeState {
 
 export interface FakeMattermostOptions {
   triggerTtlMs?: number;
+  /** Mattermost's RateLimitSettings (PerSec, MaxBurst), enforced per token; true: the defaults 10 and 100. */
+  rateLimits?: boolean | { perSec: number; maxBurst: number };
 }
 
 export class FakeMattermost {
@@ -50,8 +55,13 @@ export class FakeMattermost {
   private failures: { route: string; status: number; reset: number; times: number }[] = [];
   private stalls: { route: string; delayMs: number; times: number }[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly limits?: FakeRateLimits;
 
   constructor(opts: FakeMattermostOptions = {}) {
+    if (opts.rateLimits) {
+      const { perSec, maxBurst } = opts.rateLimits === true ? { perSec: 10, maxBurst: 100 } : opts.rateLimits;
+      this.limits = new FakeRateLimits({ token: { perMinute: perSec * 60, burst: maxBurst, perChannel: true } });
+    }
     this.state = { users: new Map([[this.bot.id, this.bot]]), channels: new Map(), posts: [], ephemerals: [], dialogs: [], triggers: new Map(), commands: new Map(), triggerTtlMs: opts.triggerTtlMs ?? DEFAULT_TRIGGER_TTL_MS, clock: 0 };
     this.routes = new MattermostRoutes(this.state, this.bot.id);
   }
@@ -179,7 +189,19 @@ export class FakeMattermost {
       return answer(error(new AppError(failure.status, 'app.fake.injected_failure', 'Injected failure of the fake server.')));
     }
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    if (m?.[1] !== this.botToken) return answer(error(new AppError(401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.')));
+    if (this.limits) {
+      const over = this.limits.take('token', m?.[1]);
+      const left = this.limits.peek('token', m?.[1])!;
+      const headers = { 'x-ratelimit-limit': String(left.limit), 'x-ratelimit-remaining': String(left.remaining), 'x-ratelimit-reset': String(Math.ceil(over?.retryAfter ?? left.resetAfter)) };
+      if (over) return answer({ status: 429, text: 'limit exceeded\n', headers: { ...headers, 'retry-after': String(over.retryAfter) } });
+      return this.serve(raw, url, matched, m?.[1], (a) => answer({ ...a, headers: { ...headers, ...a.headers } }));
+    }
+    return this.serve(raw, url, matched, m?.[1], answer);
+  }
+
+  /** The call past the limiter: authentication, the route, and any stall. */
+  private serve(raw: string, url: URL, matched: NonNullable<ReturnType<MattermostRoutes['match']>>, token: string | undefined, answer: (a: Answer) => void): void {
+    if (token !== this.botToken) return answer(error(new AppError(401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.')));
     let body: unknown;
     if (raw) {
       try {

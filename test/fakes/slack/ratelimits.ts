@@ -29,6 +29,18 @@ export class FakeRateLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** What is left of the call's bucket (for X-RateLimit-* headers), undefined when it has no limit. */
+  peek(method: string, channel: string | undefined): { limit: number; remaining: number; resetAfter: number } | undefined {
+    const limit = this.limits[method];
+    if (!limit) return undefined;
+    const b = this.buckets.get(limit.perChannel ? `${method} ${channel ?? ''}` : method);
+    const tokens = b ? Math.min(limit.burst, b.tokens + ((this.now() - b.at) * limit.perMinute) / 60_000) : limit.burst;
+    const remaining = Math.floor(tokens);
+    // Seconds until the next call fits (none left) or the bucket is full again.
+    const resetAfter = ((remaining < 1 ? 1 - tokens : limit.burst - tokens) * 60) / limit.perMinute;
+    return { limit: limit.burst, remaining, resetAfter: Math.round(resetAfter * 1000) / 1000 };
+  }
+
   /** Takes a token for this call, or says after how many seconds to retry. */
   take(method: string, channel: string | undefined): { retryAfter: number } | undefined {
     const limit = this.limits[method];

@@ -13,7 +13,7 @@ describe('the Discord config', () => {
     expect(parseConfig(exampleRaw(), 'test').platforms.discord).toBeUndefined();
     const raw = exampleRaw();
     raw.platforms.discord = enabled;
-    expect(parseConfig(raw, 'test').platforms.discord).toEqual({ ...enabled, apiUrl: 'https://discord.com/api/v10', requestTimeout: 10_000, dedupeScan: 200 });
+    expect(parseConfig(raw, 'test').platforms.discord).toEqual({ ...enabled, apiUrl: 'https://discord.com/api/v10', requestTimeout: 10_000, dedupeScan: 200, rateLimits: expect.objectContaining({ enabled: true }) });
   });
 
   it('names what is missing when enabled, and where to find it', () => {

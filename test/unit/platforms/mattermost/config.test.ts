@@ -11,7 +11,7 @@ describe('platforms.mattermost config', () => {
       raw.api = { ...raw.api, publicUrl: 'https://incidents.example.com' };
       raw.platforms.mattermost = full;
     });
-    expect(cfg.platforms.mattermost).toEqual({ ...full, requestTimeout: 10_000, dedupeScan: 200, lookupUsersByEmail: false });
+    expect(cfg.platforms.mattermost).toEqual({ ...full, requestTimeout: 10_000, dedupeScan: 200, lookupUsersByEmail: false, rateLimits: expect.objectContaining({ enabled: true }) });
   });
 
   it('names everything missing when enabled, including where button clicks should go', () => {

@@ -1,0 +1,57 @@
+// The burst the chat rate-limit tests share (test/integration/<platform>/ratelimits.test.ts): per
+// channel 8 warnings opened first, then 2 criticals, all before the worker polls, so every post
+// competes for the same budgets; routed by namespace team-<i> to channel i; checked for one alert
+// per incident and criticals ahead of where FIFO would put them (9th and 10th).
+import { rmSync } from 'node:fs';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startDevServer, runTestWorker, type RunningWorker } from './temporal';
+import { anomaly } from './anomaly';
+import { openIncident } from './incident';
+import type { Config } from '../../config/schema';
+
+export const PER_CHANNEL = 10;
+
+/** Routing rules sending namespace team-<i> to `channels[i]` of `platform`. */
+export const burstRouting = (platform: string, channels: string[]) =>
+  channels.map((channel, i) => ({ name: `team-${i}`, match: { namespace: [`team-${i}`] }, channels: [{ platform, channel }], policy: 'default' }));
+
+/** A dev server for the file, and the worker the test starts after opening the burst; `stop` cleans up all. */
+export function burstRun() {
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: RunningWorker | undefined;
+  let config: Config | undefined;
+  return {
+    async start(): Promise<void> {
+      env = await startDevServer();
+    },
+    /** Opens the whole burst over `channels` channels, then starts the worker with `cfg`. */
+    async burst(cfg: Config, channels: number): Promise<void> {
+      config = cfg;
+      for (let k = 0; k < PER_CHANNEL; k++) {
+        for (let c = 0; c < channels; c++) {
+          const severity = k < PER_CHANNEL - 2 ? 'warning' : 'critical';
+          const name = `svc-${c}-${k}`;
+          await openIncident(env!.client, anomaly({ severity, resource: { kind: 'Pod', name: `${name}-x`, namespace: `team-${c}` }, owner: { kind: 'Deployment', name, namespace: `team-${c}` } }));
+        }
+      }
+      worker = await runTestWorker(env!, { config: cfg });
+    },
+    async stop(): Promise<void> {
+      await worker?.stop();
+      await env?.teardown();
+      if (config) rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The deployments the alerts name (each alert's whole JSON searched): one per incident means no duplicates. */
+export const namedDeployments = (alerts: unknown[]) => alerts.map((a) => /Deployment\/(svc-\d+-\d+)/.exec(JSON.stringify(a))?.[1]);
+
+/** Each channel's alerts in posting order, critical or not: both criticals within the first `maxPosition`. */
+export function expectCriticalsBy(channels: Record<string, boolean[]>, maxPosition: number): void {
+  for (const [channel, order] of Object.entries(channels)) {
+    const positions = order.flatMap((critical, i) => (critical ? [i + 1] : []));
+    expect({ channel, positions }).toEqual({ channel, positions: [expect.any(Number), expect.any(Number)] });
+    expect({ channel, positions, within: Math.max(...positions) <= maxPosition }).toEqual({ channel, positions, within: true });
+  }
+}
