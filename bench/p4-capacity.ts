@@ -99,7 +99,7 @@ export async function runCapacity(opts: CapacityOptions): Promise<FigureRow[]> {
       rows.push(
         figure('P4', `${reached} open incidents (${label}): worker RSS (MiB)`, mib(rss), '', size >= 10_000 ? '<= 1024 MiB at 10,000' : '', size >= 10_000 ? !capped && rss <= 1024 * 1048576 : undefined, `RSS at start ${mib(rssStart)} MiB; ${Object.entries(cache).map(([k, v]) => `${k} ${v}`).join(', ') || 'no SDK cache metrics'}`),
         figure('P4', `${reached} open (${label}): opening the step, all alerted (s)`, round(stepMs / 1000, 1), '', '', undefined, `${alerted}/${opened} alerted; ${round(((opened - (size - step.length)) / stepMs) * 1000, 1)} incidents/s`),
-        figure('P4', `${reached} open (${label}): escalation lateness p99 (s)`, lateness.length ? p99 : 'none due yet', '', '<= 1 s', size >= 10_000 ? !capped && p99 <= 1 : undefined, `p50 ${round(pct(lateness, 50) / 1000, 2)} s, max ${round(Math.max(...lateness) / 1000, 1)} s over ${lateness.length} sampled timers (level 1 waits ${delay})`),
+        figure('P4', `${reached} open (${label}): escalation lateness p99 (s)`, lateness.length ? p99 : 'none due yet', '', '<= 1 s', size >= 10_000 ? !capped && p99 <= 1 : undefined, lateness.length ? `p50 ${round(pct(lateness, 50) / 1000, 2)} s, max ${round(Math.max(...lateness) / 1000, 1)} s over ${lateness.length} sampled timers (level 1 waits ${delay})` : `no level-1 wait (${delay}) had ended when sampled`),
       );
       if (capped) break;
     }
