@@ -39,6 +39,10 @@ export const silencesSchema = z
     refreshInterval: duration
       .default(parseDuration('5s')!)
       .describe("How often each worker re-reads the active silences (one query of the `silences` workflow); a new silence applies to incidents opened after the next refresh"),
+    announce: z
+      .array(z.object({ platform: z.string().min(1), channel: z.string().min(1) }).strict())
+      .optional()
+      .describe('Channels told when a silence is created, removed or expires; default: the channels of routing.default'),
   })
   .strict()
   .default({ refreshInterval: parseDuration('5s')! })

@@ -6,6 +6,8 @@
 // under a silence are told when it ends. Deterministic: workflow time only.
 import * as wf from '@temporalio/workflow';
 import type { EventActivities } from '../activities/events';
+import type { ChatActivities } from '../activities/chat';
+import type { ConfigLookupActivities } from '../activities/config-lookups';
 import type { TimelineEntry } from './definitions';
 import { nowIso, nowMs } from './clock';
 import { validateActor, validateText } from './state';
@@ -29,6 +31,10 @@ const events = wf.proxyActivities<EventActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
+// Announcements retry for a day like other chat calls; a chat outage delays them, never the silences.
+const chat = wf.proxyActivities<ChatActivities>({ startToCloseTimeout: '5m', heartbeatTimeout: '30s', scheduleToCloseTimeout: '24h', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } });
+const lookups = wf.proxyLocalActivities<ConfigLookupActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
+
 const DEFAULT_HISTORY_LIMIT = 2_000;
 
 export async function silencesWorkflow(input: SilencesInput = {}): Promise<void> {
@@ -46,11 +52,15 @@ export async function silencesWorkflow(input: SilencesInput = {}): Promise<void>
   const end = (silence: Silence, why: string, actor: string) => {
     silences = silences.filter((x) => x.id !== silence.id);
     audit.push({ at: nowIso(), type: 'silence', actor, text: `Silence ${silence.id} ${silence.matcher} ended: ${why}`, data: { id: silence.id, event: 'ended', why } });
-    ended.push({ silence, why });
+    // Held-back incidents have their own timer to `until`: only an early end is news for them
+    // (one signal fewer per incident, and no signal racing their timer at expiry).
+    if (why === 'expired') delete waiting[silence.id];
+    else ended.push({ silence, why });
   };
 
   wf.setHandler(silencesQuery, () => silences);
   wf.setHandler(watchSilenceSignal, ({ silenceId, workflowId }) => {
+    // Removed before the incident asked: tell it at once (an expired one ends by the incident's timer).
     if (!silences.some((x) => x.id === silenceId)) ended.push({ silence: { id: silenceId } as Silence, why: 'it had already ended' });
     (waiting[silenceId] ??= []).push(workflowId);
   });
@@ -117,6 +127,7 @@ export async function silencesWorkflow(input: SilencesInput = {}): Promise<void>
     await tellWaiting(ended.splice(0), waiting);
     if (audit.length) {
       const batch = audit.splice(0);
+      await announce(batch.filter((e) => e.type === 'silence'), published, startedAt);
       try {
         await events.publishEvents({
           incident: { id, key: `${id}@${startedAt}`, cluster: '(all)', severity: 'info', kind: 'Silences', status: 'resolved', resource: { kind: 'Silences', name: id } },
@@ -144,6 +155,27 @@ async function tellWaiting(ended: { silence: Silence; why: string }[], waiting: 
         await wf.getExternalWorkflowHandle(workflowId).signal(silenceEndedSignal, { silenceId: silence.id, why });
       } catch (err) {
         wf.log.info('incident waiting for a silence is gone', { workflowId, error: String(err) });
+      }
+    }
+  }
+}
+
+/** Posts each silence change to the announce channels; a failure is logged, never blocks the silences. */
+async function announce(entries: TimelineEntry[], firstIndex: number, startedAt: string): Promise<void> {
+  if (!entries.length) return;
+  let channels: { platform: string; channel: string }[];
+  try {
+    channels = await lookups.silenceChannels();
+  } catch (err) {
+    wf.log.warn('silence announcements: no channels', { error: String(err) });
+    return;
+  }
+  for (const [i, e] of entries.entries()) {
+    for (const channel of channels) {
+      try {
+        await chat.postNotice({ channel, key: `silences@${startedAt}/notice/${firstIndex + i}`, text: e.text });
+      } catch (err) {
+        wf.log.warn('silence announcement failed', { channel: `${channel.platform}:${channel.channel}`, error: String(err) });
       }
     }
   }

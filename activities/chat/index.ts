@@ -23,6 +23,14 @@ export interface ThreadReplyInput {
   incidentId: string;
 }
 
+/** A plain message in a channel, not about one incident (e.g. a silence created or ended). */
+export interface NoticeInput {
+  channel: { platform: string; channel: string };
+  /** Idempotency key, unique per notice. */
+  key: string;
+  text: string;
+}
+
 export { incidentKey };
 
 export function createChatActivities(platforms: Record<string, ChatPlatform>, context: () => MessageContext) {
@@ -54,6 +62,10 @@ export function createChatActivities(platforms: Record<string, ChatPlatform>, co
       const chat = platform(ref.platform);
       const reply = { channel: ref.channel, threadId: ref.id, text: threadText(key, text), key, incidentId, ...(ref.meta ? { meta: ref.meta } : {}), ...(retrySince ? { retrySince } : {}) };
       await countedCall('chat', ref.platform, 'replyInThread', () => chat.post(reply));
+    },
+    async postNotice({ channel, key, text }: NoticeInput): Promise<void> {
+      const retrySince = earlierAttemptSince();
+      await countedCall('chat', channel.platform, 'postNotice', () => platform(channel.platform).post({ channel: channel.channel, text, key, ...(retrySince ? { retrySince } : {}) }));
     },
   };
 }

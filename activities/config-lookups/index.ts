@@ -76,6 +76,11 @@ export function createConfigLookupActivities(config: () => Config, silences: Sil
         levels: p.levels.length,
       };
     },
+    /** Where silence creation, removal and expiry are announced (silences.announce, else routing.default). */
+    async silenceChannels(): Promise<{ platform: string; channel: string }[]> {
+      const cfg = config();
+      return (cfg.silences.announce ?? cfg.routing.default.channels).map((c) => ({ platform: c.platform, channel: c.channel }));
+    },
     async peopleNames(): Promise<Record<string, string>> {
       return Object.fromEntries(config().people.map((p) => [p.id, p.name]));
     },

@@ -17,6 +17,7 @@ export class SilenceCache implements SilenceSource {
   private timer?: NodeJS.Timeout;
   private failing = false;
   private stopped = false;
+  private gone: () => boolean = () => false;
 
   constructor(
     private readonly client: Client,
@@ -37,6 +38,7 @@ export class SilenceCache implements SilenceSource {
         this.silences = [];
         return;
       }
+      if (this.stopped || this.gone()) return; // the worker is shutting down: its connection goes first
       if (!this.failing) this.log(`silences: keeping the last ${this.silences.length} known silence(s): refreshing them failed: ${(err as Error).message}`);
       this.failing = true;
     }
@@ -44,6 +46,7 @@ export class SilenceCache implements SilenceSource {
 
   /** Refreshes every `intervalMs` until stop() or until `gone()` says the worker has stopped. */
   start(intervalMs: number, gone: () => boolean = () => false): void {
+    this.gone = gone;
     const tick = async () => {
       if (this.stopped || gone()) return;
       await this.refresh();

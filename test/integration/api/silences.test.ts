@@ -76,6 +76,25 @@ describe('a silence in the running worker', () => {
     expect((await state()).messages).toEqual([]);
     await say('alice', `/incident unsilence ${id}`);
     await eventually(async () => (await state()).messages.length === 1 && (await state()).pagedFor === 'L1R0', 'the alert and page after the removal');
-    expect((await state()).timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['silenced', 'unsilenced', 'alerted', 'paged']));
+    const after = await state();
+    expect(after.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['silenced', 'unsilenced', 'alerted', 'paged']));
+    expect(after.timeline.find((e) => e.type === 'unsilenced')?.text).toContain('removed by Alice Liddell (local:alice)');
+  });
+
+  it('closes an incident resolved during its silence quietly: no alert, no page', async () => {
+    const created = await say('alice', '/incident silence {namespace="quiet-shop"} 1h');
+    const id = /as (s-\d+)/.exec(created.text)![1]!;
+    await new Promise((r) => setTimeout(r, 3 * REFRESH_MS));
+    const res = await stack.request('/api/anomalies', { token: 'ops', json: anomaly({ resource: { kind: 'Pod', name: 'quiet-1', namespace: 'quiet-shop' }, owner: undefined }) });
+    const incidentId = ((await res.json()) as { incidentId: string }).incidentId;
+    const state = async () => (await (await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}`, { token: 'ops' })).json()) as IncidentState;
+    await eventually(async () => (await state()).silenced?.id === id, 'the incident held back by the silence');
+    const resolved = await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}/resolve`, { token: 'bob', json: { summary: 'false alarm during maintenance' } });
+    expect(resolved.status).toBe(200);
+    await eventually(async () => (await state()).timeline.some((e) => e.type === 'postmortem'), 'the postmortem');
+    const s = await state();
+    expect(s.messages).toEqual([]);
+    expect(s.timeline.map((e) => e.type)).not.toContain('paged');
+    await say('alice', `/incident unsilence ${id}`);
   });
 });
