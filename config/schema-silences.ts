@@ -40,7 +40,7 @@ export const silencesSchema = z
       .default(parseDuration('5s')!)
       .describe("How often each worker re-reads the active silences (one query of the `silences` workflow); a new silence applies to incidents opened after the next refresh"),
     announce: z
-      .array(z.object({ platform: z.string().min(1), channel: z.string().min(1) }).strict())
+      .array(z.object({ platform: z.string().min(1).describe('A platform name under platforms, e.g. slack'), channel: z.string().min(1).describe('The channel id or name on that platform') }).strict())
       .optional()
       .describe('Channels told when a silence is created, removed or expires; default: the channels of routing.default'),
   })
