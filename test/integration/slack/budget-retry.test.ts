@@ -7,6 +7,13 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSlackChat } from '../../../platforms/slack/outbound/adapter';
 import { earlierAttemptSince } from '../../../activities/chat/attempt';
 import { FakeSlack } from '../../fakes/slack/server';
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDevServer, runTestWorker } from '../../helpers/temporal';
+import { testConfig } from '../../helpers/config';
+import { anomaly } from '../../helpers/anomaly';
+import { openIncident } from '../../helpers/incident';
+import { eventually } from '../../helpers/eventually';
 
 const fakes: FakeSlack[] = [];
 afterAll(async () => Promise.all(fakes.map((f) => f.stop())));
@@ -95,4 +102,46 @@ describe('a retry after a budget give-up', () => {
     await attempt(3, { unsentThrough: 1 }, post(roomy, channel, 'a/alert'));
     expect(fake.callsOf('conversations.history')).toHaveLength(1);
   }, 20_000);
+});
+
+describe('a retry after a budget give-up, on a real Temporal server', () => {
+  it('posts every alert once and never reads conversations.history, though posts gave up waiting and were retried', async () => {
+    const fake = await FakeSlack.start();
+    fakes.push(fake);
+    fake.addUser({ id: 'U0ALICE01', name: 'alice' });
+    const channel = fake.addChannel('incidents');
+    const config = testConfig((raw) => {
+      writeFileSync(join(raw.dataDir, 'bot-token'), fake.botToken);
+      const token = { fromFile: join(raw.dataDir, 'bot-token') };
+      // One post per channel now, the next in 10 s; nobody waits over 1 s: the later alerts give up and retry.
+      const rateLimits = { maxWait: '1s', methods: { 'chat.postMessage': { perMinute: 6, burst: 2, perChannel: true } } };
+      raw.platforms.slack = { enabled: true, botToken: token, signingSecret: token, slackApiUrl: fake.apiUrl, rateLimits };
+      raw.people[0].chat = { slack: 'U0ALICE01' };
+      raw.routing.default.channels = [{ platform: 'slack', channel }];
+    });
+    const env = await startDevServer();
+    const worker = await runTestWorker(env, { config });
+    try {
+      const handles = [];
+      for (const name of ['api', 'web', 'db']) handles.push(await openIncident(env.client, anomaly({ resource: { kind: 'Pod', name: `${name}-x`, namespace: 'shop' }, owner: { kind: 'Deployment', name, namespace: 'shop' } })));
+      await eventually(() => fake.messages(channel).length >= 3, 'every alert posted', 60_000, 250);
+      expect(fake.messages(channel)).toHaveLength(3);
+      // Some postAlert ran a second attempt after giving up on the budget...
+      const alertAttempts = await Promise.all(
+        handles.map(async (h) => {
+          const events = (await h.fetchHistory()).events!;
+          const alerts = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postAlert').map((e) => String(e.eventId)));
+          return events.filter((e) => alerts.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId))).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
+        }),
+      );
+      expect(Math.max(...alertAttempts.flat())).toBeGreaterThan(1);
+      // ...yet no alert retry read the channel's history. (Pages may: a page whose DM went out
+      // before its thread mention gave up did post, and its retry must look.)
+      expect(fake.callsOf('conversations.history').filter((c) => c.params.channel === channel)).toEqual([]);
+    } finally {
+      await worker.stop();
+      await env.teardown();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
