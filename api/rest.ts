@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../config/schema';
 import { SEVERITIES, type CommandResult } from '../workflows/definitions';
 import { ID_PART, fieldErrors, parseAnomaly } from '../intake/schema';
-import { signalAnomaly } from '../intake/signal';
+import { coalescedAnomalySignal } from '../intake/signal';
 import { unknownClusterProblem } from '../intake/clusters';
 import type { Principal, TokenAuthenticator } from './auth';
 import { ApiError, ValidationError } from './errors';
@@ -146,12 +146,14 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
     api.post('/api/incidents/:id/:action', act);
     api.post('/api/incidents/incident/:cluster/:fingerprint/:action', act);
 
+    // Concurrent POSTs for one incident share a signal-with-start (intake/coalesce.ts).
+    const signalAnomaly = coalescedAnomalySignal(deps.client, { taskQueue: deps.config.temporal.taskQueue });
     api.post('/api/anomalies', async (req, reply) => {
       const parsed = parseAnomaly(req.body);
       if (!parsed.ok) throw new ValidationError('invalid_anomaly', 'The anomaly is invalid: fix the fields listed and resend.', parsed.fields);
       const unknown = unknownClusterProblem(deps.config, parsed.anomaly.cluster);
       if (unknown) throw new ValidationError('unknown_cluster', `No incident was opened: ${unknown}.`, [{ path: 'cluster', message: unknown }]);
-      const signaled = await signalAnomaly(deps.client, parsed.anomaly, { taskQueue: deps.config.temporal.taskQueue }).catch((err: unknown) =>
+      const signaled = await signalAnomaly(parsed.anomaly).catch((err: unknown) =>
         mapTemporalError(err, undefined, 'record the anomaly'),
       );
       req.log.info({ ...incidentFields(signaled.workflowId, signaled.runId), via: req.principal!.actor.via }, 'anomaly accepted');

@@ -5,10 +5,11 @@
 // (the default id-reuse policy), which is a new incident.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { INCIDENT_WORKFLOW_TYPE, incidentWorkflowId, occurrenceSignal, recoveredSignal, searchAttributes, type Anomaly, type Recovery } from '../workflows/definitions';
+import { INCIDENT_WORKFLOW_TYPE, severityRank, incidentWorkflowId, occurrenceSignal, recoveredSignal, searchAttributes, type Anomaly, type Recovery } from '../workflows/definitions';
 // Type only: the call goes by type name, so the api and the watcher never load workflow code.
 import type { incidentWorkflow } from '../workflows/incident';
-import { anomalyNamespace } from './schema';
+import { Coalescer } from './coalesce';
+import { LIMITS, anomalyNamespace } from './schema';
 
 export interface SignalAnomalyOptions {
   taskQueue: string;
@@ -46,6 +47,35 @@ export async function signalAnomaly(client: Client, anomaly: Anomaly, opts: Sign
     typedSearchAttributes: initialSearchAttributes(anomaly),
   });
   return { workflowId, runId: handle.signaledRunId };
+}
+
+/** How long the api folds followers of an anomaly it just signalled (the first one never waits). */
+export const API_COALESCE_WINDOW_MS = 100;
+
+/** Two samples of one problem as one: the newest wins, but the severity never drops. */
+export function foldSample(into: Anomaly, next: Anomaly): Anomaly {
+  return { ...next, severity: severityRank(next.severity) >= severityRank(into.severity) ? next.severity : into.severity };
+}
+
+/**
+ * signalAnomaly for many concurrent callers (the api): the first anomaly of an incident goes out at
+ * once; anomalies of the same incident arriving while that call is in flight share ONE follow-up
+ * call carrying their summed `count`, so a storm of POSTs is not a storm of signals. Each caller's
+ * promise settles with the call that carried its anomaly: the answer comes only after Temporal
+ * took it (an "accepted" for an anomaly still in memory would be lost if this process died).
+ * `windowMs` also holds followers that long after a call started: a signal takes a few ms, so
+ * "while in flight" alone folds little when POSTs trickle in one by one.
+ */
+export function coalescedAnomalySignal(client: Client, opts: SignalAnomalyOptions & { windowMs?: number }): (anomaly: Anomaly) => Promise<SignalAnomalyResult> {
+  const coalescer = new Coalescer<Anomaly, SignalAnomalyResult>({
+    windowMs: opts.windowMs ?? API_COALESCE_WINDOW_MS,
+    merge: (into, next) => {
+      const count = (into.count ?? 1) + (next.count ?? 1);
+      return count > LIMITS.count ? undefined : { ...foldSample(into, next), count };
+    },
+    send: (_id, anomaly) => signalAnomaly(client, anomaly, { taskQueue: opts.taskQueue, historyLimit: opts.historyLimit }),
+  });
+  return (anomaly) => coalescer.submit(incidentWorkflowId(anomaly.cluster, anomaly.fingerprint), anomaly);
 }
 
 /**

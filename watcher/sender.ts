@@ -1,14 +1,16 @@
 // The watcher's signal sender, watcher -> Temporal (anomalies are validated and signalled with
-// intake/, the anomaly intake the api's POST /api/anomalies uses too). Occurrences of one
-// fingerprint are coalesced over a short window and sent as ONE signal-with-start carrying
-// `count`, so an event storm is not a signal storm. Per fingerprint, signals go out in order (an
-// occurrence is never overtaken by the recovery that followed it); across fingerprints at most
-// `maxConcurrent` are in flight. Failures retry with backoff: an anomaly is delayed while Temporal
-// is down, never dropped.
+// intake/, the anomaly intake the api's POST /api/anomalies uses too). The first occurrence of a
+// fingerprint goes out at once (leading edge: a new incident is not held for the window); later
+// occurrences within `windowMs` are coalesced into ONE signal carrying `count` (trailing batch), so
+// an event storm is not a signal storm. intake/coalesce.ts does this for the api too. Per
+// fingerprint, signals go out in order (an occurrence is never overtaken by the recovery that
+// followed it); across fingerprints at most `maxConcurrent` are in flight. Failures retry with
+// backoff: an anomaly is delayed while Temporal is down, never dropped.
 import type { Client } from '@temporalio/client';
+import { Coalescer } from '../intake/coalesce';
 import { parseAnomaly } from '../intake/schema';
-import { signalAnomaly, signalRecovery } from '../intake/signal';
-import { severityRank, type Anomaly, type Recovery } from '../workflows/definitions';
+import { foldSample, signalAnomaly, signalRecovery } from '../intake/signal';
+import { type Anomaly, type Recovery } from '../workflows/definitions';
 import type { Metrics } from './metrics';
 import type { Logger } from './log';
 
@@ -39,116 +41,60 @@ export interface SignalSenderOptions {
 
 type Item = { type: 'occurrence'; anomaly: Anomaly; count: number } | { type: 'recovered'; message: string; observedAt: string };
 
-interface Lane {
-  buffer?: { anomaly: Anomaly; count: number; timer: NodeJS.Timeout };
-  queue: Item[];
-  running: boolean;
+/** Two occurrences become one: the newest sample wins, but the severity never drops inside one batch. */
+function mergeItems(into: Item, next: Item): Item | undefined {
+  if (into.type !== 'occurrence' || next.type !== 'occurrence') return undefined;
+  return { type: 'occurrence', anomaly: foldSample(into.anomaly, next.anomaly), count: into.count + next.count };
 }
 
 export class SignalSender {
-  private readonly lanes = new Map<string, Lane>();
+  private readonly coalescer: Coalescer<Item>;
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   private stopped = false;
-  private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly o: SignalSenderOptions) {}
+  constructor(private readonly o: SignalSenderOptions) {
+    this.coalescer = new Coalescer<Item>({ windowMs: o.windowMs, merge: mergeItems, send: (fp, item) => this.sendInSlot(fp, item) });
+  }
 
   occurrence(anomaly: Anomaly, count = 1): void {
     if (this.stopped) return;
-    const lane = this.lane(anomaly.fingerprint);
     this.o.metrics.inc('watcher_occurrences_total', { kind: anomaly.kind }, count);
-    if (lane.buffer) {
-      const b = lane.buffer;
-      // The newest sample wins, but the severity never drops inside one window.
-      const severity = severityRank(anomaly.severity) >= severityRank(b.anomaly.severity) ? anomaly.severity : b.anomaly.severity;
-      b.anomaly = { ...anomaly, severity };
-      b.count += count;
-      return;
-    }
-    const timer = setTimeout(() => this.release(anomaly.fingerprint), this.o.windowMs);
-    lane.buffer = { anomaly, count, timer };
+    void this.coalescer.submit(anomaly.fingerprint, { type: 'occurrence', anomaly, count });
   }
 
   recovered(fingerprint: string, message: string): void {
     if (this.stopped) return;
-    const lane = this.lane(fingerprint);
-    this.release(fingerprint); // the occurrence before the recovery goes first
-    lane.queue.push({ type: 'recovered', message, observedAt: new Date().toISOString() });
-    this.pump(fingerprint);
+    // `now`: the occurrence held before the recovery goes first, without waiting out its window.
+    void this.coalescer.submit(fingerprint, { type: 'recovered', message, observedAt: new Date().toISOString() }, { now: true });
   }
 
-  /** Sends everything buffered now and waits until all lanes are empty (or `timeoutMs` passes). */
+  /** Sends everything held now and waits until all lanes are empty (or `timeoutMs` passes). */
   async flush(timeoutMs = 10_000): Promise<boolean> {
-    for (const fp of this.lanes.keys()) this.release(fp);
-    if (this.isIdle()) return true;
     let timer: NodeJS.Timeout | undefined;
-    const idle = new Promise<boolean>((ok) => this.idleWaiters.push(() => ok(true)));
     const late = new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), timeoutMs)));
-    const done = await Promise.race([idle, late]);
+    const done = await Promise.race([this.coalescer.drain().then(() => true), late]);
     clearTimeout(timer);
     return done;
   }
 
-  /** Stops accepting work; lanes still retrying give up at their next attempt. */
+  /** Stops accepting work; what is still held gets one last attempt, lanes retrying give up at their next attempt. */
   stop(): void {
+    void this.coalescer.drain();
     this.stopped = true;
-    for (const lane of this.lanes.values()) if (lane.buffer) clearTimeout(lane.buffer.timer);
   }
 
   pending(): number {
-    let n = 0;
-    for (const l of this.lanes.values()) n += (l.buffer ? 1 : 0) + l.queue.length + (l.running ? 1 : 0);
-    return n;
+    return this.coalescer.pending();
   }
 
-  private isIdle(): boolean {
-    return this.pending() === 0;
-  }
-
-  private lane(fp: string): Lane {
-    let lane = this.lanes.get(fp);
-    if (!lane) this.lanes.set(fp, (lane = { queue: [], running: false }));
-    return lane;
-  }
-
-  /** Moves the window's buffer to the lane's queue, merging into a queued occurrence not sent yet. */
-  private release(fp: string): void {
-    const lane = this.lanes.get(fp);
-    if (!lane?.buffer) return;
-    const { anomaly, count, timer } = lane.buffer;
-    clearTimeout(timer);
-    lane.buffer = undefined;
-    const last = lane.queue[lane.queue.length - 1];
-    if (last?.type === 'occurrence') {
-      last.anomaly = { ...anomaly, severity: severityRank(anomaly.severity) >= severityRank(last.anomaly.severity) ? anomaly.severity : last.anomaly.severity };
-      last.count += count;
-    } else lane.queue.push({ type: 'occurrence', anomaly, count });
-    this.pump(fp);
-  }
-
-  private pump(fp: string): void {
-    const lane = this.lanes.get(fp)!;
-    if (lane.running) return;
-    lane.running = true;
-    void (async () => {
-      try {
-        while (lane.queue.length > 0 && !this.stopped) {
-          const item = lane.queue[0]!;
-          await this.acquire();
-          try {
-            await this.sendWithRetry(fp, item);
-          } finally {
-            this.releaseSlot();
-          }
-          lane.queue.shift();
-        }
-      } finally {
-        lane.running = false;
-        if (!lane.buffer && lane.queue.length === 0) this.lanes.delete(fp);
-        if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
-      }
-    })();
+  private async sendInSlot(fp: string, item: Item): Promise<void> {
+    await this.acquire();
+    try {
+      await this.sendWithRetry(fp, item);
+    } finally {
+      this.releaseSlot();
+    }
   }
 
   private async sendWithRetry(fp: string, item: Item): Promise<void> {

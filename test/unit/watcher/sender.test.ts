@@ -1,5 +1,6 @@
 // The watcher's signal sender: coalescing and ordering, with a recording signaler in place of
 // Temporal (the real signal-with-start is covered by test/integration/watcher on a real server).
+import { jest } from '@jest/globals';
 import { SignalSender, type Signaler } from '../../../watcher/sender';
 import { Metrics } from '../../../watcher/metrics';
 import { silentLogger } from '../../../watcher/log';
@@ -45,14 +46,50 @@ function sender(rec: Recorder, windowMs = 50, maxConcurrent = 4) {
 }
 
 describe('the watcher signal sender', () => {
-  it('coalesces a storm of occurrences of one fingerprint into one signal carrying the count', async () => {
+  it('sends the first occurrence at once and coalesces the rest of a storm into one signal carrying the count', async () => {
     const rec = new Recorder();
     const i = sender(rec);
     for (let n = 0; n < 500; n++) i.occurrence(anomaly('fp1'));
     i.occurrence(anomaly('fp1', { severity: 'critical' }), 3);
     i.occurrence(anomaly('fp1', { severity: 'info' }));
     expect(await i.flush(2_000)).toBe(true);
-    expect(rec.sent).toEqual(['occurrence:fp1:504:critical']);
+    expect(rec.sent).toEqual(['occurrence:fp1:1:warning', 'occurrence:fp1:503:critical']);
+  });
+
+  it('does not hold the first occurrence of a new fingerprint for the window (fake clock)', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const rec = new Recorder();
+      const i = sender(rec, 2_000);
+      i.occurrence(anomaly('fp1'));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(rec.sent).toEqual(['occurrence:fp1:1:warning']);
+      i.occurrence(anomaly('fp1'));
+      i.occurrence(anomaly('fp1'), 4);
+      await jest.advanceTimersByTimeAsync(1_999);
+      expect(rec.sent).toEqual(['occurrence:fp1:1:warning']);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(rec.sent).toEqual(['occurrence:fp1:1:warning', 'occurrence:fp1:5:warning']);
+      await jest.advanceTimersByTimeAsync(2_000); // the window closes quietly
+      i.occurrence(anomaly('fp1'));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(rec.sent).toHaveLength(3);
+      expect(rec.counts.fp1).toBe(7);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('counts every occurrence exactly once when the sender flushes on stop', async () => {
+    const rec = new Recorder();
+    rec.delayMs = 5;
+    const i = sender(rec, 60_000);
+    for (let n = 0; n < 100; n++) i.occurrence(anomaly(`fp${n % 3}`));
+    expect(await i.flush(2_000)).toBe(true);
+    i.stop();
+    i.occurrence(anomaly('fp0'));
+    expect(rec.counts).toEqual({ fp0: 34, fp1: 33, fp2: 33 });
+    expect(rec.sent).toHaveLength(6);
   });
 
   it('sends the occurrence before the recovery that followed it', async () => {
