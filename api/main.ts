@@ -14,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 let log = processLogger('api');
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(undefined, (err) => log.fatal({ configFile: err.source, problems: err.problems }, err.message));
   log = processLogger('api', config);
   // Before the Client: its interceptors carry each request's span into Temporal.
   const tracing = await startTracingFromConfig(config, 'api');

@@ -91,12 +91,16 @@ export function readSecret(ref: SecretRef, env = process.env): string {
 }
 
 /** Process entry helper: load the config or print every problem and exit 2. */
-export function loadConfigOrExit(path?: string): Config {
+/**
+ * Loads the config or exits with code 2. `report` says it: the service processes log it as their
+ * fatal JSON line (one log format); command-line scripts keep the plain text on stderr.
+ */
+export function loadConfigOrExit(path?: string, report: (err: ConfigError) => void = (err) => process.stderr.write(`${err.message}\n`)): Config {
   try {
     return loadConfigFile(path ?? configPathFromArgs());
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      report(err);
       process.exit(2);
     }
     throw err;

@@ -28,7 +28,7 @@ function fail(message: string, code: number): never {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(undefined, (err) => log.fatal({ configFile: err.source, problems: err.problems }, err.message));
   log = processLogger('watcher', config);
   let clusterName: string;
   try {

@@ -19,7 +19,7 @@ import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMess
 let log = processLogger('worker');
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(undefined, (err) => log.fatal({ configFile: err.source, problems: err.problems }, err.message));
   log = processLogger('worker', config);
   // Before the Worker: it takes the tracing interceptors and the traced bundle when this is on.
   const tracing = await startTracingFromConfig(config, 'worker');

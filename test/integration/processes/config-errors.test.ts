@@ -28,14 +28,26 @@ const broken = readFileSync(join(ROOT, 'config/example.yaml'), 'utf8')
   .replace('participants: [alice, bob]', 'participants: [alice, zed]')
   .replace('port: 8080', 'port: 80800');
 
-describe.each(['worker/main.ts', 'api/main.ts'])('%s with a bad config file', (entry) => {
-  it('exits with code 2 and lists every problem by path', () => {
+/** The process's fatal JSON line (every service process logs JSON lines only: docs/logging.md). */
+function fatalLine(stdout: string): { msg: string; problems: string[]; configFile: string } {
+  const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: unknown; msg: string; problems: string[]; configFile: string });
+  const fatal = lines.filter((l) => l.level === 60 || l.level === 'fatal');
+  expect(fatal).toHaveLength(1);
+  return fatal[0]!;
+}
+
+describe.each(['worker/main.ts', 'api/main.ts', 'watcher/main.ts'])('%s with a bad config file', (entry) => {
+  it('exits with code 2 and lists every problem by path in its fatal JSON line', () => {
     const result = run(entry, broken);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('invalid config');
-    expect(result.stderr).toContain('escalationPolicies[0].levels[0].delay: expected a duration like "30s"');
-    expect(result.stderr).toContain('schedules[0].layers[0].participants[1]: unknown person "zed"');
-    expect(result.stderr).toContain('api.port:');
+    const fatal = fatalLine(result.stdout);
+    expect(fatal.msg).toContain('invalid config');
+    expect(fatal.problems).toEqual(expect.arrayContaining([
+      expect.stringContaining('escalationPolicies[0].levels[0].delay: expected a duration like "30s"'),
+      expect.stringContaining('schedules[0].layers[0].participants[1]: unknown person "zed"'),
+      expect.stringMatching(/^api\.port:/),
+    ]));
+    expect(result.stderr).toBe('');
   });
 
   it.each([
@@ -44,7 +56,9 @@ describe.each(['worker/main.ts', 'api/main.ts'])('%s with a bad config file', (e
   ])('says which file it could not read (%j)', (args, path) => {
     const result = spawnSync(process.execPath, ['-r', '@swc-node/register', entry, ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`invalid config ${path}:`);
-    expect(result.stderr).toContain('cannot read the file (ENOENT: there is no such file)');
+    const fatal = fatalLine(result.stdout);
+    expect(fatal.configFile).toBe(path);
+    expect(fatal.msg).toContain(`invalid config ${path}:`);
+    expect(fatal.problems.join('\n')).toContain('cannot read the file (ENOENT: there is no such file)');
   });
 });
