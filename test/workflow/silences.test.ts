@@ -3,13 +3,13 @@
 // time and reads chat, pages, state and the archive.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startTimeSkippingServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
+import { timeSkippingServerPerTest } from '../helpers/time-skipping-per-test';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
 import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
-import { stateQuery, type Anomaly } from '../../workflows/definitions';
+import { resolveUpdate, stateQuery, type Anomaly } from '../../workflows/definitions';
 import { SilenceCache } from '../../activities/config-lookups/silences-cache';
 import { createSilence, listSilences } from '../../api/silences-client';
 import type { EventBatch } from '../../activities/events';
@@ -18,24 +18,9 @@ import { releaseHistories } from './histories/releases';
 
 const MIN = 60_000;
 let env: TestWorkflowEnvironment;
-let worker: RunningWorker | undefined;
 let cache: SilenceCache;
-const chat = new MemoryChat();
-const batches: EventBatch[] = [];
-
-beforeAll(async () => {
-  env = await startTimeSkippingServer();
-  // Refreshed by the test, not by a timer: a query every few ms keeps the time-skipping server busy,
-  // so it would skip time late under load. The periodic refresh runs in test/integration/api/silences.test.ts.
-  cache = new SilenceCache(env.client);
-  const config = testConfig();
-  worker = await runTestWorker(env, { config, platforms: { local: chat }, pagers: {}, eventSinks: [{ name: 'memory', publish: async (b) => void batches.push(b) }], silences: { current: () => cache.current() } });
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-});
+let chat: MemoryChat;
+let batches: EventBatch[];
 
 async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -65,6 +50,20 @@ async function silence(matcher: string, durationMs: number, who = actor('alice')
 const shop = (overrides: Partial<Anomaly> = {}) => anomaly({ cluster: 'silence-test', ...overrides });
 
 describe('silences on the time-skipping server', () => {
+  // Each test its own server, so a run wedged by sdk-java#3088 cannot time out the others.
+  timeSkippingServerPerTest((e) => {
+    env = e;
+    chat = new MemoryChat();
+    batches = [];
+    // Refreshed by the test, not by a timer: a query every few ms keeps the time-skipping server busy,
+    // so it would skip time late under load. The periodic refresh runs in test/integration/api/silences.test.ts.
+    cache = new SilenceCache(env.client);
+    // No alert debounce: its 200 ms timer, cut short by a resolve just after a page, is the timer whose
+    // cancel the time-skipping server refuses (the real server accepts it); alert-updates.test.ts covers it.
+    const config = testConfig((raw) => (raw.alertUpdateDebounce = '0ms'));
+    return { config, platforms: { local: chat }, pagers: {}, eventSinks: [{ name: 'memory', publish: async (b) => void batches.push(b) }], silences: { current: () => cache.current() } };
+  });
+
   it('holds back matching alerts and pages until the silence expires, then alerts and pages; the held-back occurrences are archived', async () => {
     const id = await silence('{cluster="silence-test", namespace="shop", kind=~"CrashLoopBackOff|OOMKilled"}', 30 * MIN);
     await workerSees(id);
@@ -100,8 +99,9 @@ describe('silences on the time-skipping server', () => {
     const notices = await until('the announcements', () => chat.messages.filter((m) => m.key.startsWith('silences@') && m.text.startsWith(`Silence ${id} `)).map((m) => `${m.channel}: ${m.text}`), (t) => t.length === 2);
     expect(notices[0]).toMatch(/^incidents: Silence s-\d+ .* created by alice/);
     expect(notices[1]).toMatch(/ended: expired$/);
-    // Left open: a resolve here would cancel its escalation timer, which the time-skipping server
-    // sometimes refuses (sdk-java#3088); the server goes away with the test.
+    // Once alerted it is an ordinary incident: a resolve closes it with a postmortem.
+    await h.executeUpdate(resolveUpdate, { args: [{ actor: actor('alice'), summary: 'deploy finished' }] });
+    await until('the postmortem', () => h.query(stateQuery), (s) => s.timeline.some((e) => e.type === 'postmortem'));
   });
 
   it('refuses a silence from someone off the roster or without a role, and audits the refusal', async () => {
@@ -118,9 +118,8 @@ describe('silences on the time-skipping server', () => {
     await expect(createSilence(env.client, { actor: actor('alice'), matcher: '{team!="x"}', durationMs: 10 * MIN })).rejects.toThrow('matches every alert');
     await expect(createSilence(env.client, { actor: actor('alice'), matcher: '{namespace="shop"}', durationMs: 1_000 })).rejects.toThrow('durationMs must be whole milliseconds from 1m to 7d');
   });
-  // Early removal and a resolve during a silence cancel the incident's hold timer: the time-skipping
-  // server sometimes refuses such a cancel (sdk-java#3088), so those run on the dev server in
-  // test/integration/api/silences.test.ts.
+  // Early removal and a resolve during a silence need no time skipping: they run on the dev server
+  // in test/integration/api/silences.test.ts.
 });
 
 /** Every payload of a history as text (routing answers are local-activity marker payloads). */
