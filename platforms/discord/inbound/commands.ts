@@ -6,6 +6,8 @@
 import type { Config } from '../../../config/schema';
 import { LIST_STATUSES } from '../../../api/incidents';
 import { SEVERITIES } from '../../../workflows/definitions';
+import { SILENCE_LIMITS_MS } from '../../../workflows/silences-definitions';
+import { formatDuration } from '../../../config/duration';
 
 export const OptionType = { subCommand: 1, string: 3, user: 6 } as const;
 
@@ -28,6 +30,11 @@ const schedule = { type: OptionType.string, name: 'schedule', description: 'Sche
 const level = { type: OptionType.string, name: 'level', description: 'The new severity', required: true, choices: SEVERITIES.map((s) => ({ name: s, value: s })) };
 const duration = { type: OptionType.string, name: 'duration', description: 'How long to pause escalation, e.g. 30m or 2h (1m to 24h)', required: true, max_length: 20 };
 const reason = { type: OptionType.string, name: 'reason', description: 'Why it is reopened', required: false, max_length: 2000 };
+// Silences (issue 14 item 3): the matcher goes over as typed; the shared parser checks it.
+const matcher = { type: OptionType.string, name: 'matcher', description: 'Which alerts, e.g. {namespace="shop", kind=~"Pod|Deployment"}', required: true, max_length: 1000 };
+const silenceFor = { type: OptionType.string, name: 'duration', description: `How long, e.g. 30m or 2h (${formatDuration(SILENCE_LIMITS_MS.min)} to ${formatDuration(SILENCE_LIMITS_MS.max)})`, required: true, max_length: 20 };
+const silenceWhy = { type: OptionType.string, name: 'reason', description: 'Why (shown with the silence)', required: false, max_length: 2000 };
+const silenceId = { type: OptionType.string, name: 'id', description: 'The silence id, e.g. s-3 (/incident silences lists them)', required: true, max_length: 40 };
 const args = { type: OptionType.string, name: 'args', description: 'e.g. get pods, describe deploy/checkout, logs checkout-7d9f, events, top pods', required: true, max_length: 500 };
 
 const sub = (name: string, description: string, options: object[] = []) => ({ type: OptionType.subCommand, name, description, options });
@@ -52,6 +59,9 @@ export const DISCORD_COMMANDS = [
       sub('snooze', 'Pause escalation for a while (an ack or resolve ends it)', [duration, incident]),
       sub('reopen', 'Reopen a resolved incident while it can still be reopened', [reason, incident]),
       sub('runbook', 'The runbook of an incident', [incident]),
+      sub('silence', 'Hold back matching alerts and pages for a while', [matcher, silenceFor, silenceWhy]),
+      sub('silences', 'The active silences'),
+      sub('unsilence', 'End a silence now (its creator or an admin)', [silenceId]),
       sub('help', 'What the incident commands do'),
     ],
   },
@@ -107,6 +117,9 @@ export function commandText(data: CommandData, config: Config): string {
     'incident snooze': [value('incident'), value('duration')],
     'incident reopen': [value('incident'), value('reason')],
     'incident runbook': [value('incident')],
+    'incident silence': [value('matcher'), value('duration'), value('reason')],
+    'incident silences': [],
+    'incident unsilence': [value('id')],
     'incident help': [],
     ack: [value('incident')],
     handoff: [value('incident'), target, value('note')],
