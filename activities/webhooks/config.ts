@@ -14,6 +14,9 @@ export const WEBHOOK_EVENT_TYPES = {
   handoff: 'incident.handed_off',
   resolved: 'incident.resolved',
   postmortem: 'incident.postmortem_ready',
+  // An incident held back by a silence or maintenance window, and its hold ending with the problem still there.
+  silenced: 'incident.silenced',
+  unsilenced: 'incident.unsilenced',
 } as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[keyof typeof WEBHOOK_EVENT_TYPES];
 const EVENT_TYPES = Object.values(WEBHOOK_EVENT_TYPES) as [WebhookEventType, ...WebhookEventType[]];

@@ -13,6 +13,7 @@ import { resolveUpdate, stateQuery, type Anomaly } from '../../workflows/definit
 import { SilenceCache } from '../../activities/config-lookups/silences-cache';
 import { createSilence, listSilences } from '../../api/silences-client';
 import type { EventBatch } from '../../activities/events';
+import { webhookEvents } from '../../activities/webhooks/events';
 import { ApiError } from '../../api/errors';
 import { releaseHistories } from './histories/releases';
 
@@ -91,6 +92,10 @@ describe('silences on the time-skipping server', () => {
     // The archive (event sinks) has the hold and its end with the count: nothing was lost.
     const archived = await until('the archive to have the hold and its end', () => batches.filter((b) => b.incident.id === h.workflowId).flatMap((b) => b.entries.map((e) => e.type)), (t) => t.includes('unsilenced'));
     expect(archived).toEqual(expect.arrayContaining(['detected', 'silenced', 'unsilenced', 'alerted', 'paged']));
+    // The webhook sink sends the hold and its end (docs/webhooks.md).
+    const hooks = batches.filter((b) => b.incident.id === h.workflowId).flatMap((b) => webhookEvents(b, {}));
+    expect(hooks.map((e) => e.type)).toEqual(['incident.triggered', 'incident.silenced', 'incident.unsilenced']);
+    expect(hooks[1]!.data).toMatchObject({ silence: id, until: held.silenced!.until });
     // The silence itself: created and expired, audited in the archive; no longer listed.
     expect(await listSilences(env.client)).toEqual([]);
     const audit = await until('the silence audit', () => batches.filter((b) => b.incident.id === 'silences').flatMap((b) => b.entries.map((e) => e.text)), (t) => t.some((x) => x.includes(`${id}`) && x.includes('ended: expired')));
