@@ -121,7 +121,7 @@ const watchObject = z
       .strict()
       .default({ builtin: true, rules: [] })
       .describe('Custom resources that report failures (Velero, cert-manager, your own)'),
-    coalesceWindow: duration().default(ms('2s')).describe('Occurrences of one fingerprint within this window become one signal with a count.'),
+    coalesceWindow: duration().default(ms('2s')).describe('The first occurrence of a fingerprint is sent at once; later ones within this window become one signal with a count.'),
     maxConcurrentSignals: z.number().int().min(1).max(64).default(4).describe('At most this many signals to Temporal in flight at once.'),
     resyncInterval: duration(1000).default(ms('30s')).describe('Full re-evaluation of the cached state (time thresholds, missed transitions) and a reconciliation pass over the open incidents.'),
     watchTimeout: duration(500).default(ms('30s')).describe('A watch that delivers nothing for this long is treated as half-open and reconnected.'),
