@@ -50,7 +50,11 @@ describe('the /kubectl audit trail of a cluster', () => {
     const p = published.find((x) => x.id.startsWith('audit/c0@'))!;
     expect(p.id).toMatch(/^audit\/c0@.+#0$/);
     expect(p).toMatchObject({ text: 'refused: kubectl get pods -n shop-0 (Secrets are never shown from chat.)', data: { via: 'local:alice', outcome: 'refused', channel: 'ops' } });
-    const view = await env.client.workflow.getHandle(auditWorkflowId('c0')).query(auditQuery);
+    // The sink has the entry before the workflow has recorded the activity's completion: ask until it has.
+    const view = await eventually(async () => {
+      const v = await env.client.workflow.getHandle(auditWorkflowId('c0')).query(auditQuery);
+      return v.published === 1 ? v : undefined;
+    }, 'the trail counting its published entry');
     expect(view).toMatchObject({ cluster: 'c0', published: 1, pending: 0, recent: [expect.objectContaining({ command: 'kubectl get pods -n shop-0' })] });
   });
 
@@ -66,7 +70,10 @@ describe('the /kubectl audit trail of a cluster', () => {
     const stream = ids[0]!.split('#')[0];
     expect(new Set(ids).size).toBe(60);
     expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => `${stream}#${i}`));
-    const view = await env.client.workflow.getHandle(auditWorkflowId('c1')).query(auditQuery);
+    const view = await eventually(async () => {
+      const v = await env.client.workflow.getHandle(auditWorkflowId('c1')).query(auditQuery);
+      return v.published >= 60 ? v : undefined;
+    }, 'the trail counting all sixty published entries');
     expect(view.generation).toBeGreaterThanOrEqual(1);
     expect(view.published).toBe(60);
     expect(view.recent).toHaveLength(50);
