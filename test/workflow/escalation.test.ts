@@ -21,6 +21,9 @@ beforeAll(async () => {
   env = await startTimeSkippingServer();
   chat = new MemoryChat();
   config = testConfig((raw) => {
+    // No debounce timer on the time-skipping server: it can refuse the cancel of a timer that just fired
+    // (sdk-java#3088) and leave the run stuck; the real server accepts it (test/workflow/flapping.test.ts).
+    raw.alertUpdateDebounce = '0ms';
     raw.schedules = [
       {
         id: 'primary',

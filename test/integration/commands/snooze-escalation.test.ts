@@ -19,7 +19,12 @@ const chat = new MemoryChat();
 beforeAll(async () => {
   env = await startTimeSkippingServer();
   // Level 1 alice (5m), level 2 carol (10m), walked twice (the test config's default policy).
-  worker = await runTestWorker(env, { config: testConfig(), platforms: { local: chat } });
+  // No debounce timer on the time-skipping server: it can refuse the cancel of a timer that just fired
+  // (sdk-java#3088) and leave the run stuck; the real server accepts it (test/workflow/flapping.test.ts).
+  const config = testConfig((raw) => {
+    raw.alertUpdateDebounce = '0ms';
+  });
+  worker = await runTestWorker(env, { config, platforms: { local: chat } });
 }, 120_000);
 afterAll(async () => {
   await worker?.stop();

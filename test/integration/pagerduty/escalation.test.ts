@@ -27,6 +27,9 @@ beforeAll(async () => {
   env = await startTimeSkippingServer();
   chat = new MemoryChat();
   const config = testConfig((raw) => {
+    // No debounce timer on the time-skipping server: it can refuse the cancel of a timer that just fired
+    // (sdk-java#3088) and leave the run stuck; the real server accepts it (test/workflow/flapping.test.ts).
+    raw.alertUpdateDebounce = '0ms';
     // The routing key lives in the test's own data dir, removed with it.
     writeFileSync(join(raw.dataDir, 'routing-key'), ROUTING_KEY);
     raw.escalationPolicies = [
