@@ -54,7 +54,8 @@ describe('a worker process killed mid-escalation', () => {
     const state = await eventually(async () => {
       const s = (await (await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}`, { token: 'ops' })).json()) as { postmortemId?: string; timeline: { type: string }[] };
       return s.postmortemId ? s : undefined;
-    }, 'the postmortem');
+      // A generous wait: under a full parallel run the new worker process shares two cores with other suites.
+    }, 'the postmortem', 60_000);
     expect(state.timeline.filter((e) => e.type === 'paged')).toHaveLength(2);
 
     const t = slackTally(slack);
