@@ -64,5 +64,5 @@ describe('a worker process killed mid-escalation', () => {
     reportFigures('worker SIGKILL mid-escalation', figures);
     expectNothingLostOrDuplicated(figures);
     await second.kill('SIGTERM');
-  }, 120_000);
+  }, 180_000);
 });
