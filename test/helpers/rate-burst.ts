@@ -47,11 +47,15 @@ export function burstRun() {
 /** The deployments the alerts name (each alert's whole JSON searched): one per incident means no duplicates. */
 export const namedDeployments = (alerts: unknown[]) => alerts.map((a) => /Deployment\/(svc-\d+-\d+)/.exec(JSON.stringify(a))?.[1]);
 
-/** Each channel's alerts in posting order, critical or not: both criticals within the first `maxPosition`. */
+/**
+ * Each channel's alerts in posting order, critical or not: the first critical at most `maxPosition`,
+ * the second at most one later (FIFO would post them 9th and 10th, so 8 means both jumped the queue;
+ * how far depends on how many posts the platform's burst let out before the criticals were scheduled).
+ */
 export function expectCriticalsBy(channels: Record<string, boolean[]>, maxPosition: number): void {
   for (const [channel, order] of Object.entries(channels)) {
     const positions = order.flatMap((critical, i) => (critical ? [i + 1] : []));
     expect({ channel, positions }).toEqual({ channel, positions: [expect.any(Number), expect.any(Number)] });
-    expect({ channel, positions, within: Math.max(...positions) <= maxPosition }).toEqual({ channel, positions, within: true });
+    expect({ channel, positions, within: positions.every((p, k) => p <= maxPosition + k) }).toEqual({ channel, positions, within: true });
   }
 }
