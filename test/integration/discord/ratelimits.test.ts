@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testConfig } from '../../helpers/config';
 import { eventually } from '../../helpers/eventually';
-import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL } from '../../helpers/rate-burst';
+import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL, STRAY_429_LIMIT } from '../../helpers/rate-burst';
 import { FakeDiscord } from '../../fakes/discord/server';
 
 const run = burstRun();
@@ -42,8 +42,8 @@ it('posts a burst of 40 incidents within Discord’s limits: no duplicates, few 
   expect(new Set(namedDeployments(alerts().map((m) => m.embeds))).size).toBe(total);
   expect(fake.dms(alice)).toHaveLength(total);
 
-  // The worker stayed inside the budgets: at most a stray 429 from network jitter.
-  expect(fake.requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(3);
+  // The worker stayed inside the budgets: a few stray 429s on window edges at most (STRAY_429_LIMIT).
+  expect(fake.requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(STRAY_429_LIMIT);
   // The first burst goes out at once, before the criticals' activities are scheduled (later on a
   // busy machine); the criticals still come out ahead of FIFO's 9th and 10th.
   expectCriticalsBy(Object.fromEntries(channels.map((ch) => [ch, fake.messages(ch).map((m) => JSON.stringify(m.embeds).includes('"CRITICAL"'))])), 8);

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testConfig } from '../../helpers/config';
 import { eventually } from '../../helpers/eventually';
-import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL } from '../../helpers/rate-burst';
+import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL, STRAY_429_LIMIT } from '../../helpers/rate-burst';
 import { FakeMattermost } from '../../fakes/mattermost/server';
 
 const SERVER_LIMIT = { perSec: 5, maxBurst: 10 };
@@ -51,8 +51,8 @@ it('posts a burst of 30 incidents within the server’s rate limit: no duplicate
   expect(new Set(namedDeployments(alerts())).size).toBe(total);
   expect(fake.dms(alice)).toHaveLength(total);
 
-  // The worker stayed inside the server's limit: at most a stray 429 from network jitter.
-  expect(fake.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(3);
+  // The worker stayed inside the server's limit: a few stray 429s on window edges at most (STRAY_429_LIMIT).
+  expect(fake.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(STRAY_429_LIMIT);
   // The first burst goes out at once, before the criticals' activities are scheduled (later on a
   // busy machine); the criticals still come out ahead of FIFO's 9th and 10th.
   expectCriticalsBy(Object.fromEntries(channels.map((ch) => [ch, fake.botPosts(ch).map((p) => JSON.stringify(p.props ?? {}).includes('CRITICAL'))])), 8);

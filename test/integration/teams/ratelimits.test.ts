@@ -4,7 +4,7 @@
 // with (almost) no 429s, exactly one alert card per incident, critical first.
 import { testConfig } from '../../helpers/config';
 import { eventually } from '../../helpers/eventually';
-import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL } from '../../helpers/rate-burst';
+import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL, STRAY_429_LIMIT } from '../../helpers/rate-burst';
 import { FakeBotFramework } from '../../fakes/botframework/server';
 import { ALICE_AAD, fakeOptions, withTeams } from './fixtures';
 
@@ -39,8 +39,8 @@ it('posts a burst of 30 incidents within Teams’ limits: no duplicates, few 429
   expect(new Set(namedDeployments(alerts().map((a) => a.activity))).size).toBe(total);
   expect(fake.dmsTo(ALICE_AAD)).toHaveLength(total);
 
-  // The worker stayed inside the budgets: at most a stray 429 from network jitter.
-  expect(fake.requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(3);
+  // The worker stayed inside the budgets: a few stray 429s on window edges at most (STRAY_429_LIMIT).
+  expect(fake.requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(STRAY_429_LIMIT);
   // Teams allows a burst of 7 a conversation (the worker keeps 6), which goes out at once before the
   // criticals are scheduled; they still come out ahead of FIFO's 9th and 10th.
   expectCriticalsBy(Object.fromEntries(CONVERSATIONS.map((c) => [c, fake.cards(c).map((a) => JSON.stringify(a.activity).includes('CRITICAL'))])), 8);
