@@ -15,6 +15,7 @@ import { anomaly } from '../helpers/anomaly';
 import { actor } from '../helpers/actors';
 import { MemoryChat } from '../fakes/memory-chat';
 import { acknowledgeUpdate, resolveUpdate, stateQuery } from '../../workflows/definitions';
+import { until } from '../helpers/eventually';
 
 const MIN = 60_000;
 let env: TestWorkflowEnvironment;
@@ -29,16 +30,6 @@ timeSkippingServerPerTest((e) => {
   });
   return { config, platforms: { local: chat }, pagers: {}, eventSinks: [] };
 });
-
-async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const alertsOf = (h: WorkflowHandle) => chat.alerts().filter((m) => m.key.startsWith(`${h.workflowId}@`));
 const pagesOf = (h: WorkflowHandle) => chat.dms.filter((d) => d.key.startsWith(`${h.workflowId}@`)).map((d) => d.user);

@@ -16,22 +16,13 @@ import type { EventBatch } from '../../activities/events';
 import { webhookEvents } from '../../activities/webhooks/events';
 import { ApiError } from '../../api/errors';
 import { releaseHistories } from './histories/releases';
+import { until } from '../helpers/eventually';
 
 const MIN = 60_000;
 let env: TestWorkflowEnvironment;
 let cache: SilenceCache;
 let chat: MemoryChat;
 let batches: EventBatch[];
-
-async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const alertsOf = (h: WorkflowHandle) => chat.alerts().filter((m) => m.key.startsWith(`${h.workflowId}@`));
 const pagesOf = (h: WorkflowHandle) => chat.dms.filter((d) => d.key.startsWith(`${h.workflowId}@`));
