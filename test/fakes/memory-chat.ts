@@ -22,6 +22,8 @@ export class MemoryChat implements ChatPlatform {
   readonly dms: { user: string; text: string; key: string }[] = [];
   /** Optional hook to make a call fail, e.g. to simulate a timeout after the post was stored. */
   failNext?: (op: 'post' | 'update' | 'dm') => Error | undefined;
+  /** Optional hook awaited before a post is taken, e.g. to hold a thread reply while a test acts. */
+  beforePost?: (req: PostRequest) => Promise<void> | void;
   private seq = 0;
 
   constructor(name = 'local') {
@@ -29,6 +31,7 @@ export class MemoryChat implements ChatPlatform {
   }
 
   async post(req: PostRequest): Promise<{ id: string }> {
+    await this.beforePost?.(req);
     const existing = this.messages.find((m) => m.channel === req.channel && m.key === req.key);
     const msg = existing ?? { id: `m${++this.seq}`, channel: req.channel, threadId: req.threadId, text: req.text, card: req.card, key: req.key, mentions: req.mentions ?? [], updates: 0 };
     if (!existing) this.messages.push(msg);

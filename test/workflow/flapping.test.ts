@@ -70,6 +70,34 @@ describe('flapping on the time-skipping server', () => {
     await until('the run to close after the window', () => statusOf(h), (s) => s === 'COMPLETED');
   });
 
+  it('reopens an incident whose recurrence arrives while the postmortem is still being linked, instead of dropping it', async () => {
+    const a = anomaly({ cluster: 'flap-test' });
+    const h = await openIncident(env.client, a);
+    await until('the first page', () => pagesOf(h), (p) => p.length === 1);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding = false;
+    chat.beforePost = async (req) => {
+      if (req.key.endsWith('/postmortem')) {
+        holding = true;
+        await held;
+      }
+    };
+    await h.executeUpdate(acknowledgeUpdate, { args: [{ actor: actor('alice') }] });
+    await resolve(h);
+    await until('the postmortem link to be on its way', () => holding, (x) => x);
+    await openIncident(env.client, { ...a, observedAt: new Date().toISOString(), reason: 'BackOff again' });
+    await new Promise((r) => setTimeout(r, 300)); // the signal is in the run's history before the window opens
+    release();
+    const reopened = await until('the reopen', () => h.query(stateQuery), (s) => s.status !== 'resolved');
+    expect(reopened).toMatchObject({ status: 'acknowledged', flapping: true, flapCount: 1 });
+    expect(reopened.occurrences.count).toBe(2); // counted once, not again as a plain occurrence
+    await until('the re-notification', () => pagesOf(h), (p) => p.join() === 'alice,alice');
+    await resolve(h);
+    await env.sleep(10 * MIN + 1_000);
+    await until('the run to close', () => statusOf(h), (s) => s === 'COMPLETED');
+  });
+
   it('keeps the escalation position when an incident nobody acknowledged flaps: one page at that level, not the ladder from level 0', async () => {
     const a = anomaly({ cluster: 'flap-test' });
     const h = await openIncident(env.client, a);

@@ -12,15 +12,19 @@ import { endSnooze } from '../state-commands';
 
 export function registerHandlers(run: IncidentRun): void {
   const { s, name } = run;
-  wf.setHandler(occurrenceSignal, (a: Anomaly) => {
+  wf.setHandler(occurrenceSignal, async (a: Anomaly) => {
     if (s.status === 'resolved') {
+      // Just resolved, postmortem still being written: the flap window is about to open, so hold
+      // the recurrence for it (as /incident reopen does) instead of dropping it.
+      if (!run.reopenable && (s.flapWindowMs ?? 0) > 0) await wf.condition(() => run.reopenable || run.stopping || s.status !== 'resolved');
       // Within the flap window a recurrence reopens this incident; otherwise it is a late straggler
       // of a closing run (a new run handles later recurrences).
-      if (run.reopenable) {
+      if (run.reopenable && s.status === 'resolved') {
         run.flapNotify = applyFlap(s, a, nowIso(), name);
         run.changed(true);
+        return;
       }
-      return;
+      if (s.status === 'resolved') return; // reopened meanwhile by another recurrence: count this one below
     }
     applyOccurrence(s, a, nowIso());
     run.changed();
