@@ -37,6 +37,14 @@ async function until<T>(what: string, probe: () => T | undefined | false, timeou
   }
 }
 
+function describeEvent(e: object): string {
+  const r = e as Record<string, unknown>;
+  const key = Object.keys(r).find((k) => k.endsWith('EventAttributes') && r[k]);
+  const a = (key ? r[key] : {}) as Record<string, unknown>;
+  const what = (a.activityType as { name?: string })?.name ?? (a.markerName as string) ?? (a.signalName as string) ?? (a.startToFireTimeout ? `${JSON.stringify(a.startToFireTimeout)}` : '') ?? '';
+  return `${String(r.eventId).padStart(4)} ${key?.replace('EventAttributes', '')} ${what}`;
+}
+
 export async function runIncidentCostBench(): Promise<IncidentCost[]> {
   const fake = await FakeSlack.start();
   fake.addUser({ id: 'U0ALICE01', name: 'alice' });
@@ -55,6 +63,8 @@ export async function runIncidentCostBench(): Promise<IncidentCost[]> {
     const counts = async (phase: string): Promise<IncidentCost> => {
       const events = (await handle.fetchHistory()).events ?? [];
       const has = (k: string) => events.filter((e) => (e as Record<string, unknown>)[k]).length;
+      // COST_EVENTS=1 prints the history, one line per event: what to look at when a count moves.
+      if (process.env.COST_EVENTS === '1') console.error(`--- ${phase}\n${events.map(describeEvent).join('\n')}`);
       const byMethod: Record<string, number> = {};
       for (const c of fake.calls) byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
       return {
