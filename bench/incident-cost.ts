@@ -41,7 +41,7 @@ function describeEvent(e: object): string {
   const r = e as Record<string, unknown>;
   const key = Object.keys(r).find((k) => k.endsWith('EventAttributes') && r[k]);
   const a = (key ? r[key] : {}) as Record<string, unknown>;
-  const what = (a.activityType as { name?: string })?.name ?? (a.markerName as string) ?? (a.signalName as string) ?? (a.startToFireTimeout ? `${JSON.stringify(a.startToFireTimeout)}` : '') ?? '';
+  const what = (a.activityType as { name?: string })?.name ?? (a.markerName as string) ?? (a.signalName as string) ?? (a.startToFireTimeout ? `${JSON.stringify(a.startToFireTimeout)}` : '');
   return `${String(r.eventId).padStart(4)} ${key?.replace('EventAttributes', '')} ${what}`;
 }
 

@@ -7,6 +7,7 @@ import { pagerDutyFromConfig } from '../activities/paging/pagerduty/events';
 import type { MessageContext } from '../activities/chat/message';
 import type { ChatPlatform } from '../activities/chat/platform';
 import { createDiagnosticsActivities, type DiagnosticsProvider } from '../activities/diagnostics';
+import { createDigestActivities } from '../activities/diagnostics/digest';
 import { diagnosticsFromConfig } from '../activities/diagnostics/kubernetes';
 import { createPagingActivities, type Pager } from '../activities/paging';
 import { createEventActivities, type EventSink } from '../activities/events';
@@ -48,11 +49,14 @@ export function createActivities(deps: ActivityDeps) {
       apiUrl: c.api.publicUrl,
     };
   };
+  const chat = createChatActivities(platforms, context);
+  const diagnostics = createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d));
   return {
-    ...createChatActivities(platforms, context),
+    ...chat,
+    ...diagnostics,
+    ...createDigestActivities(diagnostics.runDiagnostics, chat.replyInThread),
     ...createPagingActivities(platforms, deps.config, deps.pagers ?? (pagerduty ? { pagerduty: pagerduty.pager } : {})),
     ...createEventActivities([...(deps.eventSinks ?? (pagerduty ? [pagerduty.sink] : [])), ...eventSinksFromConfig(cfg), ...(webhooks ? [webhooks] : [])], deps.lifecycleLog),
-    ...createDiagnosticsActivities(deps.diagnostics ?? diagnosticsFromConfig(cfg, (m) => console.warn(m)), (d) => heartbeat(d)),
     ...createPostmortemActivities(deps.postmortemStore ?? postmortemStoreFromConfig(cfg), context, () => deps.config().postmortems),
     ...createConfigLookupActivities(deps.config, deps.silences),
   };

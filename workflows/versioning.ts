@@ -12,4 +12,9 @@ export const PATCH = {
   instantHumanUpdates: 'instant-human-updates',
   /** A resolved run stays open for incidents.flapWindow; a recurrence reopens it (issue 14 item 4). */
   flapWindow: 'flap-window',
+  /**
+   * Fewer workflow tasks per incident (issue 11): diagnostics and their digest reply in one activity;
+   * timeline entries go to the event sinks with the alert updates (one batch per card update).
+   */
+  fewerTasksPerIncident: 'fewer-tasks-per-incident',
 } as const satisfies Record<string, string>;

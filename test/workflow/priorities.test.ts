@@ -35,7 +35,7 @@ async function priorities(severity: Severity, handle?: Handle): Promise<Record<s
       const a = e.activityTaskScheduledEventAttributes;
       if (a?.activityType?.name) (out[a.activityType.name] ??= []).push(a.priority?.priorityKey ?? 0);
     }
-    return ['postAlert', 'pagePerson', 'updateAlerts', 'replyInThread', 'runDiagnostics', 'publishEvents'].every((t) => out[t]) && out;
+    return ['postAlert', 'pagePerson', 'updateAlerts', 'diagnoseAndReply', 'publishEvents'].every((t) => out[t]) && out;
   }, `the ${severity} incident's activities`, 30_000, 200);
 }
 
@@ -45,11 +45,11 @@ describe('activity priorities', () => {
     ['error', 2],
     ['warning', 3],
     ['info', 3],
-  ] as const)('schedules a %s alert and page at key %i, updates, replies and diagnostics at 4, event sinks at 5', async (severity, urgent) => {
+  ] as const)('schedules a %s alert and page at key %i, updates and diagnostics with their digest reply at 4, event sinks at 5', async (severity, urgent) => {
     const p = await priorities(severity);
     expect(new Set(p.postAlert)).toEqual(new Set([urgent]));
     expect(new Set(p.pagePerson)).toEqual(new Set([urgent]));
-    for (const later of ['updateAlerts', 'replyInThread', 'runDiagnostics']) expect({ [later]: new Set(p[later]) }).toEqual({ [later]: new Set([4]) });
+    for (const later of ['updateAlerts', 'diagnoseAndReply']) expect({ [later]: new Set(p[later]) }).toEqual({ [later]: new Set([4]) });
     expect(new Set(p.publishEvents)).toEqual(new Set([5]));
   }, 60_000);
 

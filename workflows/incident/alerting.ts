@@ -51,6 +51,7 @@ export async function updateAlerts(run: IncidentRun): Promise<void> {
       if (!run.stopping && !run.urgent && run.debounceMs > 0) await wf.condition(() => run.urgent || run.stopping, run.debounceMs);
     } else if (!run.stopping) await wf.sleep(run.debounceMs); // before the patch: every change waited
     const forPerson = run.urgent;
+    run.flushes++;
     run.dirty = false;
     run.urgent = false;
     run.updating = true;

@@ -13,6 +13,8 @@ export class IncidentRun {
   dirty = false;
   /** A person acted: the alert must show it now, not after the debounce. */
   urgent = false;
+  /** Bumped each time the alert updater pushes a state (after its debounce): the publisher's beat. */
+  flushes = 0;
   /** An alert update is in flight (continue-as-new waits for it). */
   updating = false;
   /** A batch of timeline entries is on its way to the event sinks (continue-as-new waits for it). */

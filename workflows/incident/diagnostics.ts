@@ -1,7 +1,9 @@
 // Read-only diagnostics for the anomaly kind, once per incident (a continued run keeps the report):
-// the digest goes into the alert thread, the full sections into the postmortem.
-import type { Anomaly } from '../definitions';
-import { incidentKey } from '../definitions';
+// the digest goes into the alert thread, the full sections into the postmortem. Since
+// fewer-tasks-per-incident one activity does both (activities/diagnostics/digest.ts).
+import * as wf from '@temporalio/workflow';
+import { incidentKey, type Anomaly, type DiagnosticsReport, type MessageRef } from '../definitions';
+import { PATCH } from '../versioning';
 import { nowIso } from '../clock';
 import { addTimeline } from '../state';
 import { failureMessage, type IncidentRun } from './context';
@@ -21,18 +23,40 @@ async function runDiagnostics(run: IncidentRun): Promise<void> {
     cluster: s.cluster, fingerprint: s.fingerprint, kind: s.kind, severity: s.severity, resource: s.resource,
     owner: s.owner, reason: s.reason, message: s.message, labels: s.labels, observedAt: s.occurrences.lastSeen,
   };
-  try {
-    s.diagnostics = await diagnostics.runDiagnostics(anomaly);
-  } catch (err) {
-    s.diagnostics = { available: false, digest: `Diagnostics failed: ${failureMessage(err)}`, sections: [] };
+  const key = `${incidentKey(s)}/diagnostics`;
+  // Replies the digest activity could not send: retried alone; all of them when it failed.
+  let unsent: { ref: MessageRef; error?: string; retryable: boolean }[];
+  if (wf.patched(PATCH.fewerTasksPerIncident)) {
+    try {
+      const r = await diagnostics.diagnoseAndReply({ anomaly, refs: s.messages, key, incidentId: s.id });
+      s.diagnostics = r.report;
+      unsent = r.unsent;
+    } catch (err) {
+      s.diagnostics = unavailable(err);
+      unsent = s.messages.map((ref) => ({ ref, retryable: true }));
+    }
+  } else {
+    try {
+      s.diagnostics = await diagnostics.runDiagnostics(anomaly);
+    } catch (err) {
+      s.diagnostics = unavailable(err);
+    }
+    unsent = s.messages.map((ref) => ({ ref, retryable: true }));
   }
   addTimeline(s, { at: nowIso(), type: 'diagnostics', actor: 'system', text: s.diagnostics.digest, data: { available: s.diagnostics.available } });
-  for (const ref of s.messages) {
+  const failed = (why: string) => addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting diagnostics failed: ${why}` });
+  for (const { ref, error, retryable } of unsent) {
+    if (!retryable) {
+      failed(error ?? 'refused');
+      continue;
+    }
     try {
-      await chat.replyInThread({ ref, key: `${incidentKey(s)}/diagnostics`, text: `Diagnostics: ${s.diagnostics.digest}`, incidentId: s.id });
+      await chat.replyInThread({ ref, key, text: `Diagnostics: ${s.diagnostics.digest}`, incidentId: s.id });
     } catch (err) {
-      addTimeline(s, { at: nowIso(), type: 'alert-failed', actor: 'system', text: `Posting diagnostics failed: ${failureMessage(err)}` });
+      failed(failureMessage(err));
     }
   }
   run.changed();
 }
+
+const unavailable = (err: unknown): DiagnosticsReport => ({ available: false, digest: `Diagnostics failed: ${failureMessage(err)}`, sections: [] });

@@ -2,16 +2,24 @@
 // up to 100; the start index makes every entry's id stable, so a retried batch is a no-op for the sinks.
 import * as wf from '@temporalio/workflow';
 import { incidentKey } from '../definitions';
+import { PATCH } from '../versioning';
 import { nowIso } from '../clock';
 import { addTimeline } from '../state';
 import { failureMessage, type IncidentRun } from './context';
 import { events } from './proxies';
 
-/** Runs until the run stops and every entry is published (or refused). */
+/**
+ * Runs until the run stops and every entry is published (or refused). Since fewer-tasks-per-incident
+ * a batch goes with each alert update (the updater's debounced beat, at once for a person's action)
+ * instead of one per change: a new incident's first minute is one batch, not four.
+ */
 export async function publishEvents(run: IncidentRun): Promise<void> {
   const { s } = run;
+  const withAlertUpdates = wf.patched(PATCH.fewerTasksPerIncident);
+  let beat = run.flushes; // the updater's beat at the last batch: entries added since wait for the next
   for (;;) {
-    await wf.condition(() => s.timeline.length > (s.publishedUpTo ?? 0) || run.stopping);
+    await wf.condition(() => (s.timeline.length > (s.publishedUpTo ?? 0) && (!withAlertUpdates || run.flushes !== beat)) || run.stopping);
+    beat = run.flushes;
     const from = s.publishedUpTo ?? 0;
     if (s.timeline.length <= from) return;
     const entries = s.timeline.slice(from, from + 100);

@@ -4,6 +4,7 @@ import * as wf from '@temporalio/workflow';
 import type { ChatActivities } from '../../activities/chat';
 import type { PagingActivities } from '../../activities/paging';
 import type { DiagnosticsActivities } from '../../activities/diagnostics';
+import type { DigestActivities } from '../../activities/diagnostics/digest';
 import type { PostmortemActivities } from '../../activities/postmortem';
 import type { ConfigLookupActivities } from '../../activities/config-lookups';
 import type { EventActivities } from '../../activities/events';
@@ -25,7 +26,7 @@ export const chat = wf.proxyActivities<ChatActivities & PagingActivities>({ ...c
 export const urgentChat = (severity: Severity) => wf.proxyActivities<ChatActivities & PagingActivities>({ ...chatOptions, priority: urgentPriority(severity) });
 // A person's ack, hand-off or resolve goes ahead of the debounced card updates of a burst.
 export const personChat = wf.proxyActivities<ChatActivities>({ ...chatOptions, priority: { priorityKey: 2 } });
-export const diagnostics = wf.proxyActivities<DiagnosticsActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 }, priority: LATER });
+export const diagnostics = wf.proxyActivities<DiagnosticsActivities & DigestActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 }, priority: LATER });
 // The postmortem store retries until its backend is back, however long that takes.
 export const postmortem = wf.proxyActivities<PostmortemActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumInterval: '5m' }, priority: LAST });
 // Event sinks (archive, pager) must eventually get every entry, so they retry without limit.
