@@ -2,7 +2,7 @@
 // roster in the config tells us which person that is. A name typed in a message is never identity:
 // it is at most a handoff *target*, resolved here against the same roster.
 import type { Config, Person } from '../config/schema';
-import type { Actor } from '../workflows/definitions';
+import type { Actor, Grant, Role } from '../workflows/definitions';
 import { PLATFORM_NAMES } from '../platforms/registry';
 
 /** Where an actor comes from: a chat platform (platforms/registry.ts) or an api token. */
@@ -48,6 +48,8 @@ export interface HandoffTarget {
   to: string | null;
   /** What the caller asked for, for the refusal message and the audit trail. */
   toRequested: string;
+  /** The target's roles and grants now: the workflow refuses a target who may not act on the incident. */
+  toAccess?: { roles: Role[]; grants?: Grant[] };
 }
 
 /**
@@ -61,8 +63,7 @@ export function resolveHandoffTarget(config: Config, platform: Platform, raw: st
   if (mention) name = mention[1]!;
   name = name.replace(/^@+/, '');
   if (!name) return { to: null, toRequested };
-  const byId = findPerson(config, name) ?? findPerson(config, name.toLowerCase());
-  if (byId) return { to: byId.id, toRequested };
-  const byPlatform = platform === 'api' ? undefined : personForPlatformUser(config, platform, name);
-  return { to: byPlatform?.id ?? null, toRequested };
+  const person = findPerson(config, name) ?? findPerson(config, name.toLowerCase()) ?? (platform === 'api' ? undefined : personForPlatformUser(config, platform, name));
+  if (!person) return { to: null, toRequested };
+  return { to: person.id, toRequested, toAccess: { roles: [...person.roles], ...(person.grants ? { grants: person.grants.map((g) => ({ ...g })) } : {}) } };
 }

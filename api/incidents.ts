@@ -16,6 +16,7 @@ import {
   stateQuery,
   type Actor,
   type CommandResult,
+  type HandoffInput,
   type IncidentAction,
   type IncidentResult,
   type IncidentState,
@@ -181,7 +182,7 @@ export const ACTION_VERB: Record<IncidentAction, string> = { ack: 'acknowledge',
 
 export type ActionInput =
   | { action: 'ack' }
-  | { action: 'handoff'; to: string | null; toRequested: string; note?: string }
+  | { action: 'handoff'; to: string | null; toRequested: string; toAccess?: HandoffInput['toAccess']; note?: string }
   | { action: 'resolve'; summary: string };
 
 /**
@@ -196,7 +197,7 @@ export async function runAction(client: Client, id: string, actor: Actor, input:
         return handle.executeUpdate(acknowledgeUpdate, { args: [{ actor }] });
       case 'handoff':
         return handle.executeUpdate(handoffUpdate, {
-          args: [{ actor, to: input.to, toRequested: input.toRequested, ...(input.note ? { note: input.note } : {}) }],
+          args: [{ actor, to: input.to, toRequested: input.toRequested, ...(input.toAccess ? { toAccess: input.toAccess } : {}), ...(input.note ? { note: input.note } : {}) }],
         });
       case 'resolve':
         return handle.executeUpdate(resolveUpdate, { args: [{ actor, summary: input.summary }] });

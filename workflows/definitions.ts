@@ -120,6 +120,12 @@ export interface HandoffInput {
   to: string | null;
   /** What the caller typed for the target, kept for the refusal message and the audit trail. */
   toRequested: string;
+  /**
+   * The target's roles and grants as the config had them when the api resolved `to`: a hand-off to
+   * someone who may not act on this incident's cluster/namespace is refused. Absent in histories
+   * recorded before; the workflow then does not check.
+   */
+  toAccess?: { roles: Role[]; grants?: Grant[] };
   note?: string;
 }
 export interface ResolveInput {

@@ -106,7 +106,7 @@ export function applyAck(s: IncidentState, input: AckInput, nowIso: string, name
 export function applyHandoff(s: IncidentState, input: HandoffInput, nowIso: string, name: (id: string) => string): CommandResult {
   const { actor } = input;
   if (s.status === 'resolved') return { outcome: 'already', message: 'This incident is already resolved; there is nothing to hand off.', status: s.status };
-  const auth = authorize('handoff', actor, s, { to: input.to, toRequested: input.toRequested });
+  const auth = authorize('handoff', actor, s, { to: input.to, toRequested: input.toRequested, ...(input.toAccess ? { toAccess: input.toAccess } : {}) });
   if (!auth.allowed) return refuse(s, 'handoff', actor, auth.reason, nowIso);
   const to = input.to!;
   if (s.handoffPendingTo === to) return { outcome: 'already', message: `${name(to)} is already being paged for this incident.`, status: s.status };

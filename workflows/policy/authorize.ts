@@ -1,8 +1,8 @@
 // Who may act on an incident. Used by the Update validators/handlers and by the api, so a refusal
 // reads the same everywhere. Reasons are full sentences addressed to the person who asked, and say
 // what to do next. Identity (actor.personId) comes from the platform, never from message text.
-import type { Actor, IncidentAction, IncidentCommand, IncidentState } from '../definitions';
-import { effectiveRoles, hasAnyRole, scopeRefusal } from './scope';
+import type { Actor, Grant, IncidentAction, IncidentCommand, IncidentState, Role } from '../definitions';
+import { effectiveRoles, grantsPath, hasAnyRole, scopeRefusal } from './scope';
 
 export type Authorization = { allowed: true } | { allowed: false; reason: string };
 
@@ -15,6 +15,8 @@ export interface HandoffTarget {
   to: string | null;
   /** What the caller typed, quoted back in refusals. */
   toRequested: string;
+  /** The target's roles and grants (HandoffInput.toAccess); unchecked when absent. */
+  toAccess?: { roles: Role[]; grants?: Grant[] };
 }
 
 const ALLOWED: Authorization = { allowed: true };
@@ -71,6 +73,15 @@ export function authorize(
       // "already being paged" instead of a refusal.
       if (target.to === state.assignee && target.to !== state.handoffPendingTo) {
         return refuse(`${target.to} is already the responder for this incident. Name someone else on the roster.`);
+      }
+      if (target.toAccess) {
+        const theirs = target.toAccess.grants?.length ? effectiveRoles(target.toAccess, scope) : target.toAccess.roles;
+        if (!theirs.length) {
+          const where = scope.namespace === undefined ? `cluster ${scope.cluster ?? '(unknown)'}` : `namespace ${scope.namespace} of cluster ${scope.cluster ?? '(unknown)'}`;
+          return refuse(
+            `${target.to} may not act on incidents in ${where}, so they could not acknowledge or resolve this one. Hand it to someone whose roles cover it, or ask an admin to add a grant to ${grantsPath({ personId: target.to, via: '' })}.`,
+          );
+        }
       }
       return ALLOWED;
     }

@@ -69,6 +69,19 @@ describe('a responder scoped to cluster a, on a cluster-b incident', () => {
   });
 });
 
+describe('handing a cluster-b incident to someone scoped to cluster a', () => {
+  it('is refused with what to do, the refusal is recorded, and the incident stays with its responder', async () => {
+    const id = await s.report('scoped-b', { cluster: 'b' });
+    expect((await s.stack.request(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST', token: 'alice', json: {} })).status).toBe(200);
+    const res = await s.stack.request(`/api/incidents/${encodeURIComponent(id)}/handoff`, { method: 'POST', token: 'alice', json: { to: 'bob' } });
+    const refusal = 'bob may not act on incidents in namespace scoped-b of cluster b, so they could not acknowledge or resolve this one. Hand it to someone whose roles cover it, or ask an admin to add a grant to people[bob].grants.';
+    expect((await json(res)).error).toEqual({ code: 'refused', message: refusal });
+    const st = await s.state(id);
+    expect(refusals(st, 'api:alice')[0]!.text).toContain(refusal);
+    expect(st).toMatchObject({ status: 'acknowledged', assignee: 'alice' });
+  });
+});
+
 describe('an admin scoped to cluster a, on a cluster-a incident', () => {
   it('acknowledges, and resolves an incident bob acknowledged (an admin act) from Slack', async () => {
     const channel = s.channels['scoped-a']!;

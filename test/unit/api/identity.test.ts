@@ -29,19 +29,29 @@ describe('identity mapping', () => {
 
   describe('handoff targets', () => {
     it('accept person ids with or without @', () => {
-      expect(resolveHandoffTarget(config, 'local', '@bob')).toEqual({ to: 'bob', toRequested: '@bob' });
-      expect(resolveHandoffTarget(config, 'api', 'carol')).toEqual({ to: 'carol', toRequested: 'carol' });
+      expect(resolveHandoffTarget(config, 'local', '@bob')).toMatchObject({ to: 'bob', toRequested: '@bob' });
+      expect(resolveHandoffTarget(config, 'api', 'carol')).toMatchObject({ to: 'carol', toRequested: 'carol' });
     });
 
     it('fall back to the chat name on the caller platform', () => {
-      expect(resolveHandoffTarget(config, 'local', '@bobby')).toEqual({ to: 'bob', toRequested: '@bobby' });
-      expect(resolveHandoffTarget(config, 'slack', '<@U0BOB>')).toEqual({ to: 'bob', toRequested: '<@U0BOB>' });
+      expect(resolveHandoffTarget(config, 'local', '@bobby')).toMatchObject({ to: 'bob', toRequested: '@bobby' });
+      expect(resolveHandoffTarget(config, 'slack', '<@U0BOB>')).toMatchObject({ to: 'bob', toRequested: '<@U0BOB>' });
       expect(resolveHandoffTarget(config, 'slack', '<@U0BOB|bob.m>').to).toBe('bob');
     });
 
     it('prefer the person id when a chat name collides with another id', () => {
       const c = apiTestConfig((raw) => (raw.people[0].chat.local = 'bob'));
       expect(resolveHandoffTarget(c, 'local', '@bob').to).toBe('bob');
+    });
+
+    it('carry the target person\'s roles and grants, so the workflow can refuse someone who may not act on the incident', () => {
+      const c = apiTestConfig((raw) => {
+        const bob = raw.people.find((p: { id: string }) => p.id === 'bob');
+        delete bob.roles;
+        bob.grants = [{ roles: ['responder'], clusters: ['dev'], namespaces: ['shop'] }];
+      });
+      expect(resolveHandoffTarget(c, 'api', 'bob').toAccess).toEqual({ roles: [], grants: [{ roles: ['responder'], clusters: ['dev'], namespaces: ['shop'] }] });
+      expect(resolveHandoffTarget(config, 'api', 'carol').toAccess).toEqual({ roles: config.people.find((p) => p.id === 'carol')!.roles });
     });
 
     it('leave unknown people to the workflow to refuse, keeping what was asked', () => {

@@ -102,3 +102,25 @@ describe('authorizing people with scoped roles', () => {
     expect(authorize('resolve', actor('carol', ['responder', 'admin']), { ...inA, cluster: 'zzz' })).toEqual({ allowed: true });
   });
 });
+
+describe('handing off to someone with scoped roles', () => {
+  const acked: AuthorizeState = { status: 'acknowledged', assignee: 'zed', cluster: 'b', namespace: 'shop' };
+  const zed = actor('zed', ['responder']);
+
+  it('refuses a hand-off to a person whose grants do not reach the incident, and says what to do', () => {
+    expect(authorize('handoff', zed, acked, { to: 'bob', toRequested: '@bob', toAccess: { roles: [], grants: [{ roles: ['responder'], clusters: ['a'] }] } })).toEqual({
+      allowed: false,
+      reason: 'bob may not act on incidents in namespace shop of cluster b, so they could not acknowledge or resolve this one. Hand it to someone whose roles cover it, or ask an admin to add a grant to people[bob].grants.',
+    });
+  });
+
+  it('refuses a hand-off to a person with no role at all', () => {
+    expect(authorize('handoff', zed, acked, { to: 'nora', toRequested: 'nora', toAccess: { roles: [] } })).toMatchObject({ allowed: false });
+  });
+
+  it('allows a hand-off to a person whose grant reaches the incident, or who holds global roles, or when the access is unknown (older histories)', () => {
+    expect(authorize('handoff', zed, acked, { to: 'bob', toRequested: '@bob', toAccess: { roles: [], grants: [{ roles: ['responder'], clusters: ['b'], namespaces: ['shop'] }] } })).toEqual({ allowed: true });
+    expect(authorize('handoff', zed, acked, { to: 'amy', toRequested: '@amy', toAccess: { roles: ['responder'] } })).toEqual({ allowed: true });
+    expect(authorize('handoff', zed, acked, { to: 'bob', toRequested: '@bob' })).toEqual({ allowed: true });
+  });
+});
