@@ -5,7 +5,7 @@
 // (the default id-reuse policy), which is a new incident.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { INCIDENT_WORKFLOW_TYPE, severityRank, incidentWorkflowId, occurrenceSignal, recoveredSignal, searchAttributes, type Anomaly, type Recovery } from '../workflows/definitions';
+import { INCIDENT_WORKFLOW_TYPE, severityPriorityKey, severityRank, incidentWorkflowId, occurrenceSignal, recoveredSignal, searchAttributes, type Anomaly, type Recovery } from '../workflows/definitions';
 // Type only: the call goes by type name, so the api and the watcher never load workflow code.
 import type { incidentWorkflow } from '../workflows/incident';
 import { Coalescer } from './coalesce';
@@ -45,6 +45,8 @@ export async function signalAnomaly(client: Client, anomaly: Anomaly, opts: Sign
     signal: occurrenceSignal,
     signalArgs: [anomaly],
     typedSearchAttributes: initialSearchAttributes(anomaly),
+    // The run's workflow tasks (its alert, escalation timers, everything) by severity under a burst.
+    priority: { priorityKey: severityPriorityKey(anomaly.severity) },
   });
   return { workflowId, runId: handle.signaledRunId };
 }

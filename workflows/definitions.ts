@@ -10,6 +10,11 @@ export const INCIDENT_WORKFLOW_TYPE = 'incidentWorkflow';
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+/**
+ * Temporal task priority key by severity (1 runs first): an incident's workflow tasks (set at
+ * start) and its first alert and pages, so under a burst critical incidents go first.
+ */
+export const severityPriorityKey = (s: Severity): number => (s === 'critical' ? 1 : s === 'error' ? 2 : 3);
 
 export const STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof STATUSES)[number];

@@ -53,6 +53,16 @@ describe('activity priorities', () => {
     expect(new Set(p.publishEvents)).toEqual(new Set([5]));
   }, 60_000);
 
+  it.each([
+    ['critical', 1],
+    ['error', 2],
+    ['warning', 3],
+  ] as const)('starts a %s incident at key %i, so its workflow tasks (escalation timers too) go by severity under a burst', async (severity, key) => {
+    const handle = await openIncident(env.client, anomaly({ severity }));
+    const started = ((await handle.fetchHistory()).events ?? [])[0]!.workflowExecutionStartedEventAttributes!;
+    expect(started.priority?.priorityKey).toBe(key);
+  }, 30_000);
+
   it('schedules the card update for a person’s ack at key 2, ahead of debounced updates', async () => {
     const handle = await openIncident(env.client, anomaly({ severity: 'warning' }));
     const before = await priorities('warning', handle);

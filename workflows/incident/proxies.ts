@@ -8,13 +8,13 @@ import type { DigestActivities } from '../../activities/diagnostics/digest';
 import type { PostmortemActivities } from '../../activities/postmortem';
 import type { ConfigLookupActivities } from '../../activities/config-lookups';
 import type { EventActivities } from '../../activities/events';
-import type { Severity } from '../definitions';
+import { severityPriorityKey, type Severity } from '../definitions';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 // Temporal task priorities (1 runs first): under a burst the server hands the worker first alerts
 // and pages, critical ones first, before card updates, thread replies and diagnostics, and event
 // sinks and postmortems last. The chat rate budgets in the worker queue calls by the same key.
-const urgentPriority = (severity: Severity) => ({ priorityKey: severity === 'critical' ? 1 : severity === 'error' ? 2 : 3 });
+const urgentPriority = (severity: Severity) => ({ priorityKey: severityPriorityKey(severity) });
 const LATER = { priorityKey: 4 };
 const LAST = { priorityKey: 5 };
 // Chat and paging retry for up to a day: a chat outage must delay the alert, not lose it. A call
