@@ -1,15 +1,17 @@
 // POST /api/alertmanager: Alertmanager's webhook receiver. Each firing alert is an anomaly on the
 // same path as POST /api/anomalies (signal-with-start, so routing, paging, diagnostics and
-// postmortem are the watcher's); each resolved alert tells its incident it recovered. Answers 200
-// once every incident has its signal, so Alertmanager retries (the whole notification) only when
-// Temporal did not take it; 4xx are final for Alertmanager, so only bad input gets them.
+// postmortem are the watcher's); each resolved alert tells its incident it recovered. Signals go
+// through one coalescer per process (intake/alertmanager/send.ts): overlapping notifications of one
+// incident share a signal. Answers 200 once every incident has its signal, so Alertmanager retries
+// (the whole notification) only when Temporal did not take it; 4xx are final for Alertmanager, so
+// only bad input gets them.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { parseWebhookPayload } from '../../intake/alertmanager/payload';
 import { mapAlert, type MappedAlert } from '../../intake/alertmanager/map';
-import { actionsFor, forEachBounded, type IncidentAction } from '../../intake/alertmanager/batch';
-import { signalAnomaly, signalRecovery } from '../../intake/signal';
+import { actionsFor, forEachBounded } from '../../intake/alertmanager/batch';
+import { coalescedActions, signalAction } from '../../intake/alertmanager/send';
 import type { FieldError } from '../../intake/schema';
 import type { TokenAuthenticator } from '../auth';
 import { ValidationError } from '../errors';
@@ -25,13 +27,12 @@ export interface AlertmanagerDeps {
   env: NodeJS.ProcessEnv;
 }
 
-type Outcome = { incidentId: string; signal: 'occurrence' | 'recovered' | 'no-incident' };
-
 export function registerAlertmanager(app: FastifyInstance, deps: AlertmanagerDeps): void {
   const { config, client } = deps;
   const cfg = config.intake.alertmanager;
   // Read at start: a missing password stops the api naming its variable or file.
   const basic = basicAuthDigest(config, deps.env);
+  const send = coalescedActions((a) => signalAction(client, config.temporal.taskQueue, a));
   void app.register(async (scope) => {
     scope.removeContentTypeParser('text/plain');
     scope.setErrorHandler((err: FastifyError, _req, reply) => {
@@ -56,20 +57,11 @@ export function registerAlertmanager(app: FastifyInstance, deps: AlertmanagerDep
       });
       // All or nothing: a 400 is final for Alertmanager, so no alert of it may have opened an incident.
       if (problems.length) throw new ValidationError('invalid_alerts', 'No alert of this notification was taken: fix the fields listed and Alertmanager will send them again with the next notification.', problems);
-      const outcomes = await forEachBounded(actionsFor(mapped), cfg.maxConcurrent, (a) => send(client, config, a)).catch((err: unknown) =>
+      const outcomes = await forEachBounded(actionsFor(mapped), cfg.maxConcurrent, send).catch((err: unknown) =>
         mapTemporalError(err, undefined, 'record the alerts'),
       );
       req.log.info({ via: req.alertmanagerCaller, groupKey: parsed.payload.groupKey, alerts: parsed.payload.alerts.length, incidents: outcomes.length }, 'alertmanager notification accepted');
       return reply.code(200).send({ alerts: parsed.payload.alerts.length, incidents: outcomes });
     });
   });
-}
-
-async function send(client: Client, config: Config, a: IncidentAction): Promise<Outcome> {
-  if (a.type === 'occurrence') {
-    await signalAnomaly(client, a.anomaly, { taskQueue: config.temporal.taskQueue });
-    return { incidentId: a.incidentId, signal: 'occurrence' };
-  }
-  const delivered = await signalRecovery(client, a.cluster, a.fingerprint, a.recovery);
-  return { incidentId: a.incidentId, signal: delivered === 'delivered' ? 'recovered' : 'no-incident' };
 }
