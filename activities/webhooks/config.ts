@@ -13,6 +13,8 @@ export const WEBHOOK_EVENT_TYPES = {
   escalated: 'incident.escalated',
   handoff: 'incident.handed_off',
   resolved: 'incident.resolved',
+  // A resolved incident open again: it recurred within the flap window, or a person reopened it.
+  reopened: 'incident.reopened',
   postmortem: 'incident.postmortem_ready',
   // An incident held back by a silence or maintenance window, and its hold ending with the problem still there.
   silenced: 'incident.silenced',

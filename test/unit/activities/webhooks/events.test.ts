@@ -1,4 +1,4 @@
-// Which timeline entries become webhook events (silence holds included), and how Retry-After is read.
+// Which timeline entries become webhook events (silence holds and reopens included), and how Retry-After is read.
 import { webhookEventType, webhookEvents } from '../../../../activities/webhooks/events';
 import type { EventBatch } from '../../../../activities/events';
 import { retryAfterMs } from '../../../../activities/webhooks/sink';
@@ -7,7 +7,7 @@ import type { TimelineEntry } from '../../../../workflows/definitions';
 const entry = (type: TimelineEntry['type'], data?: Record<string, unknown>): TimelineEntry => ({ at: '2026-12-05T10:00:00.000Z', type, text: type, ...(data ? { data } : {}) });
 
 describe('webhook events', () => {
-  it('maps the lifecycle transitions and an incident held back by a silence, and nothing else', () => {
+  it('maps the lifecycle transitions, a reopen and an incident held back by a silence, and nothing else', () => {
     const all: TimelineEntry['type'][] = ['detected', 'alerted', 'alert-failed', 'diagnostics', 'paged', 'page-failed', 'escalated', 'snoozed', 'severity', 'reopened', 'acknowledged', 'handoff', 'refused', 'recovered', 'recurred', 'resolved', 'action-item', 'kubectl', 'silenced', 'unsilenced', 'silence', 'note'];
     expect(Object.fromEntries(all.flatMap((t) => (webhookEventType(entry(t)) ? [[t, webhookEventType(entry(t))]] : [])))).toEqual({
       detected: 'incident.triggered',
@@ -15,6 +15,7 @@ describe('webhook events', () => {
       acknowledged: 'incident.acknowledged',
       handoff: 'incident.handed_off',
       resolved: 'incident.resolved',
+      reopened: 'incident.reopened',
       silenced: 'incident.silenced',
       unsilenced: 'incident.unsilenced',
     });
@@ -39,6 +40,20 @@ describe('webhook events', () => {
     ]);
     expect(events[1]!.data).toEqual({ silence: 's-3', until: '2026-12-05T12:00:00.000Z', text: expect.stringContaining('Held back by silence s-3'), actor: 'system' });
     expect(events[2]!.data).toMatchObject({ silence: 's-3', occurrences: 4 });
+  });
+
+  it('sends a reopen with who reopened it: the flap count for a recurrence, the person for /incident reopen', () => {
+    const incident: EventBatch['incident'] = { id: 'incident/prod/y', key: 'incident/prod/y@2026-12-05T10:00:00.000Z', cluster: 'prod', severity: 'error', kind: 'CrashLoopBackOff', status: 'acknowledged', resource: { kind: 'Pod', name: 'p' } };
+    const flap = { ...entry('reopened', { flap: 2 }), actor: 'system', text: 'Reopened: recurred (BackOff) within the flap window after it was resolved at 2026-12-05T10:20:00.000Z (flapping, 2x); back with Alice Liddell' };
+    const person = { ...entry('reopened', { by: 'bob' }), actor: 'bob', text: 'Reopened by Bob Marley (slack:U0BOB): errors are back' };
+    const events = webhookEvents({ incident, startIndex: 7, entries: [entry('resolved'), flap, person] }, {});
+    expect(events.map((e) => [e.id, e.type])).toEqual([
+      [`${incident.key}#7`, 'incident.resolved'],
+      [`${incident.key}#8`, 'incident.reopened'],
+      [`${incident.key}#9`, 'incident.reopened'],
+    ]);
+    expect(events[1]!.data).toEqual({ flap: 2, actor: 'system', text: flap.text });
+    expect(events[2]!.data).toEqual({ by: 'bob', actor: 'bob', text: person.text });
   });
 
   it('says a postmortem is ready only when it was stored (the entry carries its id)', () => {
