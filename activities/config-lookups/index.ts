@@ -10,6 +10,7 @@ import { levelAt, nextPosition, resolveTargets, type EscalationPosition } from '
 import { ErrorTypes, permanentFailure } from '../errors';
 import { silencedBy, type MaintenanceWindow } from '../../workflows/policy/silences';
 import { formatMatchers, parseMatchers } from '../../workflows/policy/matcher';
+import { parseCron } from '../../workflows/policy/recurrence';
 import type { SilencedBy } from '../../workflows/silences-definitions';
 import { NO_SILENCES, type SilenceSource } from './silences-cache';
 
@@ -41,11 +42,13 @@ export interface EscalationStep {
   levels: number;
 }
 
-/** The config's maintenance windows with their matchers parsed (the schema checked them). */
+/** The config's maintenance windows with their matchers and crons parsed (the schema checked them). */
 export function maintenanceWindows(cfg: Config): MaintenanceWindow[] {
   return (cfg.maintenance ?? []).map((w) => {
     const matchers = parseMatchers(w.matcher);
-    return { name: w.name, matchers, matcher: formatMatchers(matchers), startMs: Date.parse(w.start), endMs: Date.parse(w.end), ...(w.reason ? { reason: w.reason } : {}) };
+    const base = { name: w.name, matchers, matcher: formatMatchers(matchers), ...(w.reason ? { reason: w.reason } : {}) };
+    if (w.schedule) return { ...base, recurrence: { cron: parseCron(w.schedule.cron), durationMs: w.schedule.duration, timezone: w.schedule.timezone } };
+    return { ...base, startMs: Date.parse(w.start!), endMs: Date.parse(w.end!) };
   });
 }
 

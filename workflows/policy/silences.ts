@@ -5,6 +5,7 @@ import type { Silence, SilencedBy } from '../silences-definitions';
 import { matchesAll, pinnedValue, type Matcher } from './matcher';
 import { effectiveRoles, hasAnyRole, scopeRefusal } from './scope';
 import type { Authorization } from './authorize';
+import { activeOccurrence, type Recurrence } from './recurrence';
 
 /**
  * Silencing needs what an ack needs (responder or admin) where the silence reaches: a person with
@@ -28,20 +29,29 @@ export function authorizeUnsilence(actor: Actor, silence: Silence): Authorizatio
   return { allowed: false, reason: `Only ${silence.createdBy} (who created ${silence.id}) or an admin can remove it.` };
 }
 
-export interface MaintenanceWindow {
+interface WindowBase {
   name: string;
   matchers: Matcher[];
   matcher: string;
-  startMs: number;
-  endMs: number;
   reason?: string;
+}
+/** A config window: one-off (`startMs`..`endMs`) or recurring (a cron occurrence of a duration). */
+export type MaintenanceWindow = WindowBase & ({ startMs: number; endMs: number } | { recurrence: Recurrence });
+
+/** The span of the window open at `nowMs`: the window itself, or its current occurrence. */
+function openSpan(w: MaintenanceWindow, nowMs: number): { endMs: number } | undefined {
+  if ('recurrence' in w) return activeOccurrence(w.recurrence, nowMs);
+  return w.startMs <= nowMs && nowMs < w.endMs ? w : undefined;
 }
 
 /** The first active silence or maintenance window that covers the anomaly at `nowMs`, if any. */
 export function silencedBy(anomaly: Anomaly, silences: Silence[], windows: MaintenanceWindow[], nowMs: number): SilencedBy | undefined {
   const s = silences.find((x) => x.untilMs > nowMs && matchesAll(x.matchers, anomaly));
   if (s) return { id: s.id, until: s.until, matcher: s.matcher, ...(s.reason ? { reason: s.reason } : {}) };
-  const w = windows.find((x) => x.startMs <= nowMs && nowMs < x.endMs && matchesAll(x.matchers, anomaly));
-  if (w) return { id: `maintenance:${w.name}`, until: new Date(w.endMs).toISOString(), matcher: w.matcher, ...(w.reason ? { reason: w.reason } : {}) };
+  for (const w of windows) {
+    // Matchers first: the occurrence math (Intl) runs only for windows that concern the anomaly.
+    const span = matchesAll(w.matchers, anomaly) ? openSpan(w, nowMs) : undefined;
+    if (span) return { id: `maintenance:${w.name}`, until: new Date(span.endMs).toISOString(), matcher: w.matcher, ...(w.reason ? { reason: w.reason } : {}) };
+  }
   return undefined;
 }
