@@ -6,13 +6,12 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../config/schema';
 import { SEVERITIES, type CommandResult } from '../workflows/definitions';
-import { ID_PART, fieldErrors, parseAnomaly } from '../intake/schema';
-import { coalescedAnomalySignal } from '../intake/signal';
-import { unknownClusterProblem } from '../intake/clusters';
+import { ID_PART, fieldErrors } from '../intake/schema';
+import { registerAnomalyRoutes } from './anomalies';
 import type { Principal, TokenAuthenticator } from './auth';
 import { ApiError, ValidationError } from './errors';
 import { resolveHandoffTarget } from './identity';
-import { ACTION_VERB, LIST_STATUSES, MAX_LIST_LIMIT, checkIncidentId, getIncident, listIncidents, mapTemporalError, runAction, type ActionInput, type IncidentAction } from './incidents';
+import { ACTION_VERB, LIST_STATUSES, MAX_LIST_LIMIT, checkIncidentId, getIncident, listIncidents, runAction, type ActionInput, type IncidentAction } from './incidents';
 import { listPostmortems, parsePostmortemQuery, sendPostmortem, type PostmortemReader } from './postmortems';
 import { incidentFields } from '../logging/fields';
 import { registerSilenceRoutes } from './silences';
@@ -146,19 +145,7 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
     api.post('/api/incidents/:id/:action', act);
     api.post('/api/incidents/incident/:cluster/:fingerprint/:action', act);
 
-    // Concurrent POSTs for one incident share a signal-with-start (intake/coalesce.ts).
-    const signalAnomaly = coalescedAnomalySignal(deps.client, { taskQueue: deps.config.temporal.taskQueue });
-    api.post('/api/anomalies', async (req, reply) => {
-      const parsed = parseAnomaly(req.body);
-      if (!parsed.ok) throw new ValidationError('invalid_anomaly', 'The anomaly is invalid: fix the fields listed and resend.', parsed.fields);
-      const unknown = unknownClusterProblem(deps.config, parsed.anomaly.cluster);
-      if (unknown) throw new ValidationError('unknown_cluster', `No incident was opened: ${unknown}.`, [{ path: 'cluster', message: unknown }]);
-      const signaled = await signalAnomaly(parsed.anomaly).catch((err: unknown) =>
-        mapTemporalError(err, undefined, 'record the anomaly'),
-      );
-      req.log.info({ ...incidentFields(signaled.workflowId, signaled.runId), via: req.principal!.actor.via }, 'anomaly accepted');
-      return reply.code(202).send({ incidentId: signaled.workflowId, runId: signaled.runId });
-    });
+    registerAnomalyRoutes(api, deps);
 
     api.get('/api/postmortems', async (req) => listPostmortems(deps.postmortems, parsePostmortemQuery(req.query)));
     registerSilenceRoutes(api, { client: deps.client, taskQueue: deps.config.temporal.taskQueue });

@@ -48,7 +48,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.code(415).send({ error: { code: 'unsupported_media_type', message: 'Send the body as JSON with "Content-Type: application/json".' } });
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply.code(413).send({ error: { code: 'body_too_large', message: `The body is larger than ${BODY_LIMIT / 1024} KiB.` } });
+      return reply.code(413).send({ error: { code: 'body_too_large', message: `The body is larger than ${(req.routeOptions.bodyLimit ?? BODY_LIMIT) / 1024} KiB: split it into smaller requests.` } });
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
       return reply.code(400).send({ error: { code: 'invalid_json', message: 'The body is empty but declared as JSON: send {} or drop the Content-Type header.' } });
     if (err.statusCode === 400 && (err instanceof SyntaxError || /JSON/i.test(err.message)))

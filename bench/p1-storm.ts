@@ -6,12 +6,13 @@
 // Run: make bench ONLY=P1 (QUICK=1 for a small run)
 import type { Client } from '@temporalio/client';
 import { stateQuery } from '../workflows/definitions';
+import { occurrenceCounts } from '../test/helpers/intake-history';
 import { SignalSender, temporalSignaler } from '../watcher/sender';
 import { silentLogger } from '../watcher/log';
 import { Metrics } from '../watcher/metrics';
 import { startBenchStack } from './lib/stack';
-import { figure, type FigureRow } from './lib/table';
-import { pool, progress, progressDone, round, runMain, sleep, until } from './lib/util';
+import { childUsage, cpuBetween, figure, type FigureRow } from './lib/table';
+import { pct, pool, progress, progressDone, round, runMain, sleep, until } from './lib/util';
 
 const CONCURRENCY = 50;
 
@@ -29,6 +30,25 @@ async function countedAt(what: string, ids: string[], n: number, count: (id: str
   return Date.now();
 }
 
+/** Occurrence signals the incidents received: how far the intake folded the storm. */
+async function signalsOf(client: Client, ids: string[]): Promise<number> {
+  let n = 0;
+  await pool(ids, 10, async (id) => (n += (await occurrenceCounts(client, id)).length));
+  return n;
+}
+
+/** CPU of the children and of this process (the raw storm's client) over a phase, as note text. */
+function cpuMeter(): () => string {
+  const before = childUsage();
+  const self = process.cpuUsage();
+  return () => {
+    const { user, system } = process.cpuUsage(self);
+    return `CPU ${cpuBetween(before, childUsage())}, bench ${round((user + system) / 1e6, 1)} s`;
+  };
+}
+
+const latency = (ms: number[]) => `POST p50 ${pct(ms, 50)} / p99 ${pct(ms, 99)} ms`;
+
 const incidentsOf = async (client: Client, cluster: string) => (await client.workflow.count(`K8sCluster = "${cluster}"`)).count;
 
 export async function runStorm(opts: { anomalies: number; fingerprints: number; timeoutMs?: number }): Promise<FigureRow[]> {
@@ -39,22 +59,34 @@ export async function runStorm(opts: { anomalies: number; fingerprints: number; 
   try {
     const rawIds = Array.from({ length: f }, (_, i) => `raw-p1-${i}`);
     const rawT0 = Date.now();
-    await s.raw.storm(Array.from({ length: n }, (_, i) => rawIds[i % f]!), CONCURRENCY, false);
+    const rawCpu = cpuMeter();
+    const rawLat: number[] = [];
+    await pool(Array.from({ length: n }, (_, i) => rawIds[i % f]!), CONCURRENCY, async (id) => {
+      const t0 = Date.now();
+      await s.raw.signalWithStart(id, false);
+      rawLat.push(Date.now() - t0);
+    });
     const rawMs = (await countedAt('raw', rawIds, n, (id) => s.raw.count(id), timeout)) - rawT0;
+    const rawNote = `signal-with-start ${latency(rawLat).slice(5)}; ${rawCpu()}`;
 
     const storm = (cluster: string, i: number) => s.anomaly(i % f, { cluster, fingerprint: `storm-${i % f}` });
     const idsOf = (cluster: string) => Array.from({ length: f }, (_, i) => `incident/${cluster}/storm-${i}`);
     const state = (id: string) => s.env.client.workflow.getHandle(id).query(stateQuery).then((st) => st.occurrences.count);
 
     const apiT0 = Date.now();
+    const apiCpu = cpuMeter();
+    const apiLat: number[] = [];
     let refused = 0;
     await pool(Array.from({ length: n }, (_, i) => i), CONCURRENCY, async (i) => {
+      const t0 = Date.now();
       const res = await s.request('/api/anomalies', 'ops', storm('p1-api', i));
       if (res.status !== 202) refused++;
       await res.arrayBuffer();
+      apiLat.push(Date.now() - t0);
     });
     const apiSentMs = Date.now() - apiT0;
     const apiMs = (await countedAt('api', idsOf('p1-api'), n, state, timeout)) - apiT0;
+    const apiNote = `all sent after ${round(apiSentMs / 1000, 1)} s (${Math.round(n / (apiSentMs / 1000))} POSTs/s)${refused ? `, ${refused} refused` : ''}; ${latency(apiLat)}; ${apiCpu()}`;
 
     const watchT0 = Date.now();
     for (let i = 0; i < n; i++) intake.occurrence(storm('p1-watch', i));
@@ -62,14 +94,14 @@ export async function runStorm(opts: { anomalies: number; fingerprints: number; 
 
     await sleep(3_000); // visibility and the debounced card updates settle
     const rows: FigureRow[] = [];
-    for (const [via, cluster, ms, extra] of [['api', 'p1-api', apiMs, `all sent after ${round(apiSentMs / 1000, 1)} s${refused ? `, ${refused} refused` : ''}`], ['watcher intake', 'p1-watch', watchMs, 'the intake coalesces the storm (2 s window) into few signals']] as const) {
+    for (const [via, cluster, ms, extra] of [['api', 'p1-api', apiMs, apiNote], ['watcher intake', 'p1-watch', watchMs, 'the intake coalesces the storm (2 s window) into few signals']] as const) {
       const incidents = await incidentsOf(s.env.client, cluster);
       const posts = s.alerts().filter((a) => a.incidentId.startsWith(`incident/${cluster}/`)).length;
       const sec = round(ms / 1000, 1);
       const rawSec = round(rawMs / 1000, 1);
       rows.push(
         figure('P1', `storm ${n} anomalies / ${f} fingerprints via ${via}: all counted (s)`, sec, rawSec, '<= 30 s and <= 1.3x raw', sec <= 30 && sec <= 1.3 * rawSec, extra),
-        figure('P1', `storm via ${via}: incidents / alert posts`, `${incidents} / ${posts}`, '', `exactly ${f} / <= ${f}`, incidents === f && posts <= f),
+        figure('P1', `storm via ${via}: incidents / alert posts`, `${incidents} / ${posts}`, '', `exactly ${f} / <= ${f}`, incidents === f && posts <= f, `${await signalsOf(s.env.client, idsOf(cluster))} occurrence signals for ${n} anomalies${via === 'api' ? `; raw: ${rawNote}` : ''}`),
       );
     }
     return rows;

@@ -1,7 +1,7 @@
 // The real processes a benchmark measures (api, raw worker; the project's worker comes from
 // test/helpers/worker-process.ts), their memory and CPU from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { until, within } from './util';
 
@@ -20,7 +20,7 @@ export interface NodeProcess {
  */
 export async function startNodeProcess(node: string[], args: string[], ready: string | (() => Promise<boolean>), env: Record<string, string> = {}): Promise<NodeProcess> {
   const script = node.at(-1)!;
-  const child = spawn(process.execPath, [...node, ...args], {
+  const child = spawn(process.execPath, [...profileArgs(script), ...node, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,6 +55,23 @@ export async function startNodeProcess(node: string[], args: string[], ready: st
     throw err;
   }
   return proc;
+}
+
+/** Where BENCH_PROFILE writes its CPU profiles: under node_modules, so never into git. */
+export const PROFILE_DIR = resolve(ROOT, 'node_modules/.cache/bench-profiles');
+
+/**
+ * `--cpu-prof` for a process named in BENCH_PROFILE (e.g. `api`, or `api,worker`: the folder of its
+ * entry). Node writes the .cpuprofile when the process exits cleanly (stop() sends SIGTERM first);
+ * open it in Chrome DevTools or summarise it with `node bench/profile-summary.ts <file>`.
+ */
+function profileArgs(script: string): string[] {
+  const wanted = (process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const name = /(?:^|\/)([^/]+)\/[^/]+$/.exec(script)?.[1] ?? script;
+  if (!wanted.includes(name)) return [];
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  process.stderr.write(`  profiling ${name}: ${PROFILE_DIR}\n`);
+  return ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
 }
 
 /** Resident set size of a process in bytes (0 once it has gone). */

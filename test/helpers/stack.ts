@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Config } from '../../config/schema';
 import { buildApi } from '../../api/server';
+import type { ApiLoggerOption } from '../../logging/http';
 import { createIncidentWorker } from '../../worker/worker';
 import { startDevServer, testWorkflowCode } from './temporal';
 import { testConfig } from './config';
@@ -27,8 +28,8 @@ export interface StackOptions {
   config?: (raw: Record<string, any>) => void;
   /** Reuse a data dir (e.g. to restart the api over the same local chat file). */
   dataDir?: string;
-  /** Fastify logger; set STACK_LOG=1 to see api logs while debugging. */
-  logger?: boolean;
+  /** Fastify logger (or `{ level, stream }` to read its lines); set STACK_LOG=1 to see api logs while debugging. */
+  logger?: ApiLoggerOption;
 }
 
 export interface Stack {

@@ -1,32 +1,16 @@
 // Issue 11: concurrent POST /api/anomalies for one incident share a signal-with-start, and what
 // arrives meanwhile is folded into one follow-up signal carrying its count. Real api, real
 // Temporal dev server, no worker: the signals and their counts are read from each workflow's history.
-import { defaultPayloadConverter } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
-import type { Anomaly } from '../../../workflows/definitions';
-import { occurrenceSignal } from '../../../workflows/definitions';
 import { incidentWorkflowId } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
 import { startStack, type Stack } from '../../helpers/stack';
-
-const SIGNALED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
+import { occurrenceCounts } from '../../helpers/intake-history';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
 }, 60_000);
 afterAll(async () => stack?.stop());
-
-/** The occurrence signals one workflow received and the count each carried. */
-async function occurrenceCounts(workflowId: string): Promise<number[]> {
-  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? [])
-    .filter((e) => e.eventType === SIGNALED && e.workflowExecutionSignaledEventAttributes?.signalName === occurrenceSignal.name)
-    .map((e) => {
-      const payload = e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!;
-      return defaultPayloadConverter.fromPayload<Anomaly>(payload).count ?? 1;
-    });
-}
 
 describe('anomaly intake under a storm of POSTs', () => {
   it('turns 1,000 concurrent POSTs over 10 fingerprints into 10 incidents counting 1,000 occurrences with far fewer signals', async () => {
@@ -42,7 +26,7 @@ describe('anomaly intake under a storm of POSTs', () => {
     expect(responses.filter((r) => r.status !== 202)).toEqual([]);
     for (const r of responses) expect(r.body.incidentId).toBe(ids[r.i % 10]);
 
-    const perIncident = await Promise.all(ids.map(occurrenceCounts));
+    const perIncident = await Promise.all(ids.map((id) => occurrenceCounts(stack.client, id)));
     const signals = perIncident.reduce((n, c) => n + c.length, 0);
     const counted = perIncident.map((c) => c.reduce((a, b) => a + b, 0));
     expect(counted).toEqual(Array(10).fill(100));

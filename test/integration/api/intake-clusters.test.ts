@@ -1,10 +1,10 @@
 // Issue 10, bug 2: an anomaly for a cluster the config does not list (a typo like "prod") is refused
 // with 400 naming the known clusters, and no incident workflow exists afterwards; a config that says
 // `intake.acceptUnknownClusters: true` takes it. Real api, real Temporal dev server, no worker.
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { incidentWorkflowId } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
 import { startStack, type Stack } from '../../helpers/stack';
+import { workflowExists } from '../../helpers/intake-history';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -17,15 +17,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => stack?.stop());
 
-async function workflowExists(id: string): Promise<boolean> {
-  try {
-    await stack.client.workflow.getHandle(id).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+const exists = (id: string) => workflowExists(stack.client, id);
 
 describe('anomaly intake and the configured clusters', () => {
   it('refuses an unknown cluster with 400 naming the known clusters, and starts no workflow', async () => {
@@ -37,7 +29,7 @@ describe('anomaly intake and the configured clusters', () => {
     expect(error.message).toMatch(/^No incident was opened: cluster "prod" is not configured; known clusters: "production", "staging"\./);
     expect(error.message).toContain('intake.acceptUnknownClusters: true');
     expect(error.fields).toEqual([{ path: 'cluster', message: expect.stringContaining('known clusters: "production", "staging"') }]);
-    expect(await workflowExists(incidentWorkflowId('prod', a.fingerprint))).toBe(false);
+    expect(await exists(incidentWorkflowId('prod', a.fingerprint))).toBe(false);
   });
 
   it('accepts a configured cluster and starts its incident', async () => {
@@ -46,7 +38,7 @@ describe('anomaly intake and the configured clusters', () => {
     expect(res.status).toBe(202);
     const id = incidentWorkflowId('staging', a.fingerprint);
     expect(((await res.json()) as { incidentId: string }).incidentId).toBe(id);
-    expect(await workflowExists(id)).toBe(true);
+    expect(await exists(id)).toBe(true);
     await stack.client.workflow.getHandle(id).terminate('test cleanup: no worker runs here');
   });
 });
