@@ -30,6 +30,11 @@ export interface IncidentMessage {
   /** Roster id of who made the pending hand-off: per-viewer pages (the local chat) do not offer them Ack. */
   handoffBy?: string;
   level: number;
+  /**
+   * While escalation is snoozed (`/incident snooze`): its end, who snoozed it (display name) and the
+   * line every renderer shows, "Snoozed until 14:30 UTC (by Alice Liddell)". Gone once it ends.
+   */
+  snooze?: { until: string; by: string; label: string };
   /** Short diagnostics digest, when diagnostics have run. */
   digest?: string;
   summary?: string;
@@ -53,6 +58,21 @@ export function assigneeLabel(m: Pick<IncidentMessage, 'status' | 'handoffPendin
   if (m.status === 'acknowledged') return 'Acknowledged by';
   if (m.status === 'resolved') return 'Responder';
   return m.handoffPending ? 'Handed off to (awaiting ack)' : 'Paging';
+}
+
+/** The card's snooze line; the date too when the snooze ends on another UTC day than it began. */
+export function snoozeLabel(until: string, by: string, since?: string): string {
+  const day = until.slice(0, 10);
+  const on = since !== undefined && since.slice(0, 10) !== day ? ` on ${day}` : '';
+  return `Snoozed until ${until.slice(11, 16)} UTC${on} (by ${by})`;
+}
+
+/** The snooze a card shows: only while the incident is triggered (an ack, hand-off or resolve ends it). */
+function activeSnooze(state: IncidentState, name: (id: string) => string): IncidentMessage['snooze'] {
+  if (!state.snooze || state.status !== 'triggered') return undefined;
+  const by = name(state.snooze.by);
+  const since = state.timeline.findLast((e) => e.type === 'snoozed')?.at;
+  return { until: state.snooze.until, by, label: snoozeLabel(state.snooze.until, by, since) };
 }
 
 export function resourceLabel(r: { kind: string; name: string }): string {
@@ -92,6 +112,7 @@ export function buildIncidentMessage(state: IncidentState, ctx: MessageContext):
     handoffPending: pending ? true : undefined,
     handoffBy: pending ? state.timeline.findLast((e) => e.type === 'handoff')?.actor : undefined,
     level: state.level,
+    snooze: activeSnooze(state, (id) => ctx.names[id] ?? id),
     digest: state.diagnostics ? digestLine(state.diagnostics.digest) : undefined,
     summary: state.summary,
     actions: state.status === 'resolved' ? [] : state.status === 'acknowledged' ? ['handoff', 'resolve'] : ['ack', 'handoff', 'resolve'],
@@ -110,6 +131,7 @@ export function renderText(m: IncidentMessage): string {
   if (m.alertDescription) lines.push(`description: ${m.alertDescription}`);
   if (m.runbookUrl) lines.push(`runbook: ${m.runbookUrl}`);
   if (m.assignee) lines.push(`${assigneeLabel(m).toLowerCase()} ${m.assignee}${m.level > 0 ? ` · level ${m.level}` : ''}`);
+  if (m.snooze) lines.push(m.snooze.label);
   if (m.summary) lines.push(`resolution: ${m.summary}`);
   lines.push(`id ${m.incidentId}`);
   return lines.join('\n');

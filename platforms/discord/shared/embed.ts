@@ -94,6 +94,7 @@ function fields(m: IncidentMessage): NonNullable<DiscordEmbed['fields']> {
   if (m.alertDescription) out.push(field('Description', escapeMarkdown(m.alertDescription), false));
   if (m.assignee) out.push(field(assigneeLabel(m), escapeMarkdown(m.assignee)));
   if (m.level > 0 && m.status !== 'resolved') out.push(field('Escalation level', String(m.level)));
+  if (m.snooze) out.push(field('Escalation', escapeMarkdown(m.snooze.label)));
   if (m.digest) out.push(field('Diagnostics', escapeMarkdown(m.digest), false));
   if (m.summary) out.push(field('Resolution', escapeMarkdown(m.summary), false));
   return out.slice(0, LIMITS.embedFields);

@@ -106,6 +106,7 @@ export function renderAttachment(m: IncidentMessage, ctx: RenderContext): Matter
     field('Occurrences', String(m.occurrences)),
     ...(m.assignee ? [field(assigneeLabel(m), m.assignee)] : []),
     ...(m.level > 0 && m.status !== 'resolved' ? [field('Escalation level', String(m.level))] : []),
+    ...(m.snooze ? [field('Escalation', m.snooze.label)] : []),
     field('First seen', m.firstSeen),
     field('Last seen', m.lastSeen),
     ...(m.alertSummary ? [field('Summary', m.alertSummary, false)] : []),

@@ -100,6 +100,7 @@ export function renderBlocks(m: IncidentMessage): KnownBlock[] {
     field('Occurrences', String(m.occurrences)),
     ...[assigneeField(m)].filter((f) => f !== undefined),
     ...(m.level > 0 && m.status !== 'resolved' ? [field('Escalation level', String(m.level))] : []),
+    ...(m.snooze ? [field('Escalation', m.snooze.label)] : []),
   ].slice(0, LIMITS.fields);
   const summary: SectionBlock = {
     type: 'section',

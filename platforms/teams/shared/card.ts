@@ -49,6 +49,7 @@ function facts(m: IncidentMessage): { title: string; value: string }[] {
   out.push({ title: 'Occurrences', value: String(m.occurrences) }, { title: 'First seen', value: m.firstSeen }, { title: 'Last seen', value: m.lastSeen });
   if (m.assignee) out.push({ title: assigneeLabel(m), value: m.assignee });
   if (m.level > 0) out.push({ title: 'Escalation level', value: String(m.level) });
+  if (m.snooze) out.push({ title: 'Escalation', value: m.snooze.label });
   if (m.summary) out.push({ title: 'Resolution', value: m.summary });
   return out;
 }

@@ -150,6 +150,7 @@ function renderCard(c, messageId) {
       row('Occurrences', `${c.occurrences} · first ${time(c.firstSeen)} · last ${time(c.lastSeen)}`),
       row({ acknowledged: 'Acknowledged by', resolved: 'Responder' }[c.status] || (c.handoffPending ? 'Handed off to (awaiting ack)' : 'Paging'), c.assignee),
       row('Level', c.level > 0 ? String(c.level) : ''),
+      row('Escalation', c.snooze && c.snooze.label),
       row('Diagnostics', c.digest),
       row('Resolution', c.summary),
     ),

@@ -53,6 +53,16 @@ export const ALERT_ANNOTATIONS = {
   runbookUrl: 'https://runbooks.example.com/checkout/crashloop',
 };
 
+/** `/incident snooze 30m` by Bob while Alice is paged (what applySnooze records). */
+export const SNOOZE = { until: '2026-03-02T10:52:00.000Z', untilMs: Date.parse('2026-03-02T10:52:00.000Z'), by: 'bob' };
+export const SNOOZED_ENTRY = {
+  at: '2026-03-02T10:22:00.000Z',
+  type: 'snoozed' as const,
+  actor: 'bob',
+  text: 'Escalation snoozed for 30m until 2026-03-02T10:52:00.000Z by Bob Marley (slack:U0BOB01)',
+  data: { until: SNOOZE.until, durationMs: 1_800_000 },
+};
+
 /** name -> state; each becomes golden/<name>.json */
 export function lifecycleStates(): Record<string, IncidentState> {
   const b = baseState;
@@ -63,6 +73,7 @@ export function lifecycleStates(): Record<string, IncidentState> {
     'handoff-pending': { ...b(), assignee: 'bob', handoffPendingTo: 'bob', responders: ['alice', 'bob'], handoffCount: 1 },
     'escalated-level-2': { ...b(), severity: 'critical', assignee: 'carol', level: 2 },
     'triggered-from-alertmanager': { ...b(), annotations: ALERT_ANNOTATIONS },
+    snoozed: { ...b(), snooze: SNOOZE, timeline: [SNOOZED_ENTRY] },
     'resolved-with-postmortem': {
       ...b(),
       status: 'resolved',

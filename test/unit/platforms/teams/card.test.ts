@@ -95,6 +95,12 @@ describe('the Teams Adaptive Card', () => {
     expect(all(card, 'Action.OpenUrl')[0]).toMatchObject({ title: 'Runbook', url: 'https://runbooks.example.com/checkout' });
   });
 
+  it('renders an active snooze as the escalation fact, with its end and who snoozed it', () => {
+    const card = render({ ...triggered, snooze: { until: '2026-03-02T10:35:00.000Z', untilMs: Date.parse('2026-03-02T10:35:00.000Z'), by: 'bob' } });
+    golden('snoozed', card);
+    expect(all(card, 'FactSet')[0]!.facts).toContainEqual({ title: 'Escalation', value: 'Snoozed until 10:35 UTC (by Bob Marley)' });
+  });
+
   it('renders a refusal as a highlighted line for the person who pressed', () => {
     golden('refused', render(triggered, { text: 'You are not on the roster for this incident.', tone: 'error' }));
   });
