@@ -1,6 +1,6 @@
 // P1 (issue 11): an event storm, N anomalies over F fingerprints, through the api process (POST
-// /api/anomalies, 50 in flight) and through the watcher's own intake (SignalSender with the shipped
-// coalesce window and signal concurrency). Counted: incidents opened (visibility), alert posts,
+// /api/anomalies, 50 in flight; POST /api/anomalies/batch, 100 a request, 2 in flight) and through
+// the watcher's own intake (SignalSender with the shipped coalesce window and signal concurrency). Counted: incidents opened (visibility), alert posts,
 // and the time until every incident's `state` counts all N occurrences. Raw: N signal-with-starts
 // over F ids of the trivial workflow, until its `count` queries add up to N.
 // Run: make bench ONLY=P1 (QUICK=1 for a small run)
@@ -15,6 +15,9 @@ import { childUsage, cpuBetween, figure, type FigureRow } from './lib/table';
 import { pct, pool, progress, progressDone, round, runMain, sleep, until } from './lib/util';
 
 const CONCURRENCY = 50;
+/** The batch row: anomalies per POST /api/anomalies/batch and such requests in flight. */
+const BATCH = 100;
+const BATCHES_IN_FLIGHT = 2;
 
 /** Polls the sum of `count(id)` over `ids` until it reaches `n`; returns when (ms since the epoch). */
 async function countedAt(what: string, ids: string[], n: number, count: (id: string) => Promise<number>, timeoutMs: number): Promise<number> {
@@ -88,13 +91,28 @@ export async function runStorm(opts: { anomalies: number; fingerprints: number; 
     const apiMs = (await countedAt('api', idsOf('p1-api'), n, state, timeout)) - apiT0;
     const apiNote = `all sent after ${round(apiSentMs / 1000, 1)} s (${Math.round(n / (apiSentMs / 1000))} POSTs/s)${refused ? `, ${refused} refused` : ''}; ${latency(apiLat)}; ${apiCpu()}`;
 
+    // The batch endpoint: the same storm in requests of BATCH consecutive anomalies, BATCHES_IN_FLIGHT at once.
+    const batchT0 = Date.now();
+    const batchCpu = cpuMeter();
+    let batchRefused = 0;
+    const starts = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) => b * BATCH);
+    await pool(starts, BATCHES_IN_FLIGHT, async (from) => {
+      const anomalies = Array.from({ length: Math.min(BATCH, n - from) }, (_, k) => storm('p1-batch', from + k));
+      const res = await s.request('/api/anomalies/batch', 'ops', { anomalies });
+      const body = (await res.json()) as { rejected?: number };
+      if (res.status !== 202) batchRefused += body.rejected ?? anomalies.length;
+    });
+    const batchSentMs = Date.now() - batchT0;
+    const batchMs = (await countedAt('batch', idsOf('p1-batch'), n, state, timeout)) - batchT0;
+    const batchNote = `${starts.length} POSTs of ${BATCH}, ${BATCHES_IN_FLIGHT} in flight; all sent after ${round(batchSentMs / 1000, 1)} s${batchRefused ? `, ${batchRefused} refused` : ''}; ${batchCpu()}`;
+
     const watchT0 = Date.now();
     for (let i = 0; i < n; i++) intake.occurrence(storm('p1-watch', i));
     const watchMs = (await countedAt('watch', idsOf('p1-watch'), n, state, timeout)) - watchT0;
 
     await sleep(3_000); // visibility and the debounced card updates settle
     const rows: FigureRow[] = [];
-    for (const [via, cluster, ms, extra] of [['api', 'p1-api', apiMs, apiNote], ['watcher intake', 'p1-watch', watchMs, 'the intake coalesces the storm (2 s window) into few signals']] as const) {
+    for (const [via, cluster, ms, extra] of [['api', 'p1-api', apiMs, apiNote], ['api batch endpoint', 'p1-batch', batchMs, batchNote], ['watcher intake', 'p1-watch', watchMs, 'the intake coalesces the storm (2 s window) into few signals']] as const) {
       const incidents = await incidentsOf(s.env.client, cluster);
       const posts = s.alerts().filter((a) => a.incidentId.startsWith(`incident/${cluster}/`)).length;
       const sec = round(ms / 1000, 1);
