@@ -24,9 +24,9 @@ afterAll(async () => {
   for (const c of configs) rmSync(c.dataDir, { recursive: true, force: true });
 });
 
-/** A worker process's Teams adapter: nothing shared with any other. */
-function processAdapter(graph: Record<string, unknown> | undefined, warn?: (message: string) => void): ChatPlatform {
-  const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '300ms', ...(graph ? { graph } : {}) }));
+/** A worker process's Teams adapter: nothing shared with any other; `extra` adds to its Teams config. */
+function processAdapter(graph: Record<string, unknown> | undefined, warn?: (message: string) => void, extra: Record<string, unknown> = {}): ChatPlatform {
+  const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '300ms', ...(graph ? { graph } : {}), ...extra }));
   configs.push(config);
   return createTeamsChat({ config: () => config, password: fake.opts.password, ...(warn ? { warn } : {}) });
 }
@@ -86,7 +86,9 @@ describe('Teams posts retried by another worker process', () => {
   });
 
   it('find the post among many: the lookup follows Graph pages', async () => {
-    const adapter = processAdapter({ enabled: true });
+    // Within the worker's budget (2 a second per conversation) the 120 replies that fill the thread
+    // would take a minute; this fake enforces no limits, so this adapter goes without the budget.
+    const adapter = processAdapter({ enabled: true }, undefined, { rateLimits: { enabled: false } });
     const root = await adapter.post({ channel: 'ops', text: 'x', card: message, key: key() });
     for (let i = 0; i < 120; i++) await adapter.post({ channel: 'ops', threadId: root.id, meta: root.meta, text: `note ${i}`, key: key() });
     const req = { channel: 'ops', threadId: root.id, meta: root.meta, text: 'the one', key: key() };
