@@ -27,7 +27,8 @@ beforeAll(async () => {
     worker: true,
     config: (raw) => {
       raw.autoResolve = { enabled: true, quietPeriod: '1s' };
-      raw.clusters = CLUSTERS.map((name) => ({ name, kubeconfig: clusters[name].kubeconfig, watch: fastWatch() }));
+      // A pass every second (the shortest resyncInterval): the tests wait for several passes.
+      raw.clusters = CLUSTERS.map((name) => ({ name, kubeconfig: clusters[name].kubeconfig, watch: fastWatch({ resyncInterval: '1s' }) }));
     },
   });
 }, 120_000);
