@@ -113,8 +113,8 @@ describe('a retry after a budget give-up, on a real Temporal server', () => {
     const config = testConfig((raw) => {
       writeFileSync(join(raw.dataDir, 'bot-token'), fake.botToken);
       const token = { fromFile: join(raw.dataDir, 'bot-token') };
-      // One post per channel now, the next in 10 s; nobody waits over 1 s: the later alerts give up and retry.
-      const rateLimits = { maxWait: '1s', methods: { 'chat.postMessage': { perMinute: 6, burst: 2, perChannel: true } } };
+      // One post per channel now, the next in 2 s; nobody waits over 1 s: the later alerts give up and retry.
+      const rateLimits = { maxWait: '1s', methods: { 'chat.postMessage': { perMinute: 30, burst: 2, perChannel: true } } };
       raw.platforms.slack = { enabled: true, botToken: token, signingSecret: token, slackApiUrl: fake.apiUrl, rateLimits };
       raw.people[0].chat = { slack: 'U0ALICE01' };
       raw.routing.default.channels = [{ platform: 'slack', channel }];
