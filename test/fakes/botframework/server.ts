@@ -250,7 +250,8 @@ export class FakeBotFramework {
     // Stored before answering: with answerLate() the caller times out although the post exists.
     const now = Date.now();
     this.stored.push({ id, conversationId: base, replyToId: root ? (this.stored.find((s) => s.id === root)?.replyToId ?? root) : undefined, activity: body, updates: [], fromBot: true, createdAt: now, modifiedAt: now });
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    // unref: an answer held for minutes must not keep the test process alive after stop().
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs).unref());
     send(201, { id });
   }
 

@@ -40,6 +40,14 @@ async function state(id: string): Promise<IncidentState> {
   return (await res.json()) as IncidentState;
 }
 
+/** How the incident's alert post was scheduled (its activity id and heartbeat timeout). */
+async function postAlertScheduled(id: string) {
+  const events = (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes).find((a) => a?.activityType?.name === 'postAlert');
+  if (!scheduled) throw new Error(`no postAlert scheduled in ${id}`);
+  return scheduled;
+}
+
 describe('a worker process killed after Teams accepted the alert card', () => {
   it('is replaced by one that finds the card through Graph instead of posting a second', async () => {
     const first = startWorkerProcess(configFile);
@@ -53,11 +61,17 @@ describe('a worker process killed after Teams accepted the alert card', () => {
     await first.kill('SIGKILL');
     fake.answerLate(0);
 
-    // Temporal retries the post when its 30 s start-to-close timeout passes, on the new process.
+    // Temporal retries the post on the new process once the dead attempt's heartbeat timeout (30 s)
+    // passes. The test checks that timeout is set and, instead of sleeping through it, fails the dead
+    // attempt as an operator's `temporal activity fail` would: the retry is the same either way.
     const second = startWorkerProcess(configFile);
     await second.ready;
+    const post = await postAlertScheduled(incidentId);
+    expect(Number(post.heartbeatTimeout?.seconds ?? 0)).toBeGreaterThan(0);
+    expect(Number(post.heartbeatTimeout?.seconds)).toBeLessThanOrEqual(30);
+    await stack.client.activity.fail({ workflowId: incidentId, activityId: post.activityId! }, new Error('its worker process was killed'));
     const card = cardsOf(incidentId)[0]!;
-    await eventually(async () => (await state(incidentId)).messages[0]?.id === card.id, 'the incident to adopt the card the dead worker posted', 60_000);
+    await eventually(async () => (await state(incidentId)).messages[0]?.id === card.id, 'the incident to adopt the card the dead worker posted');
     expect(fake.graphRequests.some((r) => r.path.endsWith('/messages/delta') && r.status === 200)).toBe(true);
 
     const ack = await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}/ack`, { token: 'alice', json: {} });
