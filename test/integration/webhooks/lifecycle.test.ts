@@ -4,13 +4,11 @@
 // same holds across a receiver outage (503s, then a closed port, then back); endpoints get only
 // what their filters select; an endpoint that never answers is given up after its retryFor and
 // does not keep incidents from closing.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { verifyWebhook } from '../../../activities/webhooks/verify';
 import { workerRegistry } from '../../../metrics/incidents';
-import type { IncidentState } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
-import { eventually, startStack, type Stack, type TokenName } from '../../helpers/stack';
+import { eventually, startStack, type Stack } from '../../helpers/stack';
+import { incidentApi, secretFile } from './incidents';
 import { WebhookReceiver, type Received } from './receiver';
 
 const SECRET = 'whsec_lifecycle_5f2a9c7e1b3d';
@@ -26,8 +24,7 @@ beforeAll(async () => {
   stack = await startStack({
     worker: true,
     config: (raw) => {
-      writeFileSync(join(raw.dataDir, 'webhook-secret'), `${SECRET}\n`);
-      const secret = { fromFile: join(raw.dataDir, 'webhook-secret') };
+      const secret = secretFile(raw.dataDir, SECRET);
       raw.webhooks = {
         endpoints: [
           { name: 'all', url: receiver.url('/hooks'), secret },
@@ -46,12 +43,7 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-const enc = encodeURIComponent;
-const state = async (id: string): Promise<IncidentState> => (await stack.request(`/api/incidents/${enc(id)}`, { token: 'ops' })).json() as Promise<IncidentState>;
-async function act(id: string, action: string, token: TokenName, json: unknown = {}): Promise<void> {
-  const res = await stack.request(`/api/incidents/${enc(id)}/${action}`, { token, json });
-  expect({ action, status: res.status }).toEqual({ action, status: 200 });
-}
+const { state, act } = incidentApi(() => stack);
 
 /** Opens an incident over the api and walks it through every transition. */
 async function lifecycle(cluster: string): Promise<string> {

@@ -2,12 +2,11 @@
 // a resolved incident that recurs within its flap window, and one reopened with /incident reopen,
 // each reach the receiver as a signed `incident.reopened`, once and in timeline order, so a ticket
 // closed on `incident.resolved` can be opened again.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { verifyWebhook } from '../../../activities/webhooks/verify';
 import type { Anomaly, IncidentState } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
-import { eventually, startStack, type Stack, type TokenName } from '../../helpers/stack';
+import { eventually, startStack, type Stack } from '../../helpers/stack';
+import { incidentApi, secretFile } from './incidents';
 import { WebhookReceiver, type Received } from './receiver';
 
 const SECRET = 'whsec_reopen_8c1e4f0a2b7d';
@@ -19,8 +18,7 @@ beforeAll(async () => {
   stack = await startStack({
     worker: true,
     config: (raw) => {
-      writeFileSync(join(raw.dataDir, 'webhook-secret'), `${SECRET}\n`);
-      const secret = { fromFile: join(raw.dataDir, 'webhook-secret') };
+      const secret = secretFile(raw.dataDir, SECRET);
       raw.webhooks = {
         endpoints: [
           { name: 'all', url: receiver.url('/hooks'), secret },
@@ -37,13 +35,8 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-const enc = encodeURIComponent;
-const state = async (id: string): Promise<IncidentState> => (await stack.request(`/api/incidents/${enc(id)}`, { token: 'ops' })).json() as Promise<IncidentState>;
-async function act(id: string, action: string, token: TokenName, json: unknown = {}): Promise<Record<string, unknown>> {
-  const res = await stack.request(`/api/incidents/${enc(id)}/${action}`, { token, json });
-  expect({ action, status: res.status }).toEqual({ action, status: 200 });
-  return (await res.json()) as Record<string, unknown>;
-}
+const { state, act } = incidentApi(() => stack);
+
 async function report(a: Anomaly): Promise<string> {
   const res = await stack.request('/api/anomalies', { token: 'ops', json: { ...a, observedAt: new Date().toISOString() } });
   expect(res.status).toBe(202);
