@@ -29,6 +29,8 @@ export interface IncidentWorkerOptions extends Partial<Omit<ActivityDeps, 'confi
   buildId?: string;
   /** Tracing of this worker (default: the process's, telemetry/tracing.ts); null forces it off. */
   tracing?: Tracing | null;
+  /** How long shutdown lets in-flight activities finish (default 20 s); tests that leave calls queued take less. */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
 export async function createIncidentWorker(opts: IncidentWorkerOptions): Promise<Worker> {
@@ -55,7 +57,7 @@ export function incidentWorkerOptions(opts: IncidentWorkerOptions): WorkerOption
     // Off: no interceptors, no sinks (the plain bundle has none either).
     ...tracing?.workerOptions(!bundle),
     // Let in-flight activities finish on SIGTERM before the pod goes away.
-    shutdownGraceTime: '20s',
+    shutdownGraceTime: opts.shutdownGraceTime ?? '20s',
     // Reports the build id on every workflow task and in the `BuildIds` search attribute, which shows
     // which releases open incidents still have history from; no version routing (docs/upgrades.md).
     workerDeploymentOptions: { useWorkerVersioning: false, version: { deploymentName: WORKER_DEPLOYMENT_NAME, buildId: opts.buildId ?? packageVersion() } },

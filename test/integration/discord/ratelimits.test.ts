@@ -1,19 +1,24 @@
 // A burst of incidents against a fake Discord that enforces Discord's limits (50 requests a second,
 // 5 message creates or edits per 5 s per channel; 429 with retry_after): the real worker on a real
 // dev server queues its calls within its budgets and the X-RateLimit headers, so the burst is posted
-// with (almost) no 429s, exactly one alert per incident, critical first.
+// with (almost) no 429s, exactly one alert per incident, critical first. Discord's limits and the
+// worker's shipped budgets both run SPEEDUP times as fast (bursts unchanged): the burst drains in
+// seconds, and a budget above Discord's limit still shows.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testConfig } from '../../helpers/config';
 import { eventually } from '../../helpers/eventually';
-import { burstRouting, burstRun, expectCriticalsBy, namedDeployments, PER_CHANNEL, STRAY_429_LIMIT } from '../../helpers/rate-burst';
-import { FakeDiscord } from '../../fakes/discord/server';
+import { burstRouting, burstRun, expectCriticalsBy, faster, namedDeployments, PER_CHANNEL, STRAY_429_LIMIT } from '../../helpers/rate-burst';
+import { DISCORD_LIMITS, FakeDiscord } from '../../fakes/discord/server';
+import { DISCORD_GLOBAL_LIMIT, DISCORD_ROUTE_LIMITS } from '../../../platforms/discord/config';
+
+const SPEEDUP = 4;
 
 const run = burstRun();
 let fake: FakeDiscord;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ rateLimits: true });
+  fake = await FakeDiscord.start({ rateLimits: faster(DISCORD_LIMITS, SPEEDUP) });
   await run.start();
 }, 120_000);
 
@@ -27,7 +32,8 @@ it('posts a burst of 40 incidents within Discord’s limits: no duplicates, few 
   const channels = [0, 1, 2, 3].map((i) => fake.addChannel(`team-${i}`));
   const config = testConfig((raw) => {
     writeFileSync(join(raw.dataDir, 'bot-token'), fake.botToken);
-    raw.platforms.discord = { enabled: true, applicationId: fake.applicationId, publicKey: 'ab'.repeat(32), botToken: { fromFile: join(raw.dataDir, 'bot-token') }, apiUrl: fake.apiUrl };
+    const rateLimits = { ...faster({ global: DISCORD_GLOBAL_LIMIT }, SPEEDUP), routes: faster(DISCORD_ROUTE_LIMITS, SPEEDUP) };
+    raw.platforms.discord = { enabled: true, applicationId: fake.applicationId, publicKey: 'ab'.repeat(32), botToken: { fromFile: join(raw.dataDir, 'bot-token') }, apiUrl: fake.apiUrl, rateLimits };
     raw.people[0].chat = { discord: alice };
     raw.routing.rules = burstRouting('discord', channels);
     raw.alertUpdateDebounce = '2s';
