@@ -25,6 +25,11 @@ afterAll(async () => {
   await slack?.fake.stop();
 });
 
+async function incident(id: string): Promise<{ postmortemId?: string; timeline: { type: string; at: string }[] }> {
+  const res = await stack.request(`/api/incidents/${encodeURIComponent(id)}`, { token: 'ops' });
+  return (await res.json()) as { postmortemId?: string; timeline: { type: string; at: string }[] };
+}
+
 describe('a worker process killed mid-escalation', () => {
   it('is replaced by a new process that escalates once, without posting or paging anyone twice', async () => {
     const first = startWorkerProcess(configFile);
@@ -33,10 +38,18 @@ describe('a worker process killed mid-escalation', () => {
     expect(res.status).toBe(202);
     const { incidentId } = (await res.json()) as { incidentId: string };
     await eventually(() => pagesFor(slackTally(slack), 'alice', incidentId) === 1, 'the page to alice');
+    // Killed while the incident only waits for the ack: paged and diagnosed, no activity in flight
+    // (one would be retried only after its 30 s heartbeat timeout, and the postmortem waits for
+    // diagnostics). Its level-1 timer is running.
+    const paged = await eventually(async () => {
+      const s = await incident(incidentId);
+      const idle = (await stack.client.workflow.getHandle(incidentId).describe()).raw.pendingActivities?.length === 0;
+      return idle && s.timeline.some((e) => e.type === 'diagnostics') && s.timeline.find((e) => e.type === 'paged');
+    }, 'the incident waiting for the ack');
 
     await first.kill('SIGKILL');
     // The 4s escalation deadline passes while no worker is running.
-    await new Promise((r) => setTimeout(r, 5_000));
+    await new Promise((r) => setTimeout(r, Date.parse(paged.at) + 5_000 - Date.now()));
     expect(pagesFor(slackTally(slack), 'carol', incidentId)).toBe(0);
 
     const restartedAt = Date.now();
@@ -52,7 +65,7 @@ describe('a worker process killed mid-escalation', () => {
     const resolved = await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}/resolve`, { token: 'carol', json: { summary: 'restarted the node' } });
     expect(resolved.status).toBe(200);
     const state = await eventually(async () => {
-      const s = (await (await stack.request(`/api/incidents/${encodeURIComponent(incidentId)}`, { token: 'ops' })).json()) as { postmortemId?: string; timeline: { type: string }[] };
+      const s = await incident(incidentId);
       return s.postmortemId ? s : undefined;
       // A generous wait: under a full parallel run the new worker process shares two cores with other suites.
     }, 'the postmortem', 60_000);
