@@ -17,10 +17,21 @@ export async function workflowExists(client: Client, id: string): Promise<boolea
   }
 }
 
-/** The occurrence signals one workflow received, as the `count` each carried (in order). */
+/**
+ * The occurrence signals an incident received, as the `count` each carried, oldest first: over its
+ * current run and the runs it continued as new from (a quiet incident continues as new, and its
+ * signals stay in the earlier run's history).
+ */
 export async function occurrenceCounts(client: Client, workflowId: string): Promise<number[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? [])
-    .filter((e) => e.eventType === SIGNALED && e.workflowExecutionSignaledEventAttributes?.signalName === occurrenceSignal.name)
-    .map((e) => defaultPayloadConverter.fromPayload<Anomaly>(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!).count ?? 1);
+  const runs: number[][] = [];
+  for (let runId: string | undefined; ; ) {
+    const { events } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift(
+      (events ?? [])
+        .filter((e) => e.eventType === SIGNALED && e.workflowExecutionSignaledEventAttributes?.signalName === occurrenceSignal.name)
+        .map((e) => defaultPayloadConverter.fromPayload<Anomaly>(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!).count ?? 1),
+    );
+    runId = events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    if (!runId) return runs.flat();
+  }
 }
