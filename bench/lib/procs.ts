@@ -2,7 +2,7 @@
 // test/helpers/worker-process.ts), their memory and CPU from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { until, within } from './util';
 
 const ROOT = resolve(__dirname, '../..');
@@ -70,8 +70,12 @@ function profileArgs(script: string): string[] {
   const name = /(?:^|\/)([^/]+)\/[^/]+$/.exec(script)?.[1] ?? script;
   if (!wanted.includes(name)) return [];
   mkdirSync(PROFILE_DIR, { recursive: true });
-  process.stderr.write(`  profiling ${name}: ${PROFILE_DIR}\n`);
-  return ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+  process.stderr.write(`  profiling ${name}: ${PROFILE_DIR}\n`); // one folder per process below
+  // One folder per process and Node's default names: a file per thread (the worker's workflow
+  // threads too), where one fixed name would keep only the last thread to exit.
+  const dir = join(PROFILE_DIR, `${name}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 /** Resident set size of a process in bytes (0 once it has gone). */
