@@ -36,7 +36,10 @@ async function countedAt(what: string, ids: string[], n: number, count: (id: str
 /** Occurrence signals the incidents received: how far the intake folded the storm. */
 async function signalsOf(client: Client, ids: string[]): Promise<number> {
   let n = 0;
-  await pool(ids, 10, async (id) => (n += (await occurrenceCounts(client, id)).length));
+  await pool(ids, 10, async (id) => {
+    const counts = await occurrenceCounts(client, id); // awaited first: `n += await ...` would read n before the await
+    n += counts.length;
+  });
   return n;
 }
 
