@@ -24,7 +24,8 @@ import {
   type Severity,
 } from '../workflows/definitions';
 import { ID_PART } from '../intake/schema';
-import { ApiError, IncidentClosedError, IncidentNotFoundError, InvalidIncidentIdError, TemporalTimeoutError, TemporalUnavailableError } from './errors';
+import { ApiError, IncidentClosedError, IncidentNotFoundError, InvalidIncidentIdError, RefusedError, TemporalTimeoutError, TemporalUnavailableError } from './errors';
+import { effectiveRoles, readableScopes, scopeRefusal } from '../workflows/policy';
 
 /** How long a read or a write may wait on Temporal before the caller gets an answer. */
 export const TIMEOUTS = { queryMs: 10_000, updateMs: 20_000, listMs: 10_000 } as const;
@@ -69,8 +70,31 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export function listQuery(filter: ListFilter): string {
+/**
+ * The part of a list query that keeps a person with grants to what they may read (undefined: no
+ * limit; null: nothing at all). A grant's clusters and namespaces must both match.
+ */
+export function readScopeClause(actor: Pick<Actor, 'roles' | 'grants'> | undefined): string | null | undefined {
+  const scopes = actor ? readableScopes(actor) : 'all';
+  if (scopes === 'all') return undefined;
+  if (!scopes.length) return null;
+  const inList = (name: string, values: string[]) => `${name} IN (${values.map(quote).join(', ')})`;
+  return `(${scopes
+    .map((g) => [g.clusters && inList(searchAttributes.cluster.name, g.clusters), g.namespaces && inList(searchAttributes.namespace.name, g.namespaces)].filter(Boolean).join(' AND '))
+    .map((c) => `(${c})`)
+    .join(' OR ')})`;
+}
+
+/** Throws a 403 naming the missing scope when a person with grants may not read this incident. */
+export function checkReadable(actor: Actor | undefined, state: { cluster: string; namespace?: string; resource?: { namespace?: string } }): void {
+  if (!actor || readableScopes(actor) === 'all') return;
+  const scope = { cluster: state.cluster, namespace: state.namespace ?? state.resource?.namespace };
+  if (!effectiveRoles(actor, scope).length) throw new RefusedError(scopeRefusal(actor, scope, 'read incidents of'));
+}
+
+export function listQuery(filter: ListFilter, scope?: string): string {
   const parts = [`WorkflowType = ${quote(INCIDENT_WORKFLOW_TYPE)}`];
+  if (scope) parts.push(scope);
   if (filter.status === 'open') parts.push(`${searchAttributes.status.name} IN (${quote('triggered')}, ${quote('acknowledged')})`);
   else if (filter.status) parts.push(`${searchAttributes.status.name} = ${quote(filter.status)}`);
   if (filter.severity) parts.push(`${searchAttributes.severity.name} = ${quote(filter.severity)}`);
@@ -105,12 +129,15 @@ export function mapTemporalError(err: unknown, id: string | undefined, doing: st
   throw err;
 }
 
-export async function listIncidents(client: Client, filter: ListFilter): Promise<IncidentSummary[]> {
+/** Lists incidents; with `reader`, only those its grants reach (a person with grants reads what they may act on). */
+export async function listIncidents(client: Client, filter: ListFilter, reader?: Actor): Promise<IncidentSummary[]> {
   const limit = Math.min(Math.max(filter.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
   const out: IncidentSummary[] = [];
+  const scope = readScopeClause(reader);
+  if (scope === null) return out;
   try {
     await client.withDeadline(Date.now() + TIMEOUTS.listMs, async () => {
-      for await (const w of client.workflow.list({ query: listQuery(filter), pageSize: limit })) {
+      for await (const w of client.workflow.list({ query: listQuery(filter, scope), pageSize: limit })) {
         const sa = w.typedSearchAttributes;
         const status = sa.get(searchAttributes.status) as IncidentStatus | undefined;
         out.push({
@@ -161,10 +188,13 @@ async function executionStatus(client: Client, id: string): Promise<string | und
   }
 }
 
-export async function getIncident(client: Client, id: string): Promise<IncidentState> {
+/** The incident's state; with `reader`, a 403 when its grants do not reach the incident. */
+export async function getIncident(client: Client, id: string, reader?: Actor): Promise<IncidentState> {
   checkIncidentId(id);
   try {
-    return await client.withDeadline(Date.now() + TIMEOUTS.queryMs, () => client.workflow.getHandle(id).query(stateQuery));
+    const state = await client.withDeadline(Date.now() + TIMEOUTS.queryMs, () => client.workflow.getHandle(id).query(stateQuery));
+    checkReadable(reader, state);
+    return state;
   } catch (err) {
     if (err instanceof ServiceError) {
       // A closed run is answered by a worker replaying it; without one the query fails.

@@ -11,7 +11,8 @@ import { MAX_POSTMORTEM_LIMIT, type PostmortemFilter, type PostmortemStore, type
 import type { PostmortemDoc } from '../activities/postmortem/compile';
 import { markdownToHtml } from '../activities/postmortem/html';
 import { ApiError, ValidationError } from './errors';
-import { TIMEOUTS, checkIncidentId, getIncident, mapTemporalError } from './incidents';
+import { TIMEOUTS, checkIncidentId, checkReadable, getIncident, mapTemporalError } from './incidents';
+import { effectiveRoles, readableScopes } from '../workflows/policy';
 
 export type { PostmortemFilter, PostmortemSummary } from '../activities/postmortem/store';
 
@@ -66,8 +67,10 @@ export function checkPostmortemId(id: string): string {
   return id;
 }
 
-export async function listPostmortems(store: PostmortemReader, filter?: PostmortemFilter): Promise<{ postmortems: PostmortemSummary[] }> {
-  return { postmortems: await store.list(filter).catch(storeUnavailable) };
+/** With `reader`, only postmortems of incidents its grants reach (filtered after the store's page, so a page may come back shorter). */
+export async function listPostmortems(store: PostmortemReader, filter?: PostmortemFilter, reader?: Actor): Promise<{ postmortems: PostmortemSummary[] }> {
+  const all = await store.list(filter).catch(storeUnavailable);
+  return { postmortems: reader && readableScopes(reader) !== 'all' ? all.filter((p) => effectiveRoles(reader, { cluster: p.cluster, namespace: p.namespace }).length) : all };
 }
 
 /** The store's own failure (e.g. Elasticsearch down) becomes a 503 that says so; bugs stay 500s. */
@@ -77,10 +80,12 @@ function storeUnavailable(err: unknown): never {
 }
 
 /** HTML when a browser asks for it (Accept: text/html), Markdown for text/markdown or text/plain, JSON otherwise. */
-export async function sendPostmortem(store: PostmortemReader, id: string, accept: string | undefined, reply: FastifyReply): Promise<unknown> {
+export async function sendPostmortem(store: PostmortemReader, id: string, accept: string | undefined, reply: FastifyReply, reader?: Actor): Promise<unknown> {
   checkPostmortemId(id);
   const doc = await store.get(id).catch(storeUnavailable);
   if (!doc) throw new PostmortemNotFoundError(id);
+  const { cluster, namespace } = doc.json as Partial<Pick<PostmortemDoc, 'cluster' | 'namespace'>>;
+  checkReadable(reader, { cluster: cluster ?? '', namespace });
   if (accept && /text\/html/.test(accept) && !/application\/json/.test(accept)) {
     // A document of escaped text and tables: nothing in it may run or load anything.
     return reply

@@ -110,10 +110,10 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
     api.get('/api/incidents', async (req) => {
       const parsed = listQuerySchema.safeParse(req.query ?? {});
       if (!parsed.success) throw new ValidationError('invalid_query', 'The query parameters are invalid: fix the fields listed and retry.', fieldErrors(parsed.error.issues));
-      return { incidents: await listIncidents(deps.client, parsed.data) };
+      return { incidents: await listIncidents(deps.client, parsed.data, req.principal!.actor) };
     });
 
-    const show = async (req: FastifyRequest) => getIncident(deps.client, incidentIdOf(req.params as Record<string, string>));
+    const show = async (req: FastifyRequest) => getIncident(deps.client, incidentIdOf(req.params as Record<string, string>), req.principal!.actor);
     api.get('/api/incidents/:id', show);
     api.get('/api/incidents/incident/:cluster/:fingerprint', show);
 
@@ -147,9 +147,9 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
 
     registerAnomalyRoutes(api, deps);
 
-    api.get('/api/postmortems', async (req) => listPostmortems(deps.postmortems, parsePostmortemQuery(req.query)));
+    api.get('/api/postmortems', async (req) => listPostmortems(deps.postmortems, parsePostmortemQuery(req.query), req.principal!.actor));
     registerSilenceRoutes(api, { client: deps.client, taskQueue: deps.config.temporal.taskQueue });
-    api.get('/api/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply));
+    api.get('/api/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply, req.principal!.actor));
   });
 }
 

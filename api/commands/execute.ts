@@ -109,7 +109,7 @@ export async function executeCommand(text: string, ctx: CommandContext, deps: Co
       return runKubectl(cmd.args, { actor: ctx.actor, platform: ctx.platform, channel: ctx.channel, threadIncidentId: ctx.threadIncidentId }, deps);
     case 'list':
       try {
-        const items = await listIncidents(deps.client, { status: cmd.scope === 'all' ? undefined : cmd.scope, limit: LIST_LINES });
+        const items = await listIncidents(deps.client, { status: cmd.scope === 'all' ? undefined : cmd.scope, limit: LIST_LINES }, ctx.actor);
         return { text: renderList(items, cmd.scope, deps.config), ephemeral: true };
       } catch (err) {
         return errorReply(err);
@@ -118,7 +118,7 @@ export async function executeCommand(text: string, ctx: CommandContext, deps: Co
       const id = cmd.incidentId ?? ctx.threadIncidentId;
       if (!id) return { text: NO_INCIDENT(USAGE.show), ephemeral: true };
       try {
-        return { text: renderState(await getIncident(deps.client, id), deps.config), ephemeral: true, incidentId: id };
+        return { text: renderState(await getIncident(deps.client, id, ctx.actor), deps.config), ephemeral: true, incidentId: id };
       } catch (err) {
         return errorReply(err, id);
       }

@@ -13,4 +13,4 @@ export {
 } from './escalation';
 export { route, matches, globMatch, anomalyNamespace, type RoutingDecision } from './routing';
 export { authorize, authorizeRead, type Authorization, type AuthorizeState, type HandoffTarget } from './authorize';
-export { effectiveRoles, grantCovers, hasAnyRole, narrowByToken, scopeRefusal, grantsPath, type Scope } from './scope';
+export { effectiveRoles, grantCovers, hasAnyRole, narrowByToken, scopeRefusal, grantsPath, readableScopes, type Scope } from './scope';

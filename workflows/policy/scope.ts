@@ -91,3 +91,15 @@ export function scopeRefusal(actor: Pick<Actor, 'personId' | 'via' | 'grants'>, 
       : `namespace ${scope.namespace} of cluster ${scope.cluster}`;
   return `You (${me}) may ${what} ${reach(grants) || 'no cluster'} only; this one is ${where(scope, missingCluster)}. Ask an admin to add ${add} to ${grantsPath(actor)}.`;
 }
+
+/**
+ * Where an actor may read incidents: `all`, or the grants (clusters and/or namespaces) that carry a
+ * role. A person with grants reads only what they may act on; global roles (and actors recorded
+ * before grants existed) read everything. Lists turn this into a visibility query (api/incidents.ts).
+ */
+export function readableScopes(actor: Pick<Actor, 'roles' | 'grants'>): 'all' | Pick<Grant, 'clusters' | 'namespaces'>[] {
+  if (!actor.grants?.length || actor.roles.length) return 'all';
+  const reaching = actor.grants.filter((g) => g.roles.length);
+  if (reaching.some((g) => !g.clusters && !g.namespaces)) return 'all';
+  return reaching.map((g) => ({ ...(g.clusters ? { clusters: g.clusters } : {}), ...(g.namespaces ? { namespaces: g.namespaces } : {}) }));
+}

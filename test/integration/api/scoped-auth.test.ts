@@ -8,7 +8,7 @@ import type { IncidentState } from '../../../workflows/definitions';
 
 let s: SlackStack;
 beforeAll(async () => {
-  s = await startSlackStack(['scoped-a', 'scoped-b', 'pinned'], {
+  s = await startSlackStack(['scoped-a', 'scoped-b', 'pinned', 'scoped-read'], {
     config: (raw) => {
       const bob = raw.people.find((p: any) => p.id === 'bob');
       delete bob.roles;
@@ -66,6 +66,25 @@ describe('a responder scoped to cluster a, on a cluster-b incident', () => {
     const res = await s.stack.request(`/api/incidents/${encodeURIComponent(id)}/resolve`, { method: 'POST', token: 'carol', json: { summary: 'not mine' } });
     expect(JSON.stringify(await json(res))).toContain('You (carol) may act on incidents of cluster a only; this one is in cluster b.');
     expect((await s.state(id)).status).toBe('triggered');
+  });
+});
+
+describe('what a responder scoped to cluster a may read', () => {
+  it('lists only cluster-a incidents and is refused a cluster-b one, with the missing scope', async () => {
+    const inA = await s.report('scoped-read', { cluster: 'a' });
+    const inB = await s.report('scoped-read', { cluster: 'b' });
+    const listed = await eventually(async () => {
+      const all = (await json(await s.stack.request('/api/incidents?limit=200', { token: 'alice' }))).incidents as { id: string }[];
+      return all.some((i) => i.id === inA) && all.some((i) => i.id === inB) && all;
+    }, 'both incidents listed for alice');
+    expect(listed.length).toBeGreaterThan(1);
+    const bobs = (await json(await s.stack.request('/api/incidents?limit=200', { token: 'bob' }))).incidents as { id: string; cluster: string }[];
+    expect(bobs.map((i) => i.id)).toContain(inA);
+    expect(bobs.filter((i) => i.cluster !== 'a')).toEqual([]);
+    const res = await s.stack.request(`/api/incidents/${encodeURIComponent(inB)}`, { token: 'bob' });
+    expect(res.status).toBe(403);
+    expect((await json(res)).error.message).toContain('You (bob) may read incidents of cluster a only; this one is in cluster b. Ask an admin to add cluster b to people[bob].grants or api.tokens[bob].grants.');
+    expect((await s.stack.request(`/api/incidents/${encodeURIComponent(inA)}`, { token: 'bob' })).status).toBe(200);
   });
 });
 

@@ -1,7 +1,8 @@
-import { checkIncidentId, listQuery, quote } from '../../../api/incidents';
+import { checkIncidentId, checkReadable, listQuery, quote, readScopeClause } from '../../../api/incidents';
 import { InvalidIncidentIdError } from '../../../api/errors';
 import { renderList } from '../../../api/commands/execute';
 import { apiTestConfig } from './fixtures';
+import type { Actor } from '../../../workflows/definitions';
 
 describe('incident list query', () => {
   it('always restricts to the incident workflow type and lists runs, not their continuations', () => {
@@ -64,5 +65,33 @@ describe('incident list rendering for chat', () => {
       '• [TRIGGERED] [ERROR] incident/prod/x · prod/shop · Alice Liddell · since 2026-01-02T00:00:00.000Z',
       '• [RESOLVED] [ERROR] incident/prod/x · prod/shop · Alice Liddell · since 2026-01-01T00:00:00.000Z · resolved by Alice Liddell',
     ]);
+  });
+});
+
+describe('what a person with grants may read', () => {
+  const person = (grants: Actor['grants'], roles: Actor['roles'] = []): Actor => ({ personId: 'bob', roles, grants, via: 'api:bob', display: 'Bob' });
+
+  it('lists everything for global roles, service tokens and actors without grants', () => {
+    expect(readScopeClause(undefined)).toBeUndefined();
+    expect(readScopeClause(person(undefined, ['responder']))).toBeUndefined();
+    expect(readScopeClause(person([{ roles: ['responder'], clusters: ['a'] }], ['responder']))).toBeUndefined();
+    expect(readScopeClause(person([{ roles: ['responder'] }]))).toBeUndefined();
+  });
+
+  it('limits a list to the clusters and namespaces of the grants that carry a role', () => {
+    const bob = person([{ roles: ['responder'], clusters: ['a'] }, { roles: ['admin'], clusters: ['b', 'c'], namespaces: ['shop'] }, { roles: [], clusters: ['z'] }]);
+    const clause = readScopeClause(bob)!;
+    expect(clause).toBe('((K8sCluster IN ("a")) OR (K8sCluster IN ("b", "c") AND K8sNamespace IN ("shop")))');
+    expect(listQuery({ status: 'open' }, clause)).toContain(`AND ${clause} AND`);
+  });
+
+  it('lists nothing when no grant carries a role', () => {
+    expect(readScopeClause(person([{ roles: [], clusters: ['a'] }]))).toBeNull();
+  });
+
+  it('refuses to show an incident the grants do not reach, naming the missing scope', () => {
+    const bob = person([{ roles: ['responder'], clusters: ['a'] }]);
+    expect(() => checkReadable(bob, { cluster: 'a', namespace: 'shop' })).not.toThrow();
+    expect(() => checkReadable(bob, { cluster: 'b', namespace: 'shop' })).toThrow('You (bob) may read incidents of cluster a only; this one is in cluster b. Ask an admin to add cluster b to people[bob].grants or api.tokens[bob].grants.');
   });
 });
