@@ -26,7 +26,7 @@ afterAll(async () => {
 
 /** A worker process's Teams adapter: nothing shared with any other; `extra` adds to its Teams config. */
 function processAdapter(graph: Record<string, unknown> | undefined, warn?: (message: string) => void, extra: Record<string, unknown> = {}): ChatPlatform {
-  const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '300ms', ...(graph ? { graph } : {}), ...extra }));
+  const config = testConfig((raw) => withTeams(raw, fake, { requestTimeout: '1s', ...(graph ? { graph } : {}), ...extra }));
   configs.push(config);
   return createTeamsChat({ config: () => config, password: fake.opts.password, ...(warn ? { warn } : {}) });
 }
@@ -37,9 +37,12 @@ const message = buildIncidentMessage(state, { names: {} });
 let n = 0;
 const key = () => `${state.id}@${state.openedAt}/graph-${++n}`;
 
-/** The first attempt: Teams stores the post but the answer never reaches this worker. */
+/**
+ * The first attempt: Teams stores the post but the answer never reaches this worker. (Request
+ * timeout 1 s: with 300 ms a fresh adapter's post once never reached the fake under load.)
+ */
 async function lostAnswer(adapter: ChatPlatform, req: PostRequest): Promise<void> {
-  fake.answerLate(1_500);
+  fake.answerLate(3_000);
   try {
     const err = await adapter.post(req).then(
       () => undefined,
