@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type * as M_burst from './burst';
 import type * as M_incident_cost from './incident-cost';
 import type * as M_intake from './intake';
+import type * as M_memory from './memory';
 import type * as M_p1_storm from './p1-storm';
 import type * as M_p2_time_to_alert from './p2-time-to-alert';
 import type * as M_p3_ack from './p3-ack';
@@ -53,6 +54,21 @@ const figures: Record<string, () => Promise<FigureRow[]>> = {
       rows.push(figure('P6', `burst ${r.incidents} incidents in ${r['opened in (s)']} s to ${r.channels} channels, budgets ${r.budgets}: all alerted (s)`, r['all alerted (s)'], round(r.incidents / r.channels - 1), '', undefined, note));
     }
     return rows;
+  },
+  memory: async () => {
+    const rows = await load<typeof M_memory>('./memory').runMemoryBench(QUICK ? [100, 300] : [200, 1_000]);
+    return rows
+      .filter((r) => r.worker !== 'raw')
+      .flatMap((r) => {
+        const raw = rows.find((x) => x.worker === 'raw' && x.mode === r.mode && x.workflows === r.workflows);
+        const where = `${r.cached} cached, workflows in the ${r.mode}${r.worker === 'incident-traced' ? ', tracing on' : ''}`;
+        const note = `RSS ${r.rssMiB} MiB, heap ${r.heapMiB} MiB; per workflow: heap reserved ${r.heapTotalKiBPerWorkflow}, external ${r.externalKiBPerWorkflow}, V8 malloc ${r.mallocedKiBPerWorkflow} KiB; all alerted and settled after ${r.settledSeconds} s`;
+        return [
+          // In the worker thread (production) the heap figures see only the main thread: RSS alone counts there.
+          ...(r.mode === 'main thread' ? [figure('memory', `heap per cached workflow (KiB), ${where}`, r.heapKiBPerWorkflow, raw?.heapKiBPerWorkflow ?? '', '')] : []),
+          figure('memory', `RSS per cached workflow (KiB), ${where}`, r.rssKiBPerWorkflow, raw?.rssKiBPerWorkflow ?? '', '<= 74 KiB (10,000 cached in 1 GiB beside a 300 MiB base)', r.rssKiBPerWorkflow <= 74, note),
+        ];
+      });
   },
   cost: async () =>
     (await load<typeof M_incident_cost>('./incident-cost').runIncidentCostBench()).map((c) =>
