@@ -1,13 +1,14 @@
 // Anomaly intake over REST: one anomaly per POST (what most senders do) or a batch of many with a
-// result per item (relays and storms). Both go through one coalescer per process, so anomalies of
-// one incident share a signal whichever route brought them; every item is validated and audited
-// like a single POST, and counts as accepted only once Temporal took the signal that carries it.
+// result per item (relays and storms). A batch's anomalies of one incident are folded into one
+// signal; both routes go through one coalescer per process, so anomalies of one incident share a
+// signal whichever route brought them. Every item is validated and audited like a single POST, and
+// counts as accepted only once Temporal took the signal that carries it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema';
-import type { Anomaly } from '../workflows/definitions';
+import { incidentWorkflowId, type Anomaly } from '../workflows/definitions';
 import type { Client } from '@temporalio/client';
 import { parseAnomaly, type FieldError } from '../intake/schema';
-import { coalescedAnomalySignal, type SignalAnomalyResult } from '../intake/signal';
+import { coalescedAnomalySignal, mergeAnomalies, type SignalAnomalyResult } from '../intake/signal';
 import { unknownClusterProblem } from '../intake/clusters';
 import { incidentFields } from '../logging/fields';
 import { ApiError, ValidationError } from './errors';
@@ -75,20 +76,35 @@ export function registerAnomalyRoutes(api: FastifyInstance, deps: AnomalyRouteDe
 
   api.post('/api/anomalies/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (req, reply) => {
     const items = batchItems(req.body);
-    // All items go to the coalescer at once: per incident the first goes alone, the rest as one signal.
-    const results = await Promise.all(
-      items.map(async (raw, index): Promise<ItemResult & { signaled?: SignalAnomalyResult }> => {
-        const admitted = admit(deps.config, raw, `Anomaly ${index}`);
-        if (!admitted.ok) return { index, status: admitted.error.status, ...admitted.error.toBody() };
+    const results: (ItemResult & { signaled?: SignalAnomalyResult })[] = new Array(items.length);
+    // The batch's anomalies of one incident, folded in order into as few signals as the count limit allows.
+    const groups = new Map<string, { anomaly: Anomaly; indexes: number[] }[]>();
+    items.forEach((raw, index) => {
+      const admitted = admit(deps.config, raw, `Anomaly ${index}`);
+      if (!admitted.ok) return void (results[index] = { index, status: admitted.error.status, ...admitted.error.toBody() });
+      const a = admitted.anomaly;
+      const key = incidentWorkflowId(a.cluster, a.fingerprint);
+      const list = groups.get(key) ?? [];
+      groups.set(key, list);
+      const last = list[list.length - 1];
+      const merged = last && mergeAnomalies(last.anomaly, a);
+      if (last && merged) {
+        last.anomaly = merged;
+        last.indexes.push(index);
+      } else list.push({ anomaly: a, indexes: [index] });
+    });
+    // Every group goes to the coalescer at once, so it also shares signals with single POSTs and other batches.
+    await Promise.all(
+      [...groups.values()].flat().map(async ({ anomaly, indexes }) => {
         try {
-          const signaled = await signalAnomaly(admitted.anomaly);
-          return { index, status: 202, incidentId: signaled.workflowId, runId: signaled.runId, signaled };
+          const signaled = await signalAnomaly(anomaly);
+          for (const index of indexes) results[index] = { index, status: 202, incidentId: signaled.workflowId, runId: signaled.runId, signaled };
         } catch (err) {
           const e = signalError(err);
-          if (!e) req.log.error({ err, index }, 'unexpected error in a batch item');
-          else if (e.status >= 500) req.log.warn({ code: e.code, msg: e.message, index }, 'batch item failed');
-          const answer = e ?? new ApiError(500, 'internal_error', `Recording anomaly ${index} failed inside the api (request ${req.id}); its log has the details. Resend it.`);
-          return { index, status: answer.status, ...answer.toBody() };
+          if (!e) req.log.error({ err, indexes }, 'unexpected error in a batch');
+          else if (e.status >= 500) req.log.warn({ code: e.code, msg: e.message, indexes }, 'batch items failed');
+          const answer = e ?? new ApiError(500, 'internal_error', `Recording anomalies ${indexes.join(', ')} failed inside the api (request ${req.id}); its log has the details. Resend them.`);
+          for (const index of indexes) results[index] = { index, status: answer.status, ...answer.toBody() };
         }
       }),
     );

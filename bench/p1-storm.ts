@@ -1,5 +1,5 @@
 // P1 (issue 11): an event storm, N anomalies over F fingerprints, through the api process (POST
-// /api/anomalies, 50 in flight; POST /api/anomalies/batch, 100 a request, 2 in flight) and through
+// /api/anomalies, 50 in flight; POST /api/anomalies/batch, 500 a request, 2 in flight) and through
 // the watcher's own intake (SignalSender with the shipped coalesce window and signal concurrency). Counted: incidents opened (visibility), alert posts,
 // and the time until every incident's `state` counts all N occurrences. Raw: N signal-with-starts
 // over F ids of the trivial workflow, until its `count` queries add up to N.
@@ -16,7 +16,7 @@ import { pct, pool, progress, progressDone, round, runMain, sleep, until } from 
 
 const CONCURRENCY = 50;
 /** The batch row: anomalies per POST /api/anomalies/batch and such requests in flight. */
-const BATCH = 100;
+const BATCH = 500;
 const BATCHES_IN_FLIGHT = 2;
 
 /** Polls the sum of `count(id)` over `ids` until it reaches `n`; returns when (ms since the epoch). */

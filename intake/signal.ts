@@ -59,6 +59,12 @@ export function foldSample(into: Anomaly, next: Anomaly): Anomaly {
   return { ...next, severity: severityRank(next.severity) >= severityRank(into.severity) ? next.severity : into.severity };
 }
 
+/** Two anomalies of one incident as one signal with their summed count; undefined past the count limit. */
+export function mergeAnomalies(into: Anomaly, next: Anomaly): Anomaly | undefined {
+  const count = (into.count ?? 1) + (next.count ?? 1);
+  return count > LIMITS.count ? undefined : { ...foldSample(into, next), count };
+}
+
 /**
  * signalAnomaly for many concurrent callers (the api): the first anomaly of an incident goes out at
  * once; anomalies of the same incident arriving while that call is in flight share ONE follow-up
@@ -71,10 +77,7 @@ export function foldSample(into: Anomaly, next: Anomaly): Anomaly {
 export function coalescedAnomalySignal(client: Client, opts: SignalAnomalyOptions & { windowMs?: number }): (anomaly: Anomaly) => Promise<SignalAnomalyResult> {
   const coalescer = new Coalescer<Anomaly, SignalAnomalyResult>({
     windowMs: opts.windowMs ?? API_COALESCE_WINDOW_MS,
-    merge: (into, next) => {
-      const count = (into.count ?? 1) + (next.count ?? 1);
-      return count > LIMITS.count ? undefined : { ...foldSample(into, next), count };
-    },
+    merge: mergeAnomalies,
     send: (_id, anomaly) => signalAnomaly(client, anomaly, { taskQueue: opts.taskQueue, historyLimit: opts.historyLimit }),
   });
   return (anomaly) => coalescer.submit(incidentWorkflowId(anomaly.cluster, anomaly.fingerprint), anomaly);

@@ -1,7 +1,7 @@
 // POST /api/anomalies/batch (issue 11): many anomalies in one request, each validated, admitted
 // and audited as a single POST is, with one result per item; a batch's anomalies of one incident
-// share signals (the first alone, the rest as one). Real api, real Temporal dev server, no worker:
-// signals and their counts are read from each workflow's history.
+// go as one signal. Real api, real Temporal dev server, no worker: signals and their counts are
+// read from each workflow's history.
 import { PassThrough } from 'node:stream';
 import { incidentWorkflowId } from '../../../workflows/definitions';
 import { MAX_BATCH_ITEMS } from '../../../api/anomalies';
@@ -41,7 +41,7 @@ const counts = (id: string) => occurrenceCounts(stack.client, id);
 const exists = (id: string) => workflowExists(stack.client, id);
 
 describe('POST /api/anomalies/batch', () => {
-  it('records 300 anomalies over 3 incidents in one request, one result per item, in two signals per incident', async () => {
+  it('records 300 anomalies over 3 incidents in one request, one result per item, in one signal per incident', async () => {
     const problems = [problem(), problem(), problem()];
     const ids = problems.map((p) => incidentWorkflowId(p.cluster, p.fingerprint));
     opened.push(...ids);
@@ -53,12 +53,21 @@ describe('POST /api/anomalies/batch', () => {
     expect(body.results.every((r) => typeof r.runId === 'string')).toBe(true);
 
     const perIncident = await Promise.all(ids.map(counts));
-    // The first anomaly opens the incident alone (its alert is not held back); the other 99 ride one signal.
-    expect(perIncident).toEqual([[1, 99], [1, 99], [1, 99]]);
+    // One signal per incident carries its 100 anomalies (and opens it: nothing waits for a window).
+    expect(perIncident).toEqual([[100], [100], [100]]);
     // Audited per incident reached, with the token and how many of its anomalies the batch carried.
     const audit = logLines.filter((l) => l.msg === 'anomalies accepted' && ids.includes(l.incidentId as string));
     expect(audit.map((l) => [l.incidentId, l.via, l.anomalies]).sort()).toEqual(ids.map((id) => [id, 'api:ops', 100]).sort());
   }, 30_000);
+
+  it('splits an incident\'s anomalies into another signal only where one would pass the count limit', async () => {
+    const p = problem();
+    const id = incidentWorkflowId(p.cluster, p.fingerprint);
+    opened.push(id);
+    const res = await batch([400_000, 400_000, 400_000, 1].map((count) => ({ ...p, count })));
+    expect(res.status).toBe(202);
+    expect(await counts(id)).toEqual([800_000, 400_001]);
+  });
 
   it('answers 207 with each bad item named and records the good ones', async () => {
     const good = problem();
