@@ -1,9 +1,11 @@
 // Diffs two V8 heap snapshots (bench/memory.ts with MEMORY_SNAPSHOTS=1 writes one at 0 and one at
 // N cached workflows) to say what a cached workflow is made of: self size by constructor (objects),
 // function (closures) or kind (strings, arrays, code), per workflow, with each group's most common
-// retainers (the object and the edge holding it) and, for strings, the most repeated openings.
+// retainers (the object and the edge holding it), for strings the most repeated openings, and the
+// new objects by holder (bench/heap-holders.ts: which property of the workflow holds them).
 // Run: node -r @swc-node/register bench/heap-diff.ts <before.heapsnapshot> <after.heapsnapshot> <workflows> [top=25]
 import { readFileSync } from 'node:fs';
+import { holders } from './heap-holders';
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } };
@@ -19,6 +21,8 @@ interface Parsed {
   /** string openings (first 60 chars) -> count, size */
   strings: Map<string, { count: number; size: number }>;
   total: number;
+  /** Node ids: stable across snapshots of one process, so the second's new objects are those not here. */
+  ids: Set<number>;
 }
 
 /** Group name of node i: what a person would call it in DevTools' summary view. */
@@ -35,15 +39,16 @@ function parse(file: string): Parsed {
   const { meta } = snap.snapshot;
   const NF = meta.node_fields.length;
   const EF = meta.edge_fields.length;
-  const [nType, nName, nSize, nEdges] = ['type', 'name', 'self_size', 'edge_count'].map((f) => meta.node_fields.indexOf(f)) as [number, number, number, number];
+  const [nType, nName, nSize, nEdges, nId] = ['type', 'name', 'self_size', 'edge_count', 'id'].map((f) => meta.node_fields.indexOf(f)) as [number, number, number, number, number];
   const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => meta.edge_fields.indexOf(f)) as [number, number, number];
   const nodeTypes = meta.node_types[0];
   const edgeTypes = meta.edge_types[0];
   const { nodes, edges, strings } = snap;
   const count = nodes.length / NF;
   const group: string[] = new Array(count);
-  const out: Parsed = { groups: new Map(), retainers: new Map(), strings: new Map(), total: 0 };
+  const out: Parsed = { groups: new Map(), retainers: new Map(), strings: new Map(), total: 0, ids: new Set() };
   for (let i = 0; i < count; i++) {
+    out.ids.add(nodes[i * NF + nId]!);
     const type = nodeTypes[nodes[i * NF + nType]!]!;
     const name = strings[nodes[i * NF + nName]!]!;
     const size = nodes[i * NF + nSize]!;
@@ -109,6 +114,8 @@ function main(): void {
   sd.sort((x, y) => y.size - x.size);
   console.log('\nstrings per workflow: KiB  count  opening');
   for (const s of sd.slice(0, 15)) console.log(`${kib(s.size).padStart(8)} ${s.count.toFixed(1).padStart(6)}  ${JSON.stringify(s.k)}`);
+  console.log('\nnew objects by holder (shortest path; bench/heap-holders.ts), per workflow: KiB  objects  holder');
+  for (const h of holders(afterFile, before.ids, workflows).slice(0, top)) console.log(`${h.kib.toFixed(1).padStart(8)} ${h.objects.toFixed(1).padStart(8)}  ${h.holder}`);
 }
 
 main();
