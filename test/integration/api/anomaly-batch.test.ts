@@ -2,9 +2,15 @@
 // and audited as a single POST is, with one result per item; a batch's anomalies of one incident
 // go as one signal. Real api, real Temporal dev server, no worker: signals and their counts are
 // read from each workflow's history.
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { incidentWorkflowId } from '../../../workflows/definitions';
 import { MAX_BATCH_ITEMS } from '../../../api/anomalies';
+import { buildApi } from '../../../api/server';
+import { testConfig } from '../../helpers/config';
+import { freePort } from '../../helpers/elasticsearch';
 import { anomaly } from '../../helpers/anomaly';
 import { startStack, type Stack } from '../../helpers/stack';
 import { occurrenceCounts, workflowExists } from '../../helpers/intake-history';
@@ -136,3 +142,28 @@ describe('POST /api/anomalies/batch', () => {
     expect(signals.length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('POST /api/anomalies/batch with Temporal unreachable', () => {
+  it('answers each valid item 503 temporal_unavailable and each invalid one 400, in one 207', async () => {
+    const port = await freePort(); // nothing listens there
+    const connection = Connection.lazy({ address: `127.0.0.1:${port}`, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))] });
+    const token = randomBytes(24).toString('hex');
+    const config = testConfig((raw) => {
+      raw.api = { host: '127.0.0.1', port: 0, tokens: [{ name: 'ops', token: { fromEnv: 'BATCH_TOKEN_OPS' }, roles: ['admin'] }] };
+    });
+    const api = await buildApi({ config, client: new Client({ connection }), env: { BATCH_TOKEN_OPS: token } });
+    try {
+      const res = await api.inject({ method: 'POST', url: '/api/anomalies/batch', headers: { authorization: `Bearer ${token}` }, payload: { anomalies: [anomaly(), { ...anomaly(), reason: '' }] } });
+      expect(res.statusCode).toBe(207);
+      const body = res.json<BatchAnswer>();
+      expect(body).toMatchObject({ accepted: 0, rejected: 2 });
+      expect(body.results[0]).toMatchObject({ index: 0, status: 503, error: { code: 'temporal_unavailable', message: expect.stringContaining('Check that the Temporal server is reachable') } });
+      expect(body.results[1]).toMatchObject({ index: 1, status: 400, error: { code: 'invalid_anomaly' } });
+    } finally {
+      await api.close();
+      await connection.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
