@@ -1,4 +1,4 @@
-// How anomalies are accepted (POST /api/anomalies today, other sources later). The cluster of an
+// How anomalies are accepted (POST /api/anomalies and /api/anomalies/batch, the Alertmanager route). The cluster of an
 // anomaly becomes part of the incident id and decides who is paged, so a typo must not open an
 // incident: only clusters named in clusters[] are accepted unless this says otherwise.
 import { z } from 'zod';
@@ -18,4 +18,4 @@ export const intakeSchema = z
   })
   .strict()
   .default(() => ({ acceptUnknownClusters: false, alertmanager: alertmanagerDefaults() }))
-  .describe('Which anomalies POST /api/anomalies accepts. Off, an anomaly for a cluster not in clusters[] gets 400 naming the known clusters and opens nothing (with clusters[] empty every cluster is refused), so a typo never pages anyone');
+  .describe('Which anomalies POST /api/anomalies (and each item of /api/anomalies/batch) accepts. Off, an anomaly for a cluster not in clusters[] gets 400 naming the known clusters and opens nothing (with clusters[] empty every cluster is refused), so a typo never pages anyone');
