@@ -43,13 +43,11 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-const { state, act } = incidentApi(() => stack);
+const { state, act, report } = incidentApi(() => stack);
 
 /** Opens an incident over the api and walks it through every transition. */
 async function lifecycle(cluster: string): Promise<string> {
-  const opened = await stack.request('/api/anomalies', { token: 'ops', json: anomaly({ cluster }) });
-  expect(opened.status).toBe(202);
-  const id: string = ((await opened.json()) as { incidentId: string }).incidentId;
+  const id = await report(anomaly({ cluster }));
   await eventually(async () => (await state(id)).timeline.some((e) => e.type === 'escalated'), 'the escalation to level 2', 30_000);
   await act(id, 'ack', 'carol');
   await act(id, 'handoff', 'carol', { to: 'bob', note: 'end of my shift' });

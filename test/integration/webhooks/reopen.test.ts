@@ -35,13 +35,9 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-const { state, act } = incidentApi(() => stack);
-
-async function report(a: Anomaly): Promise<string> {
-  const res = await stack.request('/api/anomalies', { token: 'ops', json: { ...a, observedAt: new Date().toISOString() } });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { incidentId: string }).incidentId;
-}
+const api = incidentApi(() => stack);
+const { state, act } = api;
+const report = (a: Anomaly) => api.report({ ...a, observedAt: new Date().toISOString() });
 
 type Body = { id: string; type: string; incident: { id: string; key: string; status: string }; data: Record<string, unknown> };
 const bodyOf = (r: Received) => JSON.parse(r.raw) as Body;
