@@ -279,7 +279,9 @@ export class ClusterWatcher {
   /** What a finding groups on: the rule's `groupBy` owner, else the top owner. */
   private groupOf(f: Finding): TopOwner {
     if (f.owner) return { ref: f.owner, object: this.lookup(f.owner.kind, f.owner.namespace, f.owner.name) };
-    return f.object ? topOwner(f.resource.kind, f.object, this.lookup) : { ref: f.resource };
+    const top = f.object ? topOwner(f.resource.kind, f.object, this.lookup) : { ref: f.resource };
+    // The object itself read without an apiVersion: the resource's names its group (fingerprint).
+    return top.ref.apiVersion || refKey(top.ref) !== refKey(f.resource) ? top : { ...top, ref: f.resource };
   }
 
   // ---- reconciliation: verdicts on open incidents, on the current caches -----------------------
