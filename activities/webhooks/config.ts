@@ -6,7 +6,7 @@ import { SEVERITIES } from '../../workflows/definitions';
 import { parseDuration } from '../../config/duration';
 import { durationWithin, secretRef as secret } from '../../config/primitives';
 
-/** Timeline entry type -> the event type receivers see; other entries are not sent. */
+/** Timeline entry type (and `snoozeEnded`: a note marking a snooze's end) -> the event type receivers see; other entries are not sent. */
 export const WEBHOOK_EVENT_TYPES = {
   detected: 'incident.triggered',
   acknowledged: 'incident.acknowledged',
@@ -19,6 +19,9 @@ export const WEBHOOK_EVENT_TYPES = {
   // An incident held back by a silence or maintenance window, and its hold ending with the problem still there.
   silenced: 'incident.silenced',
   unsilenced: 'incident.unsilenced',
+  // Escalation held back by `/incident snooze` (data.until); its end is a note (see events.ts).
+  snoozed: 'incident.snoozed',
+  snoozeEnded: 'incident.snooze_ended',
 } as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[keyof typeof WEBHOOK_EVENT_TYPES];
 const EVENT_TYPES = Object.values(WEBHOOK_EVENT_TYPES) as [WebhookEventType, ...WebhookEventType[]];

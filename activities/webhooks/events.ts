@@ -23,6 +23,8 @@ export interface WebhookEvent {
 export function webhookEventType(e: TimelineEntry): WebhookEventType | undefined {
   // A postmortem entry without a document id says why there is none: nothing is ready.
   if (e.type === 'postmortem' && typeof e.data?.id !== 'string') return undefined;
+  // A snooze's end is the note that carries the until it had (workflows/state-commands.ts endSnooze).
+  if (e.type === 'note') return typeof e.data?.snoozeEnded === 'string' ? WEBHOOK_EVENT_TYPES.snoozeEnded : undefined;
   return (WEBHOOK_EVENT_TYPES as Partial<Record<string, WebhookEventType>>)[e.type];
 }
 

@@ -13,7 +13,7 @@ describe('webhooks config', () => {
     expect(testConfig().webhooks).toEqual({ endpoints: [] });
     expect(testConfig((raw) => (raw.webhooks = { endpoints: [endpoint()] })).webhooks.endpoints[0]).toEqual({
       ...endpoint(),
-      events: ['incident.triggered', 'incident.acknowledged', 'incident.escalated', 'incident.handed_off', 'incident.resolved', 'incident.reopened', 'incident.postmortem_ready', 'incident.silenced', 'incident.unsilenced'],
+      events: ['incident.triggered', 'incident.acknowledged', 'incident.escalated', 'incident.handed_off', 'incident.resolved', 'incident.reopened', 'incident.postmortem_ready', 'incident.silenced', 'incident.unsilenced', 'incident.snoozed', 'incident.snooze_ended'],
       match: {},
       timeout: 10_000,
       retryFor: 24 * 3_600_000,

@@ -1,4 +1,4 @@
-// Which timeline entries become webhook events (silence holds and reopens included), and how Retry-After is read.
+// Which timeline entries become webhook events (silence holds, snoozes and reopens included), and how Retry-After is read.
 import { webhookEventType, webhookEvents } from '../../../../activities/webhooks/events';
 import type { EventBatch } from '../../../../activities/events';
 import { retryAfterMs } from '../../../../activities/webhooks/sink';
@@ -18,7 +18,23 @@ describe('webhook events', () => {
       reopened: 'incident.reopened',
       silenced: 'incident.silenced',
       unsilenced: 'incident.unsilenced',
+      snoozed: 'incident.snoozed',
     });
+  });
+
+  it('sends a snooze with its until, and its end (a note carrying the until it had) but no other note', () => {
+    const incident: EventBatch['incident'] = { id: 'incident/prod/z', key: 'incident/prod/z@2026-12-05T10:00:00.000Z', cluster: 'prod', severity: 'critical', kind: 'CrashLoopBackOff', status: 'triggered', resource: { kind: 'Deployment', name: 'api' } };
+    const until = '2026-12-05T10:30:00.000Z';
+    const snoozed = { ...entry('snoozed', { until, durationMs: 1_800_000 }), actor: 'alice', text: `Escalation snoozed for 30m until ${until} by Alice Liddell (slack:U0ALICE)` };
+    const ended = { ...entry('note', { snoozeEnded: until }), actor: 'system', text: 'Snooze by Alice Liddell ended: its time is up; escalation goes on' };
+    const other = { ...entry('note'), actor: 'bob', text: 'looking at the database' };
+    const events = webhookEvents({ incident, startIndex: 3, entries: [snoozed, other, ended] }, {});
+    expect(events.map((e) => [e.id, e.type])).toEqual([
+      [`${incident.key}#3`, 'incident.snoozed'],
+      [`${incident.key}#5`, 'incident.snooze_ended'],
+    ]);
+    expect(events[0]!.data).toEqual({ until, durationMs: 1_800_000, actor: 'alice', text: snoozed.text });
+    expect(events[1]!.data).toEqual({ snoozeEnded: until, actor: 'system', text: ended.text });
   });
 
   it('sends the hold and its end with the silence id, its end and the held-back count, as the incident timeline has them', () => {
