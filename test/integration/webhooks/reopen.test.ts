@@ -5,43 +5,31 @@
 import { verifyWebhook } from '../../../activities/webhooks/verify';
 import type { Anomaly, IncidentState } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
-import { eventually, startStack, type Stack } from '../../helpers/stack';
-import { incidentApi, secretFile } from './incidents';
-import { WebhookReceiver, type Received } from './receiver';
+import { eventually } from '../../helpers/stack';
+import { bodyOf, incidentApi, webhookStack } from './incidents';
 
 const SECRET = 'whsec_reopen_8c1e4f0a2b7d';
-let stack: Stack;
-let receiver: WebhookReceiver;
+let hooks: Awaited<ReturnType<typeof webhookStack>>;
 
 beforeAll(async () => {
-  receiver = await WebhookReceiver.start();
-  stack = await startStack({
-    worker: true,
+  hooks = await webhookStack({
+    secret: SECRET,
+    endpoints: (url, secret) => [
+      { name: 'all', url: url('/hooks'), secret },
+      { name: 'tickets', url: url('/tickets'), secret, events: ['incident.resolved', 'incident.reopened'] },
+    ],
     config: (raw) => {
-      const secret = secretFile(raw.dataDir, SECRET);
-      raw.webhooks = {
-        endpoints: [
-          { name: 'all', url: receiver.url('/hooks'), secret },
-          { name: 'tickets', url: receiver.url('/tickets'), secret, events: ['incident.resolved', 'incident.reopened'] },
-        ],
-      };
       raw.incidents = { flapWindow: '10m' };
       raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ person: 'alice' }], delay: '1h' }] }];
     },
   });
 }, 120_000);
-afterAll(async () => {
-  await stack?.stop();
-  await receiver?.stop();
-});
+afterAll(() => hooks?.stop());
 
-const api = incidentApi(() => stack);
+const api = incidentApi(() => hooks.stack);
 const { state, act } = api;
 const report = (a: Anomaly) => api.report({ ...a, observedAt: new Date().toISOString() });
-
-type Body = { id: string; type: string; incident: { id: string; key: string; status: string }; data: Record<string, unknown> };
-const bodyOf = (r: Received) => JSON.parse(r.raw) as Body;
-const acceptedFor = (id: string, path = '/hooks') => receiver.accepted(path).filter((r) => bodyOf(r).incident.id === id);
+const acceptedFor = (id: string, path?: string) => hooks.acceptedFor(id, path);
 
 /** The state once the run holds `status` and every timeline entry went to the sinks. */
 async function publishedAs(id: string, status: IncidentState['status'], entries: number): Promise<IncidentState> {
@@ -100,7 +88,7 @@ describe('incident.reopened on the real stack', () => {
     expect(byPerson).toMatchObject({ incident: { key, status: 'acknowledged' }, data: { by: 'bob', actor: 'bob', text: expect.stringMatching(/^Reopened by Bob Marley \(.*\): errors are back$/) } });
     // An endpoint that chose resolved and reopened gets exactly those, in order.
     expect(acceptedFor(id, '/tickets').map((r) => bodyOf(r).type)).toEqual(['incident.resolved', 'incident.reopened', 'incident.resolved', 'incident.reopened']);
-    expect(receiver.requests.filter((r) => r.status >= 300)).toEqual([]);
-    await stack.client.workflow.getHandle(id).terminate('test cleanup: the flap window would keep the run open');
+    expect(hooks.receiver.requests.filter((r) => r.status >= 300)).toEqual([]);
+    await hooks.stack.client.workflow.getHandle(id).terminate('test cleanup: the flap window would keep the run open');
   }, 180_000);
 });

@@ -3,41 +3,27 @@
 // until a given time, and when that hold ends (here: an acknowledgement ends it early).
 import { verifyWebhook } from '../../../activities/webhooks/verify';
 import { anomaly } from '../../helpers/anomaly';
-import { eventually, startStack, type Stack } from '../../helpers/stack';
-import { incidentApi, secretFile } from './incidents';
-import { WebhookReceiver, type Received } from './receiver';
+import { eventually } from '../../helpers/stack';
+import { bodyOf, incidentApi, webhookStack } from './incidents';
 
 const SECRET = 'whsec_snooze_5d2a9c7e1f30';
-let stack: Stack;
-let receiver: WebhookReceiver;
+let hooks: Awaited<ReturnType<typeof webhookStack>>;
 
 beforeAll(async () => {
-  receiver = await WebhookReceiver.start();
-  stack = await startStack({
-    worker: true,
-    config: (raw) => {
-      const secret = secretFile(raw.dataDir, SECRET);
-      raw.webhooks = {
-        endpoints: [
-          { name: 'all', url: receiver.url('/hooks'), secret },
-          { name: 'status-page', url: receiver.url('/status'), secret, events: ['incident.snoozed', 'incident.snooze_ended'] },
-        ],
-      };
-      raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ person: 'alice' }], delay: '1h' }] }];
-    },
+  hooks = await webhookStack({
+    secret: SECRET,
+    endpoints: (url, secret) => [
+      { name: 'all', url: url('/hooks'), secret },
+      { name: 'status-page', url: url('/status'), secret, events: ['incident.snoozed', 'incident.snooze_ended'] },
+    ],
+    config: (raw) => (raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ person: 'alice' }], delay: '1h' }] }]),
   });
 }, 120_000);
-afterAll(async () => {
-  await stack?.stop();
-  await receiver?.stop();
-});
+afterAll(() => hooks?.stop());
 
-const api = incidentApi(() => stack);
+const api = incidentApi(() => hooks.stack);
 const { state, act } = api;
-
-type Body = { id: string; type: string; incident: { id: string; key: string }; data: Record<string, unknown> };
-const bodyOf = (r: Received) => JSON.parse(r.raw) as Body;
-const acceptedFor = (id: string, path = '/hooks') => receiver.accepted(path).filter((r) => bodyOf(r).incident.id === id);
+const acceptedFor = (id: string, path?: string) => hooks.acceptedFor(id, path);
 
 describe('snooze webhooks on the real stack', () => {
   it('tell the receiver, signed and once, that escalation is snoozed until a time and when the snooze ended', async () => {
@@ -64,6 +50,6 @@ describe('snooze webhooks on the real stack', () => {
     expect(ended).toMatchObject({ id: `${key}#${endedAt}`, data: { snoozeEnded: until, actor: 'system', text: expect.stringMatching(/ended: acknowledged$/) } });
     // An endpoint that chose the snooze events gets exactly those.
     expect(acceptedFor(id, '/status').map((r) => bodyOf(r).type)).toEqual(['incident.snoozed', 'incident.snooze_ended']);
-    expect(receiver.requests.filter((r) => r.status >= 300)).toEqual([]);
+    expect(hooks.receiver.requests.filter((r) => r.status >= 300)).toEqual([]);
   }, 120_000);
 });
