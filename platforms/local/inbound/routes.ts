@@ -17,6 +17,7 @@ import {
 } from '../shared/protocol';
 import { fencedReply } from '../../../activities/chat/message';
 import type { Config } from '../../../config/schema';
+import type { Actor } from '../../../workflows/definitions';
 import { fieldErrors } from '../../../intake/schema';
 import { executeAction, executeCommand } from '../../../api/commands/execute';
 import { ApiError } from '../../../api/errors';
@@ -48,6 +49,13 @@ const interactRequest = z
   .strict();
 
 const SSE_PING_MS = 15_000;
+
+/** The actor behind `?user=` on a read (dev-only trust, like the commands); a 400 saying so without it. */
+function readerOf(config: Config, query: unknown): Actor {
+  const parsed = user.safeParse((query as { user?: unknown } | undefined)?.user);
+  if (parsed.success) return actorFor(config, 'local', parsed.data);
+  throw new ApiError(400, 'invalid_arguments', 'Say which local user reads: add ?user=<name> (the page sends its selected user; lowercase letters, digits, "-" and "_"), so only what their grants reach is shown.');
+}
 
 function invalid(issues: z.core.$ZodIssue[]) {
   return { ok: false as const, error: 'invalid_arguments', detail: fieldErrors(issues).map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join('; ') };
@@ -168,8 +176,9 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         incident: await getIncident(deps.client, (req.params as { id: string }).id),
         names: displayNames(config),
       }));
-      chat.get('/postmortems', async () => ({ ok: true, ...(await listPostmortems(deps.postmortems)) }));
-      chat.get('/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply));
+      // Postmortems follow the reader's grants, as on REST: the roster person behind the page's user.
+      chat.get('/postmortems', async (req) => ({ ok: true, ...(await listPostmortems(deps.postmortems, undefined, readerOf(config, req.query))) }));
+      chat.get('/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply, readerOf(config, req.query)));
     },
     { prefix: LOCAL_CHAT_API_PREFIX },
   );

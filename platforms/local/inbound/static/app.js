@@ -63,6 +63,9 @@ async function loadUsers() {
     localStorage.setItem('localChatUser', state.user);
     renderChannels();
     renderMessages(); // buttons depend on who is looking (no Ack on one's own hand-off)
+    // Postmortems follow the reader's grants: show an open one as the new user may see it.
+    if (state.panel && state.panel.kind === 'postmortems') openPostmortemList();
+    else if (state.panel && state.panel.kind === 'postmortem') openPostmortem(state.panel.id);
   });
 }
 
@@ -303,7 +306,7 @@ async function openPostmortem(id) {
   try {
     // The api renders the document (escaped text, headings, tables; see activities/postmortem/html.ts)
     // and serves it with a CSP that forbids scripts; the page adopts its <article>.
-    const page = new DOMParser().parseFromString(await api(`/postmortems/${encodeURIComponent(id)}`, undefined, 'text/html'), 'text/html');
+    const page = new DOMParser().parseFromString(await api(`/postmortems/${encodeURIComponent(id)}?user=${encodeURIComponent(state.user)}`, undefined, 'text/html'), 'text/html');
     const article = page.querySelector('article.postmortem');
     showPanel('Postmortem', article ? document.adoptNode(article) : h('p', { class: 'error' }, 'The postmortem could not be read.'));
   } catch (err) {
@@ -314,7 +317,7 @@ async function openPostmortem(id) {
 async function openPostmortemList() {
   state.panel = { kind: 'postmortems' };
   try {
-    const { postmortems } = await api('/postmortems');
+    const { postmortems } = await api(`/postmortems?user=${encodeURIComponent(state.user)}`);
     showPanel(
       'Postmortems',
       postmortems.length

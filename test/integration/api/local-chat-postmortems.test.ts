@@ -1,0 +1,64 @@
+// The local chat page's postmortem views follow the reader's grants, as GET /api/postmortems does:
+// bob (a responder for cluster a only) lists only cluster-a postmortems and is refused a cluster-b
+// one with the missing scope; alice (global roles) reads both. Real api process over the file store.
+import { join } from 'node:path';
+import { FilePostmortemStore } from '../../../activities/postmortem/file-store';
+import type { PostmortemDoc } from '../../../activities/postmortem/compile';
+import { startStack, type Stack } from '../../helpers/stack';
+
+let stack: Stack;
+const doc = (cluster: string, namespace: string) => ({
+  id: `incident/${cluster}/deployment:${namespace}:web:crashloopbackoff@2026-01-01T00:00:00.000Z`,
+  incidentId: `incident/${cluster}/deployment:${namespace}:web:crashloopbackoff`,
+  title: `CrashLoopBackOff: Deployment/web in ${cluster}`,
+  cluster,
+  namespace,
+  severity: 'error',
+  resolvedAt: '2026-01-01T01:00:00.000Z',
+});
+const inA = doc('a', 'shop');
+const inB = doc('b', 'shop');
+
+beforeAll(async () => {
+  stack = await startStack({
+    config: (raw) => {
+      const bob = raw.people.find((p: any) => p.id === 'bob');
+      delete bob.roles;
+      bob.grants = [{ roles: ['responder'], clusters: ['a'] }];
+    },
+  });
+  const store = new FilePostmortemStore(join(stack.config.dataDir, 'postmortems'));
+  for (const d of [inA, inB]) await store.put(d as PostmortemDoc, `# ${d.title}\n`);
+}, 60_000);
+afterAll(async () => stack?.stop());
+
+const get = (path: string, headers?: Record<string, string>) => stack.request(`/local-chat/api${path}`, { headers });
+const listed = async (user: string) => ((await (await get(`/postmortems?user=${user}`)).json()) as { postmortems: { id: string }[] }).postmortems.map((p) => p.id).sort();
+const one = (id: string, user: string, headers?: Record<string, string>) => get(`/postmortems/${encodeURIComponent(id)}?user=${user}`, headers);
+const BOB_REFUSED = 'You (bob) may read incidents of cluster a only; this one is in cluster b. Ask an admin to add cluster b to people[bob].grants.';
+
+describe('local chat postmortems', () => {
+  it('list only what the local user\'s grants reach, and everything for global roles', async () => {
+    expect(await listed('bob')).toEqual([inA.id]);
+    expect(await listed('alice')).toEqual([inA.id, inB.id].sort());
+  });
+
+  it('refuse one outside the grants with a 403 naming the missing scope, as JSON and as the page\'s HTML view', async () => {
+    const refused = await one(inB.id, 'bob');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ ok: false, error: 'refused', detail: expect.stringContaining(BOB_REFUSED) });
+    expect((await one(inB.id, 'bob', { accept: 'text/html' })).status).toBe(403);
+    const own = await one(inA.id, 'bob', { accept: 'text/html' });
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain(`<h1>${inA.title}</h1>`);
+    expect((await one(inB.id, 'alice')).status).toBe(200);
+  });
+
+  it('answer a read that names no user with a 400 saying to name one', async () => {
+    for (const path of ['/postmortems', `/postmortems/${encodeURIComponent(inA.id)}`, '/postmortems?user=Not%20A%20User']) {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ ok: false, error: 'invalid_arguments', detail: expect.stringContaining('add ?user=<name>') });
+    }
+  });
+});
