@@ -11,6 +11,7 @@ import { parseAnomaly, type FieldError } from '../intake/schema';
 import { coalescedAnomalySignal, mergeAnomalies, type SignalAnomalyResult } from '../intake/signal';
 import { unknownClusterProblem } from '../intake/clusters';
 import { incidentFields } from '../logging/fields';
+import { auditCompletedRequest } from '../logging/http';
 import { ApiError, ValidationError } from './errors';
 import { mapTemporalError } from './incidents';
 
@@ -70,8 +71,9 @@ export function registerAnomalyRoutes(api: FastifyInstance, deps: AnomalyRouteDe
     const admitted = admit(deps.config, req.body, 'The anomaly');
     if (!admitted.ok) throw admitted.error;
     const signaled = await signalAnomaly(admitted.anomaly).catch((err: unknown) => mapTemporalError(err, undefined, 'record the anomaly'));
-    req.log.info({ ...incidentFields(signaled.workflowId, signaled.runId), via: via(req) }, 'anomaly accepted');
-    return reply.code(202).send({ incidentId: signaled.workflowId, runId: signaled.runId });
+    // The audit line is also the request's line (status, duration, request id): one line per accepted anomaly.
+    auditCompletedRequest(req, reply.code(202), { ...incidentFields(signaled.workflowId, signaled.runId), via: via(req) }, 'anomaly accepted');
+    return reply.send({ incidentId: signaled.workflowId, runId: signaled.runId });
   });
 
   api.post('/api/anomalies/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (req, reply) => {

@@ -19,7 +19,7 @@ const SDK_CHATTER = new Set(['worker', 'core']);
 
 function pinoVerdict(line: string): Verdict | undefined {
   if (!line.startsWith('{')) return undefined;
-  let entry: { level?: number; msg?: string; req?: unknown; res?: unknown; statusCode?: unknown; sdkComponent?: string };
+  let entry: { level?: number; msg?: string; req?: unknown; res?: unknown; sdkComponent?: string };
   try {
     entry = JSON.parse(line) as typeof entry;
   } catch {
@@ -27,8 +27,9 @@ function pinoVerdict(line: string): Verdict | undefined {
   }
   if (typeof entry.level !== 'number') return undefined;
   if (entry.level >= 40) return 'show';
-  // Request logs (one per request, logging/http.ts) and the SDK's own INFO lines.
-  if (entry.req !== undefined || entry.res !== undefined || typeof entry.statusCode === 'number') return 'hide';
+  // Request logs (one per request, logging/http.ts) and the SDK's own INFO lines. By message, not by
+  // statusCode: an accepted anomaly's audit line carries the request's fields and is news.
+  if (entry.req !== undefined || entry.res !== undefined || entry.msg === 'request completed') return 'hide';
   if (entry.sdkComponent && SDK_CHATTER.has(entry.sdkComponent)) return 'hide';
   return entry.level >= 30 ? 'show' : 'hide';
 }

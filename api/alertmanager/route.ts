@@ -17,6 +17,7 @@ import type { TokenAuthenticator } from '../auth';
 import { ValidationError } from '../errors';
 import { mapTemporalError } from '../incidents';
 import { alertmanagerAuthHook, basicAuthDigest } from './auth';
+import { auditCompletedRequest } from '../../logging/http';
 
 export const ALERTMANAGER_PATH = '/api/alertmanager';
 
@@ -60,8 +61,10 @@ export function registerAlertmanager(app: FastifyInstance, deps: AlertmanagerDep
       const outcomes = await forEachBounded(actionsFor(mapped), cfg.maxConcurrent, send).catch((err: unknown) =>
         mapTemporalError(err, undefined, 'record the alerts'),
       );
-      req.log.info({ via: req.alertmanagerCaller, groupKey: parsed.payload.groupKey, alerts: parsed.payload.alerts.length, incidents: outcomes.length }, 'alertmanager notification accepted');
-      return reply.code(200).send({ alerts: parsed.payload.alerts.length, incidents: outcomes });
+      // The audit line is also the request's line (logging/http.ts), as for POST /api/anomalies.
+      const audit = { via: req.alertmanagerCaller, groupKey: parsed.payload.groupKey, alerts: parsed.payload.alerts.length, incidents: outcomes.length };
+      auditCompletedRequest(req, reply.code(200), audit, 'alertmanager notification accepted');
+      return reply.send({ alerts: parsed.payload.alerts.length, incidents: outcomes });
     });
   });
 }

@@ -2,7 +2,7 @@
 // request on an incident route with the incident's fields. A real Fastify app, injected requests.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLogger } from '../../../logging';
-import { fastifyLogging, incidentOfRequest, isProbe } from '../../../logging/http';
+import { auditCompletedRequest, fastifyLogging, incidentOfRequest, isProbe } from '../../../logging/http';
 import { capture, type Captured } from './capture';
 
 let app: FastifyInstance;
@@ -14,6 +14,15 @@ beforeEach(async () => {
   for (const path of ['/healthz', '/readyz', '/metrics', '/api/incidents', '/api/incidents/:id', '/api/incidents/incident/:cluster/:fingerprint/:action']) app.get(path, async () => ({ ok: true }));
   app.get('/boom', async () => {
     throw new Error('kaput');
+  });
+  // An intake route: its audit line stands for the request line, unless the answer still fails.
+  app.post('/accept', async (req, reply) => {
+    auditCompletedRequest(req, reply.code(202), { incidentId: 'incident/a/b' }, 'thing accepted');
+    return reply.send({ ok: true });
+  });
+  app.post('/accept-then-fail', async (req, reply) => {
+    auditCompletedRequest(req, reply.code(202), {}, 'thing accepted');
+    throw new Error('answer failed');
   });
   await app.ready();
 });
@@ -49,6 +58,19 @@ describe('the request log', () => {
   it('logs a failed request at error with the error', async () => {
     await app.inject({ method: 'GET', url: '/boom' });
     expect(out.entries().filter((e) => e.level >= 50).map((e) => e.err?.message)).toContain('kaput');
+  });
+
+  it('writes an audited request as its one audit line, with the request line\'s fields', async () => {
+    await app.inject({ method: 'POST', url: '/accept?x=1' });
+    expect(out.entries()).toEqual([
+      expect.objectContaining({ level: 30, msg: 'thing accepted', incidentId: 'incident/a/b', method: 'POST', url: '/accept?x=1', route: '/accept', statusCode: 202, responseTime: expect.any(Number), reqId: expect.any(String) }),
+    ]);
+  });
+
+  it('still writes the request line of an audited request whose answer failed', async () => {
+    await app.inject({ method: 'POST', url: '/accept-then-fail' });
+    expect(out.entries().find((e) => e.msg === 'thing accepted')).toMatchObject({ statusCode: 202 });
+    expect(requestLines().map((e) => [e.route, e.statusCode])).toEqual([['/accept-then-fail', 500]]);
   });
 
   it('logs nothing when the api is built without a logger', () => {

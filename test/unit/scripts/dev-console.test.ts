@@ -6,6 +6,8 @@ const apiRequest = '{"level":30,"time":"2026-12-05T19:54:50.881Z","service":"api
 const apiCompleted = '{"level":30,"time":1796495433966,"pid":8952,"hostname":"vm","reqId":"req-1","res":{"statusCode":200},"responseTime":8.145370000000185,"msg":"request completed"}';
 const apiListening = '{"level":30,"time":1796495433835,"pid":8952,"hostname":"vm","msg":"Server listening at http://127.0.0.1:8080"}';
 const apiAccepted = '{"level":30,"time":1796495514719,"pid":8952,"hostname":"vm","reqId":"req-b","incident":"incident/dev/deployment-shop-checkout-crashloopbackoff","via":"api:dev","msg":"anomaly accepted"}';
+// Since issue 11 the audit line of an accepted anomaly is also its request's line (logging/http.ts).
+const apiAcceptedWithRequest = '{"level":30,"time":"2026-12-06T02:10:00.000Z","service":"api","version":"0.1.0","pid":8952,"hostname":"vm","reqId":"req-d","method":"POST","url":"/api/anomalies","route":"/api/anomalies","statusCode":202,"responseTime":4.2,"incidentId":"incident/dev/x","workflowId":"incident/dev/x","runId":"r-1","via":"api:dev","msg":"anomaly accepted"}';
 const apiAction = '{"level":30,"time":1796495514789,"pid":8952,"hostname":"vm","reqId":"req-c","incident":"incident/dev/deployment-shop-checkout-crashloopbackoff","action":"ack","via":"api:dev","outcome":"done","msg":"incident action"}';
 const apiWarn = '{"level":40,"time":1796495433835,"pid":8952,"hostname":"vm","msg":"no api.tokens configured: REST and anomaly intake will answer 401 to everyone"}';
 const apiError = '{"level":50,"time":1796495433835,"pid":8952,"hostname":"vm","reqId":"req-9","err":{"type":"Error","message":"boom","stack":"Error: boom\\n    at handler (api/rest.ts:1:1)"},"msg":"error during shutdown"}';
@@ -16,7 +18,7 @@ describe('which lines `make dev` shows', () => {
     expect(classifyLine('api', apiRequest)).toBe('hide');
     expect(classifyLine('api', apiCompleted)).toBe('hide');
     expect(classifyLine('api', apiDebug)).toBe('hide');
-    for (const line of [apiListening, apiAccepted, apiAction, apiWarn, apiError]) expect(classifyLine('api', line)).toBe('show');
+    for (const line of [apiListening, apiAccepted, apiAcceptedWithRequest, apiAction, apiWarn, apiError]) expect(classifyLine('api', line)).toBe('show');
   });
 
   it('hides the simulated cluster ticks but shows what it set up and its recovery', () => {
