@@ -8,8 +8,8 @@ import { fingerprint, grouplessFingerprint } from '../../../watcher/fingerprint'
 import { incidentWorkflowId, stateQuery, type IncidentState, type ResourceRef } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
 import { openIncident } from '../../helpers/incident';
-import { eventually, startStack, type Stack } from '../../helpers/stack';
-import { fastWatch, Resources, runsOf, signalNames, type TestCluster } from './helpers';
+import { eventually, type Stack } from '../../helpers/stack';
+import { Resources, runsOf, signalNames, type TestCluster } from './helpers';
 
 const CLUSTER = 'crd-groups';
 const NOT_READY = 'CertificateNotReady';
@@ -19,17 +19,11 @@ let stack: Stack;
 let cluster: TestCluster;
 const res = new Resources();
 
+// The built-in rule waits 5m for a Certificate to stay not Ready: the same rule without the wait.
+const certRule = { name: 'cert-manager-certificate-not-ready', group: 'cert-manager.io', version: 'v1', resource: 'certificates', kind: 'Certificate', anomaly: NOT_READY, severity: 'warning', when: { condition: { type: 'Ready', status: ['False', 'Unknown'] } } };
+
 beforeAll(async () => {
-  cluster = await res.cluster(CLUSTER);
-  stack = await startStack({
-    worker: true,
-    config: (raw) => {
-      raw.autoResolve = { enabled: true, quietPeriod: '1s' };
-      // The built-in rule waits 5m for a Certificate to stay not Ready: the same rule without the wait.
-      const certRule = { name: 'cert-manager-certificate-not-ready', group: 'cert-manager.io', version: 'v1', resource: 'certificates', kind: 'Certificate', anomaly: NOT_READY, severity: 'warning', when: { condition: { type: 'Ready', status: ['False', 'Unknown'] } } };
-      raw.clusters = [{ name: CLUSTER, kubeconfig: cluster.kubeconfig, watch: fastWatch({ customResources: { rules: [certRule] } }) }];
-    },
-  });
+  ({ cluster, stack } = await res.watchedStack(CLUSTER, { customResources: { rules: [certRule] } }));
 }, 120_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { startSimCluster } from '../../../simcluster';
 import type { SimCluster } from '../../../simcluster';
 import { createLogger, silentLogger } from '../../../watcher/log';
 import { startClusterWatcher, type RunningWatcher } from '../../../watcher/run';
+import { startStack, type Stack } from '../../helpers/stack';
 
 export interface TestCluster {
   sim: SimCluster;
@@ -52,6 +53,22 @@ export class Resources {
     });
     this.stops.push(() => w.stop());
     return w;
+  }
+
+  /**
+   * One simulated cluster and the real stack (worker, auto-resolve after 1s) configured to watch it
+   * with `fastWatch(watch)`; the watcher itself is started with `watcher()`. Stop the stack yourself.
+   */
+  async watchedStack(name: string, watch: Record<string, unknown> = {}): Promise<{ cluster: TestCluster; stack: Stack }> {
+    const cluster = await this.cluster(name);
+    const stack = await startStack({
+      worker: true,
+      config: (raw) => {
+        raw.autoResolve = { enabled: true, quietPeriod: '1s' };
+        raw.clusters = [{ name, kubeconfig: cluster.kubeconfig, watch: fastWatch(watch) }];
+      },
+    });
+    return { cluster, stack };
   }
 
   add(stop: () => Promise<void> | void): void {

@@ -9,8 +9,8 @@ import { legacyFingerprint } from '../../../watcher/fingerprint';
 import { incidentWorkflowId, stateQuery, type IncidentState, type ResourceRef } from '../../../workflows/definitions';
 import { anomaly } from '../../helpers/anomaly';
 import { openIncident } from '../../helpers/incident';
-import { eventually, startStack, type Stack } from '../../helpers/stack';
-import { fastWatch, Resources, runsOf, signalNames, type TestCluster } from './helpers';
+import { eventually, type Stack } from '../../helpers/stack';
+import { Resources, runsOf, signalNames, type TestCluster } from './helpers';
 
 const CLUSTER = 'upgrade';
 const REPLICAS = 2;
@@ -25,14 +25,7 @@ let cluster: TestCluster;
 const res = new Resources();
 
 beforeAll(async () => {
-  cluster = await res.cluster(CLUSTER);
-  stack = await startStack({
-    worker: true,
-    config: (raw) => {
-      raw.autoResolve = { enabled: true, quietPeriod: '1s' };
-      raw.clusters = [{ name: CLUSTER, kubeconfig: cluster.kubeconfig, watch: fastWatch() }];
-    },
-  });
+  ({ cluster, stack } = await res.watchedStack(CLUSTER));
 }, 120_000);
 
 afterAll(async () => {
