@@ -67,3 +67,16 @@ export function calendarExists(s: string): boolean {
   t.setUTCHours(h!, mi, sec);
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo! - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
 }
+
+const SIZE_UNITS: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, K: 1e3, M: 1e6, G: 1e9 };
+
+/** A memory size as Kubernetes writes it ("1Gi", "768Mi", "1G") -> bytes. */
+export const memorySize = z.string().transform((value, ctx) => {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)$/.exec(value.trim());
+  const bytes = m ? Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!]!) : NaN;
+  if (!(bytes > 0)) {
+    ctx.addIssue({ code: 'custom', message: `expected a memory size like "1Gi" or "768Mi" (as in the pod's resources.limits.memory), got "${value}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});

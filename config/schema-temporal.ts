@@ -2,7 +2,7 @@
 // endpoint, tuning). Files named here are checked at load so a wrong mount fails before any connect.
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
-import { secretRef } from './primitives';
+import { memorySize, secretRef } from './primitives';
 
 /** A file that must exist and be readable now; the message names the path and what to do. */
 const readableFile = (what: string) =>
@@ -129,6 +129,11 @@ export const workerSchema = z
       .min(1)
       .default(WORKER_DEFAULTS.activityTaskPollers)
       .describe('Concurrent activity task polls (at most maxConcurrentActivityTaskExecutions)'),
+    memoryLimit: memorySize
+      .optional()
+      .describe(
+        'Memory this worker may use, e.g. "1Gi" (default: its container\'s limit, when it has one). The worker caps its workflow thread\'s heap at 40% of it and refuses to start when maxCachedWorkflows cannot fit (docs/operations.md#memory)',
+      ),
   })
   .strict()
   .superRefine((w, ctx) => {

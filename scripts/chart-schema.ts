@@ -64,6 +64,7 @@ function component(name: string, extra: Record<string, Schema>): Schema {
         resources,
         serviceAccount: serviceAccount(name),
         secretEnv,
+        nodeOptions: d('NODE_OPTIONS of the container (V8 heap caps that fit resources.limits.memory); empty: none', str),
         extraEnv: d('Plain environment variables (Kubernetes env entries)', { type: 'array', items: { type: 'object', required: ['name'], properties: { name: str } } }),
         extraVolumes: d('More pod volumes, e.g. a Secret for a config fromFile', objectList),
         extraVolumeMounts: d('Mounts of extraVolumes into the container', objectList),

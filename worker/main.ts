@@ -12,6 +12,7 @@ import { connectTemporalClient } from '../temporal/connection';
 import { describeTracing } from '../telemetry/settings';
 import { startTracingFromConfig, stopTracing } from '../telemetry/tracing';
 import { startWorkerHealth } from './health';
+import { applyHeapPlan, describeHeapPlan, heapPlanInput, planHeap } from './memory';
 import { installRuntime, workerMetrics } from './metrics';
 import { runRotatingWorker } from './rotating';
 import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
@@ -24,6 +25,18 @@ async function main(): Promise<void> {
   // Before the Worker: it takes the tracing interceptors and the traced bundle when this is on.
   const tracing = await startTracingFromConfig(config, 'worker');
   if (tracing) log.info(describeTracing(tracing.settings));
+  // Before the Worker creates its workflow thread: V8 sizes that isolate's heap when it starts.
+  const heap = planHeap(heapPlanInput(config.worker.memoryLimit, config.worker.maxCachedWorkflows, !!tracing));
+  if (heap.problems.length > 0) {
+    for (const problem of heap.problems) log.fatal(problem);
+    process.exit(2);
+  }
+  // Without a plan the note only says there is no limit (a dev machine): not a warning.
+  for (const note of heap.notes) if (heap.plan) log.warn(`note: ${note}`); else log.info(`note: ${note}`);
+  if (heap.plan) {
+    applyHeapPlan(heap.plan);
+    log.info(describeHeapPlan(heap.plan, config.worker.maxCachedWorkflows));
+  }
   installRuntime(config.worker, {
     logger: temporalLogger(log),
     telemetryOptions: { logging: runtimeLogging(log.level) },

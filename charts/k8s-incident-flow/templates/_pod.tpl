@@ -46,6 +46,11 @@ spec:
       env:
         - name: NODE_ENV
           value: production
+        {{- with $c.nodeOptions }}
+        # V8 heap caps that fit the container limit: without them V8 sizes heaps from the node's memory.
+        - name: NODE_OPTIONS
+          value: {{ . | quote }}
+        {{- end }}
         {{- with $env }}
         {{- . | nindent 8 }}
         {{- end }}

@@ -3,6 +3,8 @@
 // Kubernetes schemas (no kind skipped), and the rendered config passes the app's own loader.
 import { parse } from 'yaml';
 import { ConfigError, parseConfig } from '../../../config/load';
+import { memorySize } from '../../../config/primitives';
+import { planHeap } from '../../../worker/memory';
 import { helmLint, helmTemplate, kubeconform, manifests, type Manifest } from './helm';
 
 const SETS: Record<string, string[]> = {
@@ -160,6 +162,23 @@ describe('Helm chart: exposure and probes', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(configOf('default').worker).toEqual({ host: '0.0.0.0', port: 9465 });
+  });
+
+  it("caps every container's V8 heaps under its memory limit, with room for the worker's default sticky cache", () => {
+    const MiB = 1024 * 1024;
+    for (const component of ['worker', 'api', 'watcher']) {
+      const container = deployment('multi-cluster with watchers', component).spec.template.spec.containers[0];
+      const limit = memorySize.parse(container.resources.limits.memory);
+      const options = (container.env as { name: string; value?: string }[]).find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+      const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(options)?.[1] ?? NaN);
+      const mainHeap = (flag('max-old-space-size') + 3 * (flag('max-semi-space-size') || 64)) * MiB;
+      expect({ component, capped: mainHeap + 128 * MiB <= limit }).toEqual({ component, capped: true }); // 128 MiB: native (gRPC, buffers)
+      if (component !== 'worker') continue;
+      // The worker sizes its workflow thread from the container limit; main + workflow heaps + native must fit.
+      const { plan, problems, notes } = planHeap({ constrained: limit, total: 64 * 1024 * MiB, maxCachedWorkflows: 500, tracing: false, mainHeapLimit: mainHeap });
+      expect({ problems, notes }).toEqual({ problems: [], notes: [] });
+      expect(plan!.workflowOldSpaceMiB).toBeGreaterThanOrEqual(plan!.cacheNeedMiB);
+    }
   });
 
   it('mounts the Temporal API key and TLS Secrets into every process that connects', () => {

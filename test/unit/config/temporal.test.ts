@@ -103,4 +103,14 @@ describe('the worker config section', () => {
       'worker.activityTaskPollers: must not exceed maxConcurrentActivityTaskExecutions (1)',
     ]);
   });
+
+  it('reads worker.memoryLimit as Kubernetes writes a memory size, and refuses other spellings', () => {
+    expect(testConfig((raw) => (raw.worker = { memoryLimit: '1Gi' })).worker.memoryLimit).toBe(1024 ** 3);
+    expect(testConfig((raw) => (raw.worker = { memoryLimit: '768Mi' })).worker.memoryLimit).toBe(768 * 1024 ** 2);
+    expect(testConfig((raw) => (raw.worker = { memoryLimit: '1G' })).worker.memoryLimit).toBe(1e9);
+    expect(configProblems((raw) => (raw.worker = { memoryLimit: '1GB' }))).toEqual([
+      'worker.memoryLimit: expected a memory size like "1Gi" or "768Mi" (as in the pod\'s resources.limits.memory), got "1GB"',
+    ]);
+    expect(configProblems((raw) => (raw.worker = { memoryLimit: '0Mi' }))[0]).toMatch(/^worker\.memoryLimit: expected a memory size/);
+  });
 });
