@@ -164,19 +164,20 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         return { ok: true, reply: { text: reply.text, ephemeral: reply.ephemeral, incidentId, outcome: reply.result?.outcome }, posted };
       });
 
-      // Read-only incident views for the page (no REST token in the browser).
+      // Read-only incident and postmortem views for the page (no REST token in the browser). They
+      // follow the reader's grants, as on REST: the roster person behind the page's user (`?user=`).
       chat.get('/incidents', async (req) => {
+        const reader = readerOf(config, req.query);
         // `all`, a status, or open incidents by default.
         const wanted = (req.query as { status?: string }).status ?? 'open';
         const status = LIST_STATUSES.find((s) => s === wanted);
-        return { ok: true, incidents: await listIncidents(deps.client, { status: wanted === 'all' ? undefined : (status ?? 'open'), limit: 100 }), names: displayNames(config) };
+        return { ok: true, incidents: await listIncidents(deps.client, { status: wanted === 'all' ? undefined : (status ?? 'open'), limit: 100 }, reader), names: displayNames(config) };
       });
       chat.get('/incidents/:id', async (req) => ({
         ok: true,
-        incident: await getIncident(deps.client, (req.params as { id: string }).id),
+        incident: await getIncident(deps.client, (req.params as { id: string }).id, readerOf(config, req.query)),
         names: displayNames(config),
       }));
-      // Postmortems follow the reader's grants, as on REST: the roster person behind the page's user.
       chat.get('/postmortems', async (req) => ({ ok: true, ...(await listPostmortems(deps.postmortems, undefined, readerOf(config, req.query))) }));
       chat.get('/postmortems/:id', async (req, reply) => sendPostmortem(deps.postmortems, (req.params as { id: string }).id, req.headers.accept, reply, readerOf(config, req.query)));
     },

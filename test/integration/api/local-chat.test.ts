@@ -154,7 +154,7 @@ describe('local chat page endpoints', () => {
   });
 
   it('answers 404 for the read-only view of an unknown incident', async () => {
-    const res = await stack.request(`/local-chat/api/incidents/${encodeURIComponent('incident/page/missing')}`);
+    const res = await stack.request(`/local-chat/api/incidents/${encodeURIComponent('incident/page/missing')}?user=alice`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ ok: false, error: 'incident_not_found' });
   });

@@ -63,9 +63,8 @@ async function loadUsers() {
     localStorage.setItem('localChatUser', state.user);
     renderChannels();
     renderMessages(); // buttons depend on who is looking (no Ack on one's own hand-off)
-    // Postmortems follow the reader's grants: show an open one as the new user may see it.
-    if (state.panel && state.panel.kind === 'postmortems') openPostmortemList();
-    else if (state.panel && state.panel.kind === 'postmortem') openPostmortem(state.panel.id);
+    // Reads follow the reader's grants: show an open panel as the new user may see it.
+    reopenPanel();
   });
 }
 
@@ -239,10 +238,20 @@ function closePanel() {
   if (location.hash) history.replaceState(null, '', location.pathname);
 }
 
+/** Opens the shown panel again (after the user changed: what it shows follows their grants). */
+function reopenPanel() {
+  const p = state.panel;
+  if (!p) return;
+  if (p.kind === 'incident') openIncident(p.id);
+  else if (p.kind === 'list') openIncidentList();
+  else if (p.kind === 'postmortem') openPostmortem(p.id);
+  else if (p.kind === 'postmortems') openPostmortemList();
+}
+
 async function openIncident(id) {
   state.panel = { kind: 'incident', id };
   try {
-    const { incident: s, names } = await api(`/incidents/${encodeURIComponent(id)}`);
+    const { incident: s, names } = await api(`/incidents/${encodeURIComponent(id)}?user=${encodeURIComponent(state.user)}`);
     const name = (p) => (p && p !== 'system' ? names[p] || p : 'system');
     const field = (label, value) => (value ? h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value)) : null);
     showPanel(
@@ -275,7 +284,7 @@ async function openIncident(id) {
 async function openIncidentList() {
   state.panel = { kind: 'list' };
   try {
-    const { incidents, names } = await api('/incidents?status=all');
+    const { incidents, names } = await api(`/incidents?status=all&user=${encodeURIComponent(state.user)}`);
     const name = (p) => (p ? names[p] || p : '');
     // One row per run: a problem that recurs after a resolve is a new run of the same id.
     const run = (i) =>
