@@ -27,10 +27,11 @@ export interface CapacityOptions {
   maxMs: number;
   label: string;
   /**
-   * When no level-1 wait has ended yet at a step's end, wait until all have so the step has a
-   * lateness figure: for the raw worker, which opens a step faster than the wait.
+   * When no level-1 wait has ended by the last step's end, wait until all have so the run has a
+   * lateness figure: for the raw worker, which may open everything faster than the wait. Only at
+   * the end: earlier steps keep the procedure (timers firing during later steps' bursts).
    */
-  waitForDue?: boolean;
+  waitForDueAtEnd?: boolean;
 }
 
 export interface CapacityStep {
@@ -47,7 +48,7 @@ export interface CapacityStep {
   cache: Record<string, number>;
   /** Lateness (ms) of every timer sampled so far, this step's and earlier steps'. */
   lateness: number[];
-  /** The step waited for a level-1 wait to end before sampling (waitForDue). */
+  /** The step waited for the level-1 waits to end before sampling (waitForDueAtEnd). */
   waitedForDue: boolean;
 }
 
@@ -117,7 +118,8 @@ export async function openInSteps(subject: CapacitySubject, opts: CapacityOption
     await sleep(3_000);
     const rss = rssOf(subject.pid);
     const dueBy = (at: number) => at + delayMs + 5_000;
-    const waitedForDue = !!opts.waitForDue && openedAt.size > 0 && ![...openedAt.values()].some((at) => dueBy(at) < Date.now());
+    const last = capped || size === opts.sizes.at(-1);
+    const waitedForDue = !!opts.waitForDueAtEnd && last && openedAt.size > 0 && ![...openedAt.values()].some((at) => dueBy(at) < Date.now());
     if (waitedForDue) {
       // Until every timer so far is due and the newest has been acted on (or 2 minutes): a full sample.
       const [newest, newestAt] = [...openedAt].at(-1)!;
