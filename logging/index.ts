@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { secretScrubber } from './secrets';
+import { CENSOR, censorNestedSecrets, SECRET_FIELDS } from './redact';
 
 export type { Logger } from 'pino';
 export { incidentFields, type IncidentFields } from './fields';
@@ -25,13 +26,15 @@ export function parseLevel(value: string | undefined, source = 'LOG_LEVEL'): Lev
 
 /**
  * Headers and fields that hold credentials, by path. Inbound requests (Fastify's req serializer),
- * outbound calls logged with their headers, and error objects that carry a config or request.
+ * outbound calls logged with their headers, error objects that carry a config or request, and
+ * secret fields at the top level; the same fields one level down: censorNestedSecrets (no `*.x`
+ * paths here: pino would run them on every field of every line).
  */
 export const REDACT_PATHS = [
   ...['req.headers', 'res.headers', 'headers', 'err.config.headers', 'err.request.headers', 'error.config.headers'].flatMap((h) =>
     ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-slack-signature', 'x-signature-ed25519', 'x-api-key', 'x-mattermost-token'].map((n) => `${h}["${n}"]`),
   ),
-  ...['token', 'password', 'apiKey', 'secret', 'botToken', 'signingSecret', 'appPassword', 'routingKey'].flatMap((k) => [k, `*.${k}`]),
+  ...SECRET_FIELDS,
 ];
 
 export interface LoggerOptions {
@@ -50,18 +53,27 @@ export interface LoggerOptions {
 export function createLogger(opts: LoggerOptions): Logger {
   const env = opts.env ?? process.env;
   const scrub = secretScrubber(opts.secrets ?? []);
-  return pino(
+  const logger = pino(
     {
       level: parseLevel(opts.level ?? env.LOG_LEVEL),
       base: { service: opts.service, version: packageVersion(), pid: process.pid, hostname: hostname(), ...opts.base },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACT_PATHS, censor: CENSOR },
+      formatters: { log: censorNestedSecrets, bindings: censorNestedSecrets },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       // The last step before a line is written: no configured secret leaves, whichever field held it.
       hooks: { streamWrite: scrub },
     },
     opts.destination ?? pino.destination({ dest: 1, sync: true }),
   );
+  // pino formats only the root's bindings: a child's (and, inheriting this, a grandchild's) are censored here.
+  type Child = (this: Logger, bindings: pino.Bindings, options?: pino.ChildLoggerOptions) => Logger;
+  const pinoChild = logger.child as unknown as Child;
+  const child: Child = function (bindings, options) {
+    return pinoChild.call(this, censorNestedSecrets(bindings), options);
+  };
+  logger.child = child as unknown as Logger['child'];
+  return logger;
 }
 
 let version: string | undefined;

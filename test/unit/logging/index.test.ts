@@ -43,6 +43,23 @@ describe('the process logger', () => {
     expect(failed!.err.config.headers.authorization).toBe('[redacted]');
   });
 
+  it('redacts fields named like credentials at the top level and one level down, in lines and in child bindings', () => {
+    const out = capture();
+    const log = createLogger({ service: 'worker', destination: out.destination, env: {} });
+    const config = { url: 'https://hooks.example/x', token: 'tok-nested-1', apiKey: 'key-nested-2' };
+    const err = Object.assign(new Error('refused'), { password: 'pw-on-error-3' });
+    log.warn({ token: 'tok-top-4', config, err, list: [{ secret: 'in-array-5' }] }, 'calling');
+    log.child({ sink: { routingKey: 'rk-binding-6', name: 'pagerduty' } }).info('child');
+    const [line, child] = out.entries();
+    expect(line).toMatchObject({ token: '[redacted]', config: { url: 'https://hooks.example/x', token: '[redacted]', apiKey: '[redacted]' }, err: { type: 'Error', message: 'refused', password: '[redacted]', stack: expect.stringContaining('refused') } });
+    expect(child!.sink).toEqual({ routingKey: '[redacted]', name: 'pagerduty' });
+    for (const leaked of ['tok-nested-1', 'key-nested-2', 'pw-on-error-3', 'tok-top-4', 'rk-binding-6']) expect(out.raw.join('')).not.toContain(leaked);
+    // Two levels down and inside arrays are left to the secret scrubber, as before.
+    expect(line!.list).toEqual([{ secret: 'in-array-5' }]);
+    // The logged objects themselves are untouched.
+    expect([config.token, err.password]).toEqual(['tok-nested-1', 'pw-on-error-3']);
+  });
+
   it('scrubs every configured secret from the message, any field and error stacks, also where JSON escapes it', () => {
     const out = capture();
     const plain = 'tok-3f9a1c2b7d';
