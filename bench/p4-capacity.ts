@@ -11,6 +11,9 @@
 // same worker tuning, maxCachedWorkflows included) with the same procedure and cap, running the
 // least an incident does here: alert activity, level-1 timer, page activity, stay open.
 // Run: make bench ONLY=P4 (QUICK=1 for a small run); P4_MINUTES caps each of the two runs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { workerSchema } from '../config/schema-temporal';
 import { signalAnomaly } from '../intake/signal';
 import { startDevServer } from '../test/helpers/temporal';
@@ -30,11 +33,13 @@ export interface CapacityRunOptions {
   /** Stop opening after this long (each run: the project's, then the raw one); the row says how far it got. */
   maxMs?: number;
   label?: string;
+  /** NODE_OPTIONS of both workers (the chart's heap caps; worker.memoryLimit sizes the incident worker's workflow thread). */
+  nodeOptions?: string;
 }
 
 /** The project worker's tuning (config defaults and overrides) as Worker options, mapped as worker/worker.ts does. */
 function rawTuning(overrides: Record<string, unknown> = {}): RawWorkerOptions {
-  const w = workerSchema.parse(overrides);
+  const w = workerSchema.parse(overrides); // memoryLimit: the raw worker has no heap plan, its NODE_OPTIONS caps both threads
   return {
     maxCachedWorkflows: w.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: w.maxConcurrentWorkflowTaskExecutions,
@@ -45,7 +50,7 @@ function rawTuning(overrides: Record<string, unknown> = {}): RawWorkerOptions {
 }
 
 async function projectSteps(opts: CapacityRunOptions, delay: string, delayMs: number, maxMs: number, label: string): Promise<CapacityStep[]> {
-  const s = await startBenchStack({ escalationDelay: delay, worker: opts.worker, channels: 20 });
+  const s = await startBenchStack({ escalationDelay: delay, worker: opts.worker, channels: 20, workerNodeOptions: opts.nodeOptions });
   try {
     const subject = {
       client: s.env.client,
@@ -64,7 +69,7 @@ async function rawSteps(opts: CapacityRunOptions, delayMs: number, maxMs: number
   const env = await startDevServer();
   try {
     const sdkMetricsPort = await freePort();
-    const raw = await RawCeiling.start(env.client, env.address, { ...rawTuning(opts.worker), sdkMetricsPort });
+    const raw = await RawCeiling.start(env.client, env.address, { ...rawTuning(opts.worker), sdkMetricsPort }, opts.nodeOptions);
     try {
       const subject = {
         client: env.client,
@@ -83,6 +88,7 @@ async function rawSteps(opts: CapacityRunOptions, delayMs: number, maxMs: number
   }
 }
 
+const rssText = (st: CapacityStep) => `RSS at start ${mib(st.rssStart)} MiB, 3 s after the step ${mib(st.rss)} MiB${st.settledRss ? `, settled (worker idle) ${mib(st.settledRss)} MiB` : ''}`;
 const cacheText = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ') || 'no SDK cache metrics';
 const p99s = (xs: number[], digits: number) => (xs.length ? round(pct(xs, 99) / 1000, digits) : 'none due yet');
 const latenessText = (st: CapacityStep, delay: string) =>
@@ -96,10 +102,16 @@ function stepRows(p: CapacityStep, r: CapacityStep | undefined, delay: string, l
   const final = p.size >= 10_000;
   const p99 = p99s(p.lateness, 2);
   return [
-    figure('P4', `${reached} open incidents (${label}): worker RSS (MiB)`, mib(p.rss), r ? mib(r.rss) : '', final ? '<= 1024 MiB at 10,000' : '', final ? !p.capped && p.rss <= 1024 * 1048576 : undefined, `RSS at start ${mib(p.rssStart)} MiB; ${cacheText(p.cache)}${r ? rawNote(`RSS at start ${mib(r.rssStart)} MiB; ${cacheText(r.cache)}`) : `; ${rawReached}`}`),
+    figure('P4', `${reached} open incidents (${label}): worker RSS, peak so far (MiB)`, mib(p.peakRss), r ? mib(r.peakRss) : '', final ? '<= 1024 MiB at 10,000' : '', final ? !p.capped && p.peakRss <= 1024 * 1048576 : undefined, `${rssText(p)}; ${cacheText(p.cache)}${r ? rawNote(`${rssText(r)}; ${cacheText(r.cache)}`) : `; ${rawReached}`}`),
     figure('P4', `${reached} open (${label}): opening the step, all alerted (s)`, round(p.stepMs / 1000, 1), r ? round(r.stepMs / 1000, 1) : '', '', undefined, `${p.alerted}/${p.opened} alerted; ${round((p.openedInStep / p.stepMs) * 1000, 1)} incidents/s${r ? rawNote(`${r.alerted}/${r.opened} ran their first activity; ${round((r.openedInStep / r.stepMs) * 1000, 1)} workflows/s`) : ''}`),
     figure('P4', `${reached} open (${label}): escalation lateness p99 (s)`, p99, r ? p99s(r.lateness, 3) : '', '<= 1 s', final ? !p.capped && typeof p99 === 'number' && p99 <= 1 : undefined, `${latenessText(p, delay)}${r ? rawNote(`${latenessText(r, delay)}${r.waitedForDue ? ', none had ended by the last step: sampled after waiting for them, on an idle server' : ''}`) : ''}`),
   ];
+}
+
+/** The chart's worker memory settings: its limit as worker.memoryLimit, its nodeOptions (charts/k8s-incident-flow/values.yaml). */
+export function shippedMemory(): { worker: Record<string, unknown>; nodeOptions: string } {
+  const values = parse(readFileSync(join(__dirname, '../charts/k8s-incident-flow/values.yaml'), 'utf8')) as { worker: { resources: { limits: { memory: string } }; nodeOptions: string } };
+  return { worker: { memoryLimit: values.worker.resources.limits.memory }, nodeOptions: values.worker.nodeOptions };
 }
 
 export async function runCapacity(opts: CapacityRunOptions): Promise<FigureRow[]> {

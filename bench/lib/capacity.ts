@@ -4,7 +4,7 @@
 // activity, the SDK's sticky-cache counters and the level-1 timer lateness on up to 100 samples.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { rssOf } from './procs';
+import { cpuSecondsOf, peakRssOf, rssOf } from './procs';
 import { mib, pool, progress, progressDone, round, sleep, until } from './util';
 
 /** What is opened and measured: the incident worker with its stack, or the raw worker. */
@@ -44,7 +44,12 @@ export interface CapacityStep {
   stepMs: number;
   alerted: number;
   rssStart: number;
+  /** RSS 3 s after the step's workflows all ran their first activity (the burst may still be settling). */
   rss: number;
+  /** The highest RSS so far (VmHWM): what a memory limit must allow during the bursts. */
+  peakRss: number;
+  /** Last step only: RSS once the worker is idle (holding the open workflows, the burst's garbage collected). */
+  settledRss?: number;
   cache: Record<string, number>;
   /** Lateness (ms) of every timer sampled so far, this step's and earlier steps'. */
   lateness: number[];
@@ -86,6 +91,19 @@ export function latenessFromHistory(events: HistoryEvent[], delayMs: number): nu
   return ms(acted.eventTime) - (ms(started.eventTime) + delayMs);
 }
 
+/** RSS once the process has used under 5% of a core for 5 s (work done, garbage collected), at most 3 minutes on. */
+async function settled(pid: number): Promise<number> {
+  const end = Date.now() + 180_000;
+  let cpu = cpuSecondsOf(pid);
+  while (Date.now() < end) {
+    await sleep(5_000);
+    const now = cpuSecondsOf(pid);
+    if (now - cpu < 0.25) break;
+    cpu = now;
+  }
+  return rssOf(pid);
+}
+
 /** Opens `subject`'s workflows in steps up to each size and measures each step (see the file's head). */
 export async function openInSteps(subject: CapacitySubject, opts: CapacityOptions): Promise<CapacityStep[]> {
   const { delayMs, label } = opts;
@@ -117,6 +135,7 @@ export async function openInSteps(subject: CapacitySubject, opts: CapacityOption
     const stepMs = Date.now() - stepT0;
     await sleep(3_000);
     const rss = rssOf(subject.pid);
+    const peakRss = peakRssOf(subject.pid);
     const dueBy = (at: number) => at + delayMs + 5_000;
     const last = capped || size === opts.sizes.at(-1);
     const waitedForDue = !!opts.waitForDueAtEnd && last && openedAt.size > 0 && ![...openedAt.values()].some((at) => dueBy(at) < Date.now());
@@ -135,7 +154,8 @@ export async function openInSteps(subject: CapacitySubject, opts: CapacityOption
       if (late !== undefined) lateness.push(late);
     });
     const cache = await cacheCounters(subject.sdkMetricsPort).catch(() => ({}));
-    steps.push({ size, opened, capped, openedInStep, stepMs, alerted, rssStart, rss, cache, lateness: [...lateness], waitedForDue });
+    const settledRss = last ? await settled(subject.pid) : undefined;
+    steps.push({ size, opened, capped, openedInStep, stepMs, alerted, rssStart, rss, peakRss, settledRss, cache, lateness: [...lateness], waitedForDue });
     if (capped) break;
   }
   return steps;

@@ -78,15 +78,21 @@ function profileArgs(script: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
-/** Resident set size of a process in bytes (0 once it has gone). */
-export function rssOf(pid: number): number {
+/** A `/proc/<pid>/status` memory line in bytes (0 once the process has gone). */
+function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return Number(kb ?? 0) * 1024;
   } catch {
     return 0;
   }
 }
+
+/** Resident set size of a process in bytes (0 once it has gone). */
+export const rssOf = (pid: number): number => statusBytes(pid, 'VmRSS');
+
+/** Peak resident set size of a process so far (VmHWM) in bytes (0 once it has gone). */
+export const peakRssOf = (pid: number): number => statusBytes(pid, 'VmHWM');
 
 /** CPU seconds (user + system) a process has used so far. */
 export function cpuSecondsOf(pid: number): number {

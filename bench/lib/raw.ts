@@ -51,7 +51,8 @@ export class RawCeiling {
     readonly worker: NodeProcess,
   ) {}
 
-  static async start(client: Client, address: string, opts: RawWorkerOptions = {}): Promise<RawCeiling> {
+  /** `nodeOptions`: NODE_OPTIONS of the raw worker process (the same heap caps as the worker under test). */
+  static async start(client: Client, address: string, opts: RawWorkerOptions = {}, nodeOptions = ''): Promise<RawCeiling> {
     const alertedAt = new Map<string, number>();
     const pagedAt = new Map<string, number>();
     const sink = createServer((req, res) => {
@@ -68,7 +69,7 @@ export class RawCeiling {
     try {
       // Plain Node strips the types (see raw-worker.ts); the warning is about module detection only.
       const node = ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'bench/raw-worker.ts'];
-      const worker = await startNodeProcess(node, [address, RAW_TASK_QUEUE, url, await rawBundle(), JSON.stringify(opts)], 'raw worker polling');
+      const worker = await startNodeProcess(node, [address, RAW_TASK_QUEUE, url, await rawBundle(), JSON.stringify(opts)], 'raw worker polling', { NODE_OPTIONS: nodeOptions });
       return new RawCeiling(client, alertedAt, pagedAt, sink, worker);
     } catch (err) {
       sink.close();

@@ -44,6 +44,8 @@ export interface BenchStackOptions {
   alertUpdateDebounce?: string;
   /** Run the api process (REST, Slack requests). */
   api?: boolean;
+  /** NODE_OPTIONS of the worker process (e.g. a V8 heap cap under test); default none. */
+  workerNodeOptions?: string;
 }
 
 export interface BenchStack {
@@ -122,7 +124,7 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     writeFileSync(configFile, stringify(raw));
 
     const httpOk = (url: string) => async () => (await fetch(url)).ok;
-    const worker = await startNodeProcess(entry('worker/main'), ['--config', configFile], httpOk(`http://127.0.0.1:${workerPort}/readyz`), { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'WARN' });
+    const worker = await startNodeProcess(entry('worker/main'), ['--config', configFile], httpOk(`http://127.0.0.1:${workerPort}/readyz`), { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'WARN', NODE_OPTIONS: opts.workerNodeOptions ?? '' });
     cleanups.push(() => worker.stop());
     let api: NodeProcess | undefined;
     if (opts.api) {

@@ -62,3 +62,14 @@ describe.each(['worker/main.ts', 'api/main.ts', 'watcher/main.ts'])('%s with a b
     expect(fatal.problems.join('\n')).toContain('cannot read the file (ENOENT: there is no such file)');
   });
 });
+
+describe('worker/main.ts with a sticky cache its memory limit cannot hold', () => {
+  it('exits with code 2 before connecting, naming the cache size that fits and the limit the configured one needs', () => {
+    const example = readFileSync(join(ROOT, 'config/example.yaml'), 'utf8');
+    const result = run('worker/main.ts', `${example}\nworker:\n  memoryLimit: 512Mi\n  maxCachedWorkflows: 1000\n`);
+    expect(result.status).toBe(2);
+    expect(fatalLine(result.stdout).msg).toBe(
+      'worker.maxCachedWorkflows 1000 needs about 464 MiB of workflow heap, but the worker.memoryLimit of 512 MiB leaves it 204 MiB (40%): lower worker.maxCachedWorkflows to 350 or less, or raise the memory limit to at least 1160 MiB',
+    );
+  });
+});
