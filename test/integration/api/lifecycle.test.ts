@@ -126,7 +126,7 @@ describe('incident lifecycle through the api', () => {
       return res.status === 200 ? res.text() : undefined;
     }, 'the postmortem document');
     expect(pm).toContain('rolled back to v41');
-    const viaPage = await stack.request(`/local-chat/api/postmortems/${enc(s.postmortemId!)}`);
+    const viaPage = await stack.request(`/local-chat/api/postmortems/${enc(s.postmortemId!)}?user=alice`);
     expect(viaPage.status).toBe(200);
 
     // Once the workflow has finished, updates are refused by the api with 409.

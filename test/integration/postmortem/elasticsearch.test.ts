@@ -163,7 +163,7 @@ describe('postmortems and the event archive in Elasticsearch', () => {
     const md = await api().request(`/api/postmortems/${enc(pmId)}`, { token: 'ops', headers: { accept: 'text/markdown' } });
     expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
     expect(await md.text()).toMatch(/^# Postmortem: CrashLoopBackOff on Deployment\/checkout in pm-api\/shop[\s\S]*- \[ \] alert on OOMKilled before the crash loop/);
-    const page = await json(await api().request('/local-chat/api/postmortems'));
+    const page = await json(await api().request('/local-chat/api/postmortems?user=bob'));
     expect(page.postmortems.map((p: { id: string }) => p.id)).toContain(pmId);
 
     // After the workflow closed, an action item goes into the postmortem document itself.
@@ -212,12 +212,12 @@ describe('postmortems without Elasticsearch (the embedded file store)', () => {
     const older = { ...base, id: `${base.incidentId}@2026-03-01T00:00:00.000Z`, openedAt: '2026-03-01T00:00:00.000Z', resolvedAt: '2026-03-01T01:00:00.000Z' };
     await store.put(base, renderMarkdown(base));
     await store.put(older, renderMarkdown(older));
-    const page = await json(await files!.request('/local-chat/api/postmortems'));
+    const page = await json(await files!.request('/local-chat/api/postmortems?user=bob'));
     expect(page.postmortems.map((p: { id: string }) => p.id)).toEqual([base.id, older.id]);
     const since = await json(await files!.request(`/api/postmortems?cluster=prod-eu&since=${enc('2026-03-28T00:00:00+01:00')}`, { token: 'ops' }));
     expect(since.postmortems.map((p: { id: string }) => p.id)).toEqual([base.id]);
     expect((await json(await files!.request('/api/postmortems?cluster=elsewhere', { token: 'ops' }))).postmortems).toEqual([]);
-    const md = await files!.request(`/local-chat/api/postmortems/${enc(base.id)}`, { headers: { accept: 'text/markdown' } });
+    const md = await files!.request(`/local-chat/api/postmortems/${enc(base.id)}?user=bob`, { headers: { accept: 'text/markdown' } });
     expect(await md.text()).toBe(renderMarkdown(base));
   });
 });
