@@ -11,9 +11,6 @@
 // same worker tuning, maxCachedWorkflows included) with the same procedure and cap, running the
 // least an incident does here: alert activity, level-1 timer, page activity, stay open.
 // Run: make bench ONLY=P4 (QUICK=1 for a small run); P4_MINUTES caps each of the two runs.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { workerSchema } from '../config/schema-temporal';
 import { signalAnomaly } from '../intake/signal';
 import { startDevServer } from '../test/helpers/temporal';
@@ -21,6 +18,7 @@ import { freePort } from '../test/helpers/elasticsearch';
 import { openInSteps, type CapacityStep } from './lib/capacity';
 import { RawCeiling, type RawWorkerOptions } from './lib/raw';
 import { startBenchStack } from './lib/stack';
+export { shippedMemory } from './lib/stack';
 import { figure, type FigureRow } from './lib/table';
 import { mib, pct, round, runMain } from './lib/util';
 
@@ -106,12 +104,6 @@ function stepRows(p: CapacityStep, r: CapacityStep | undefined, delay: string, l
     figure('P4', `${reached} open (${label}): opening the step, all alerted (s)`, round(p.stepMs / 1000, 1), r ? round(r.stepMs / 1000, 1) : '', '', undefined, `${p.alerted}/${p.opened} alerted; ${round((p.openedInStep / p.stepMs) * 1000, 1)} incidents/s${r ? rawNote(`${r.alerted}/${r.opened} ran their first activity; ${round((r.openedInStep / r.stepMs) * 1000, 1)} workflows/s`) : ''}`),
     figure('P4', `${reached} open (${label}): escalation lateness p99 (s)`, p99, r ? p99s(r.lateness, 3) : '', '<= 1 s', final ? !p.capped && typeof p99 === 'number' && p99 <= 1 : undefined, `${latenessText(p, delay)}${r ? rawNote(`${latenessText(r, delay)}${r.waitedForDue ? ', none had ended by the last step: sampled after waiting for them, on an idle server' : ''}`) : ''}`),
   ];
-}
-
-/** The chart's worker memory settings: its limit as worker.memoryLimit, its nodeOptions (charts/k8s-incident-flow/values.yaml). */
-export function shippedMemory(): { worker: Record<string, unknown>; nodeOptions: string } {
-  const values = parse(readFileSync(join(__dirname, '../charts/k8s-incident-flow/values.yaml'), 'utf8')) as { worker: { resources: { limits: { memory: string } }; nodeOptions: string } };
-  return { worker: { memoryLimit: values.worker.resources.limits.memory }, nodeOptions: values.worker.nodeOptions };
 }
 
 export async function runCapacity(opts: CapacityRunOptions): Promise<FigureRow[]> {

@@ -42,7 +42,7 @@ const figures: Record<string, () => Promise<FigureRow[]>> = {
     return [
     ...(await runCapacity({ sizes: QUICK ? [200, 500] : [1_000, 5_000, 10_000], escalationDelay: QUICK ? '30s' : '60s', maxMs: P4_MINUTES * 60_000, ...shipped, label: 'shipped settings, 1 GiB' })),
     // The same without heap caps (V8 sizes its heaps from this 24 GiB host), as before worker.memoryLimit.
-    ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', label: 'no heap caps', maxMs: P4_MINUTES * 60_000 })),
+    ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', nodeOptions: '', label: 'no heap caps', maxMs: P4_MINUTES * 60_000 })),
     // What the sticky cache costs and saves: the same load with a smaller and a larger cache (and the limit the larger one needs).
     ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', nodeOptions: shipped.nodeOptions, worker: { ...shipped.worker, maxCachedWorkflows: 100 }, label: 'maxCachedWorkflows 100, 1 GiB', maxMs: P4_MINUTES * 60_000 })),
     ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', nodeOptions: shipped.nodeOptions, worker: { memoryLimit: '2304Mi', maxCachedWorkflows: 2_000 }, label: 'maxCachedWorkflows 2000, 2.25 GiB', maxMs: P4_MINUTES * 60_000 })),

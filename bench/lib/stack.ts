@@ -2,10 +2,10 @@
 // unless asked), the real worker and api as their own processes reading one config file, and the
 // raw ceiling's worker (lib/raw.ts) on the same server. stop() ends all of it.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startDevServer } from '../../test/helpers/temporal';
 import { exampleRaw } from '../../test/helpers/config';
@@ -44,7 +44,10 @@ export interface BenchStackOptions {
   alertUpdateDebounce?: string;
   /** Run the api process (REST, Slack requests). */
   api?: boolean;
-  /** NODE_OPTIONS of the worker process (e.g. a V8 heap cap under test); default none. */
+  /**
+   * NODE_OPTIONS of the worker process (e.g. a V8 heap cap under test); default none, or with
+   * BENCH_MEMORY=shipped the chart's (with its limit as worker.memoryLimit) for every figure.
+   */
   workerNodeOptions?: string;
 }
 
@@ -66,6 +69,12 @@ export interface BenchStack {
   /** Top-level posts to the routed channels (alerts), in order; `at` = when the fake took the call. */
   alerts(): Alert[];
   stop(): Promise<void>;
+}
+
+/** The chart's worker memory settings: its limit as worker.memoryLimit, its nodeOptions (charts/k8s-incident-flow/values.yaml). */
+export function shippedMemory(): { worker: Record<string, unknown>; nodeOptions: string } {
+  const values = parse(readFileSync(join(__dirname, '../../charts/k8s-incident-flow/values.yaml'), 'utf8')) as { worker: { resources: { limits: { memory: string } }; nodeOptions: string } };
+  return { worker: { memoryLimit: values.worker.resources.limits.memory }, nodeOptions: values.worker.nodeOptions };
 }
 
 export async function startBenchStack(opts: BenchStackOptions = {}): Promise<BenchStack> {
@@ -103,7 +112,8 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
       ],
     };
     const workerPort = await freePort();
-    raw.worker = { host: '127.0.0.1', port: workerPort, sdkMetricsPort, ...opts.worker };
+    const shipped = process.env.BENCH_MEMORY === 'shipped' && opts.workerNodeOptions === undefined ? shippedMemory() : undefined;
+    raw.worker = { host: '127.0.0.1', port: workerPort, sdkMetricsPort, ...shipped?.worker, ...opts.worker };
     raw.alertUpdateDebounce = opts.alertUpdateDebounce ?? '2s'; // the shipped default
     for (const p of raw.people) p.chat = { slack: USERS[p.id as keyof typeof USERS] };
     raw.schedules = [{ id: 'primary', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] }];
@@ -124,14 +134,14 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     writeFileSync(configFile, stringify(raw));
 
     const httpOk = (url: string) => async () => (await fetch(url)).ok;
-    const worker = await startNodeProcess(entry('worker/main'), ['--config', configFile], httpOk(`http://127.0.0.1:${workerPort}/readyz`), { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'WARN', NODE_OPTIONS: opts.workerNodeOptions ?? '' });
+    const worker = await startNodeProcess(entry('worker/main'), ['--config', configFile], httpOk(`http://127.0.0.1:${workerPort}/readyz`), { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'WARN', NODE_OPTIONS: opts.workerNodeOptions ?? shipped?.nodeOptions ?? '' });
     cleanups.push(() => worker.stop());
     let api: NodeProcess | undefined;
     if (opts.api) {
       api = await startNodeProcess(entry('api/main'), ['--config', configFile], httpOk(`${apiUrl}/healthz`), { LOG_LEVEL: 'info', BENCH_TOKEN_OPS: tokens.ops, BENCH_TOKEN_ALICE: tokens.alice });
       cleanups.push(() => api!.stop());
     }
-    const rawCeiling = await RawCeiling.start(env.client, env.address);
+    const rawCeiling = await RawCeiling.start(env.client, env.address, {}, shipped?.nodeOptions ?? '');
     cleanups.push(() => rawCeiling.stop());
 
     let n = 0;
