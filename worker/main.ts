@@ -13,7 +13,7 @@ import { describeTracing } from '../telemetry/settings';
 import { startTracingFromConfig, stopTracing } from '../telemetry/tracing';
 import { startWorkerHealth } from './health';
 import { applyHeapPlan, describeHeapPlan, heapPlanInput, planHeap } from './memory';
-import { installRuntime, workerMetrics } from './metrics';
+import { installRuntime, recordMemoryLimit, workerMetrics } from './metrics';
 import { runRotatingWorker } from './rotating';
 import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   }
   // Without a plan the note only says there is no limit (a dev machine): not a warning.
   for (const note of heap.notes) if (heap.plan) log.warn(`note: ${note}`); else log.info(`note: ${note}`);
+  recordMemoryLimit(heap.plan?.limitBytes);
   if (heap.plan) {
     applyHeapPlan(heap.plan);
     log.info(describeHeapPlan(heap.plan, config.worker.maxCachedWorkflows));

@@ -3,11 +3,22 @@
 // metrics (task latencies, slots, sticky cache, polls) served by the Runtime's own Prometheus
 // exporter on `worker.sdkMetricsPort` (0 = off). Two scrape targets, no proxying between them.
 import { Runtime, type RuntimeOptions, type TelemetryOptions } from '@temporalio/worker';
+import { Gauge } from 'prom-client';
 import type { WorkerConfig } from '../config/schema-temporal';
 import { exposition } from '../metrics/registry';
 import { workerRegistry } from '../metrics/incidents';
 
 export const workerMetrics = () => exposition(workerRegistry);
+
+// With process_resident_memory_bytes beside it, the chart's rule warns before the pod is OOM-killed.
+const memoryLimit = new Gauge({
+  name: 'worker_memory_limit_bytes',
+  help: 'The memory limit the worker sized its V8 heaps for (worker.memoryLimit or the container limit); 0 without one.',
+  registers: [workerRegistry],
+});
+
+/** Records the limit of the heap plan (worker/memory.ts); 0 when there is none. */
+export const recordMemoryLimit = (bytes: number | undefined): void => memoryLimit.set(bytes ?? 0);
 
 /** Telemetry options for `Runtime.install`: the SDK's Prometheus exporter, or none. */
 export function sdkTelemetry(worker: Pick<WorkerConfig, 'host' | 'sdkMetricsPort'>): TelemetryOptions | undefined {

@@ -40,7 +40,7 @@ describe('the chart monitoring objects', () => {
     expect(cm.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
     expect(JSON.parse(cm.data['k8s-incident-flow.json'] as string)).toMatchObject({ uid: 'k8s-incident-flow', schemaVersion: 39 });
     const rules = named(objects, 'PrometheusRule', '-rules')!.spec.groups[0].rules as { alert: string; expr: string }[];
-    expect(rules.map((r) => r.alert)).toEqual(['IncidentFlowWorkerNotPolling', 'IncidentFlowAlertsFailingToPost', 'IncidentFlowEscalationLate']);
+    expect(rules.map((r) => r.alert)).toEqual(['IncidentFlowWorkerNotPolling', 'IncidentFlowAlertsFailingToPost', 'IncidentFlowEscalationLate', 'IncidentFlowWorkerMemoryNearLimit']);
     expect(rules[0]!.expr).toContain('task_queue="oncall"');
   });
 });

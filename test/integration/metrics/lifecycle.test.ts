@@ -42,6 +42,7 @@ beforeAll(async () => {
   sdkPort = await freePort();
   const file = writeWorkerConfig(stack, (raw) => {
     raw.worker.sdkMetricsPort = sdkPort;
+    raw.worker.memoryLimit = '1Gi'; // as the chart's limit: the worker caps its workflow heap and reports the limit
     raw.platforms = { local: { enabled: true, url: stack.url } };
     raw.schedules = [{ id: 'primary', timezone: 'UTC', layers: [{ rotation: 'weekly', start: '2020-01-06', participants: ['alice'] }] }];
     raw.escalationPolicies = [{ id: 'default', levels: [{ targets: [{ schedule: 'primary' }], delay: '1h' }] }];
@@ -92,6 +93,12 @@ describe('metrics after one incident lifecycle', () => {
     expect(sampleSum(own, 'incidents_escalated_total')).toBe(0);
     expect(sampleSum(own, 'incidents_handed_off_total')).toBe(0);
     expect(own.get('incidents_opened_total')?.type).toBe('counter');
+  });
+
+  it('reports the memory limit it sized its heaps for, beside its resident memory (the chart rule divides them)', () => {
+    expect(own.get('worker_memory_limit_bytes')?.type).toBe('gauge');
+    expect(sampleSum(own, 'worker_memory_limit_bytes')).toBe(1024 ** 3);
+    expect(sampleSum(own, 'process_resident_memory_bytes')).toBeLessThan(1024 ** 3);
   });
 
   it('observes time-to-ack and time-to-alert once each, as histograms', () => {
