@@ -12,6 +12,7 @@
 // least an incident does here: alert activity, level-1 timer, page activity, stay open.
 // Run: make bench ONLY=P4 (QUICK=1 for a small run); P4_MINUTES caps each of the two runs.
 import { workerSchema } from '../config/schema-temporal';
+import { workerTuningOptions } from '../worker/tuning';
 import { signalAnomaly } from '../intake/signal';
 import { startDevServer } from '../test/helpers/temporal';
 import { freePort } from '../test/helpers/elasticsearch';
@@ -35,16 +36,9 @@ export interface CapacityRunOptions {
   nodeOptions?: string;
 }
 
-/** The project worker's tuning (config defaults and overrides) as Worker options, mapped as worker/worker.ts does. */
+/** The project worker's tuning (config defaults and overrides) as Worker options, mapped as the worker maps them. */
 function rawTuning(overrides: Record<string, unknown> = {}): RawWorkerOptions {
-  const w = workerSchema.parse(overrides); // memoryLimit: the raw worker has no heap plan, its NODE_OPTIONS caps both threads
-  return {
-    maxCachedWorkflows: w.maxCachedWorkflows,
-    maxConcurrentWorkflowTaskExecutions: w.maxConcurrentWorkflowTaskExecutions,
-    maxConcurrentActivityTaskExecutions: w.maxConcurrentActivityTaskExecutions,
-    maxConcurrentWorkflowTaskPolls: w.workflowTaskPollers,
-    maxConcurrentActivityTaskPolls: w.activityTaskPollers,
-  };
+  return workerTuningOptions(workerSchema.parse(overrides)); // memoryLimit: the raw worker has no heap plan, its NODE_OPTIONS caps both threads
 }
 
 async function projectSteps(opts: CapacityRunOptions, delay: string, delayMs: number, maxMs: number, label: string): Promise<CapacityStep[]> {

@@ -9,6 +9,7 @@ import { TASK_QUEUE } from '../workflows/definitions';
 import { createActivities, type ActivityDeps } from './activities';
 import { SilenceCache } from '../activities/config-lookups/silences-cache';
 import { activeTracing, type Tracing } from '../telemetry/tracing';
+import { workerTuningOptions } from './tuning';
 
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, 'workflow-bundle.js');
 /** The same workflow code with the tracing interceptors baked in, loaded only when tracing is on. */
@@ -61,13 +62,7 @@ export function incidentWorkerOptions(opts: IncidentWorkerOptions): WorkerOption
     // Reports the build id on every workflow task and in the `BuildIds` search attribute, which shows
     // which releases open incidents still have history from; no version routing (docs/upgrades.md).
     workerDeploymentOptions: { useWorkerVersioning: false, version: { deploymentName: WORKER_DEPLOYMENT_NAME, buildId: opts.buildId ?? packageVersion() } },
-    ...(tuning && {
-      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
-      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
-      maxCachedWorkflows: tuning.maxCachedWorkflows,
-      maxConcurrentWorkflowTaskPolls: tuning.workflowTaskPollers,
-      maxConcurrentActivityTaskPolls: tuning.activityTaskPollers,
-    }),
+    ...(tuning && workerTuningOptions(tuning)),
   };
 }
 
