@@ -11,7 +11,9 @@
 // same worker tuning, maxCachedWorkflows included) with the same procedure and cap, running the
 // least an incident does here: alert activity, level-1 timer, page activity, stay open.
 // Run: make bench ONLY=P4 (QUICK=1 for a small run); P4_MINUTES caps each of the two runs.
+import { totalmem } from 'node:os';
 import { workerSchema } from '../config/schema-temporal';
+import { planHeap } from '../worker/memory';
 import { workerTuningOptions } from '../worker/tuning';
 import { signalAnomaly } from '../intake/signal';
 import { startDevServer } from '../test/helpers/temporal';
@@ -36,9 +38,16 @@ export interface CapacityRunOptions {
   nodeOptions?: string;
 }
 
-/** The project worker's tuning (config defaults and overrides) as Worker options, mapped as the worker maps them. */
+/** The sticky cache the incident worker runs with under these overrides (`auto` sized from worker.memoryLimit, as its main.ts does). */
+export function projectCacheSize(overrides: Record<string, unknown> = {}): number {
+  const w = workerSchema.parse(overrides);
+  return planHeap({ configured: w.memoryLimit, total: totalmem(), maxCachedWorkflows: w.maxCachedWorkflows, tracing: false, mainHeapLimit: 0 }).maxCachedWorkflows;
+}
+
+/** The project worker's tuning (config defaults and overrides) as Worker options, mapped as the worker maps them, with the same cache. */
 function rawTuning(overrides: Record<string, unknown> = {}): RawWorkerOptions {
-  return workerTuningOptions(workerSchema.parse(overrides)); // memoryLimit: the raw worker has no heap plan, its NODE_OPTIONS caps both threads
+  // memoryLimit: the raw worker has no heap plan, its NODE_OPTIONS caps both threads
+  return workerTuningOptions({ ...workerSchema.parse(overrides), maxCachedWorkflows: projectCacheSize(overrides) });
 }
 
 async function projectSteps(opts: CapacityRunOptions, delay: string, delayMs: number, maxMs: number, label: string): Promise<CapacityStep[]> {

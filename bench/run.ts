@@ -36,11 +36,11 @@ const figures: Record<string, () => Promise<FigureRow[]>> = {
   P2: async () => load<typeof M_p2_time_to_alert>('./p2-time-to-alert').runTimeToAlert({ incidents: QUICK ? 60 : 500 }),
   P3: async () => load<typeof M_p3_ack>('./p3-ack').runAck({ incidents: QUICK ? 20 : 100 }),
   P4: async () => {
-    const { runCapacity, shippedMemory } = load<typeof M_p4_capacity>('./p4-capacity');
+    const { runCapacity, shippedMemory, projectCacheSize } = load<typeof M_p4_capacity>('./p4-capacity');
     // As the chart runs the worker: its 1 GiB limit (worker.memoryLimit stands in for the container's) and nodeOptions.
     const shipped = shippedMemory();
     return [
-    ...(await runCapacity({ sizes: QUICK ? [200, 500] : [1_000, 5_000, 10_000], escalationDelay: QUICK ? '30s' : '60s', maxMs: P4_MINUTES * 60_000, ...shipped, label: 'shipped settings, 1 GiB' })),
+    ...(await runCapacity({ sizes: QUICK ? [200, 500] : [1_000, 5_000, 10_000], escalationDelay: QUICK ? '30s' : '60s', maxMs: P4_MINUTES * 60_000, ...shipped, label: `shipped settings, 1 GiB, cache auto = ${projectCacheSize(shipped.worker)}` })),
     // The same without heap caps (V8 sizes its heaps from this 24 GiB host), as before worker.memoryLimit.
     ...(await runCapacity({ sizes: [QUICK ? 300 : 1_000], escalationDelay: '30s', nodeOptions: '', label: 'no heap caps', maxMs: P4_MINUTES * 60_000 })),
     // What the sticky cache costs and saves: the same load with a smaller and a larger cache (and the limit the larger one needs).

@@ -83,7 +83,7 @@ const WORKER_DEFAULTS = {
   sdkMetricsPort: 9466,
   maxConcurrentActivityTaskExecutions: 100,
   maxConcurrentWorkflowTaskExecutions: 40,
-  maxCachedWorkflows: 500,
+  maxCachedWorkflows: 'auto' as const,
   workflowTaskPollers: 4,
   activityTaskPollers: 4,
 };
@@ -112,11 +112,11 @@ export const workerSchema = z
       .default(WORKER_DEFAULTS.maxConcurrentWorkflowTaskExecutions)
       .describe('Workflow tasks run at once by one worker (at least 2 with a sticky cache)'),
     maxCachedWorkflows: z
-      .number()
-      .int()
-      .min(0)
+      .union([z.number().int().min(0), z.literal('auto')], { error: 'expected a whole number of incidents (0 or more) or auto' })
       .default(WORKER_DEFAULTS.maxCachedWorkflows)
-      .describe('Open incidents kept in memory (sticky cache); 0 replays every task from history'),
+      .describe(
+        'Open incidents kept in memory (sticky cache); 0 replays every task from history. auto: 90% of what the memory limit\'s workflow heap holds (770 under 1Gi, 470 with tracing on), 500 without a limit (docs/operations.md#memory)',
+      ),
     workflowTaskPollers: z
       .number()
       .int()

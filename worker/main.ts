@@ -13,20 +13,20 @@ import { describeTracing } from '../telemetry/settings';
 import { startTracingFromConfig, stopTracing } from '../telemetry/tracing';
 import { startWorkerHealth } from './health';
 import { applyHeapPlan, describeHeapPlan, heapPlanInput, planHeap } from './memory';
-import { installRuntime, recordMemoryLimit, workerMetrics } from './metrics';
+import { installRuntime, recordMemoryLimit, recordStickyCacheCapacity, workerMetrics } from './metrics';
 import { runRotatingWorker } from './rotating';
 import { chatStartupChecks, missingSearchAttributes, missingSearchAttributesMessage, startupAdvice } from './preflight';
 
 let log = processLogger('worker');
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(undefined, (err) => log.fatal({ configFile: err.source, problems: err.problems }, err.message));
-  log = processLogger('worker', config);
+  const loaded = loadConfigOrExit(undefined, (err) => log.fatal({ configFile: err.source, problems: err.problems }, err.message));
+  log = processLogger('worker', loaded);
   // Before the Worker: it takes the tracing interceptors and the traced bundle when this is on.
-  const tracing = await startTracingFromConfig(config, 'worker');
+  const tracing = await startTracingFromConfig(loaded, 'worker');
   if (tracing) log.info(describeTracing(tracing.settings));
   // Before the Worker creates its workflow thread: V8 sizes that isolate's heap when it starts.
-  const heap = planHeap(heapPlanInput(config.worker.memoryLimit, config.worker.maxCachedWorkflows, !!tracing));
+  const heap = planHeap(heapPlanInput(loaded.worker.memoryLimit, loaded.worker.maxCachedWorkflows, !!tracing));
   if (heap.problems.length > 0) {
     for (const problem of heap.problems) log.fatal(problem);
     process.exit(2);
@@ -34,10 +34,13 @@ async function main(): Promise<void> {
   // Without a plan the note only says there is no limit (a dev machine): not a warning.
   for (const note of heap.notes) if (heap.plan) log.warn(`note: ${note}`); else log.info(`note: ${note}`);
   recordMemoryLimit(heap.plan?.limitBytes);
+  recordStickyCacheCapacity(heap.maxCachedWorkflows);
   if (heap.plan) {
     applyHeapPlan(heap.plan);
-    log.info(describeHeapPlan(heap.plan, config.worker.maxCachedWorkflows));
+    log.info(describeHeapPlan(heap.plan, heap.maxCachedWorkflows, heap.cacheSource));
   }
+  // The config from here on carries the cache the plan chose (`auto` resolved).
+  const config = { ...loaded, worker: { ...loaded.worker, maxCachedWorkflows: heap.maxCachedWorkflows } };
   installRuntime(config.worker, {
     logger: temporalLogger(log),
     telemetryOptions: { logging: runtimeLogging(log.level) },

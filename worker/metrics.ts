@@ -20,6 +20,15 @@ const memoryLimit = new Gauge({
 /** Records the limit of the heap plan (worker/memory.ts); 0 when there is none. */
 export const recordMemoryLimit = (bytes: number | undefined): void => memoryLimit.set(bytes ?? 0);
 
+// Beside the SDK's temporal_sticky_cache_size: how full the cache is, and what `auto` chose.
+const cacheCapacity = new Gauge({
+  name: 'worker_sticky_cache_capacity',
+  help: 'Open incidents this worker keeps in memory at most (worker.maxCachedWorkflows, or what auto sized from the memory limit).',
+  registers: [workerRegistry],
+});
+
+export const recordStickyCacheCapacity = (incidents: number): void => cacheCapacity.set(incidents);
+
 /** Telemetry options for `Runtime.install`: the SDK's Prometheus exporter, or none. */
 export function sdkTelemetry(worker: Pick<WorkerConfig, 'host' | 'sdkMetricsPort'>): TelemetryOptions | undefined {
   if (!worker.sdkMetricsPort) return undefined;

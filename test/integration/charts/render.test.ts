@@ -164,7 +164,7 @@ describe('Helm chart: exposure and probes', () => {
     expect(configOf('default').worker).toEqual({ host: '0.0.0.0', port: 9465 });
   });
 
-  it("caps every container's V8 heaps under its memory limit, with room for the worker's default sticky cache", () => {
+  it("caps every container's V8 heaps under its memory limit, with room for the worker's sticky cache sized from it", () => {
     const MiB = 1024 * 1024;
     for (const component of ['worker', 'api', 'watcher']) {
       const container = deployment('multi-cluster with watchers', component).spec.template.spec.containers[0];
@@ -177,9 +177,13 @@ describe('Helm chart: exposure and probes', () => {
       expect({ component, capped: mainHeap + native <= limit }).toEqual({ component, capped: true });
       if (component !== 'worker') continue;
       // The worker sizes its workflow thread from the container limit; main + workflow heaps + native must fit.
-      const { plan, problems, notes } = planHeap({ constrained: limit, total: 64 * 1024 * MiB, maxCachedWorkflows: 500, tracing: false, mainHeapLimit: mainHeap });
+      const { plan, problems, notes, maxCachedWorkflows } = planHeap({ constrained: limit, total: 64 * 1024 * MiB, maxCachedWorkflows: 'auto', tracing: false, mainHeapLimit: mainHeap });
       expect({ problems, notes }).toEqual({ problems: [], notes: [] });
       expect(plan!.workflowOldSpaceMiB).toBeGreaterThanOrEqual(plan!.cacheNeedMiB);
+      // Big enough to keep a burst's incidents cached through their first escalation wait (bench/README.md, P4).
+      expect(maxCachedWorkflows).toBeGreaterThanOrEqual(700);
+      // main + workflow heaps (old + young) + native within the limit
+      expect(mainHeap + (plan!.workflowOldSpaceMiB + 3 * plan!.semiSpaceMiB) * MiB + native).toBeLessThanOrEqual(limit);
     }
   });
 

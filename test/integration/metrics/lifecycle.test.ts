@@ -101,6 +101,11 @@ describe('metrics after one incident lifecycle', () => {
     expect(sampleSum(own, 'process_resident_memory_bytes')).toBeLessThan(1024 ** 3);
   });
 
+  it('sizes its sticky cache from that limit (maxCachedWorkflows auto) and reports it', () => {
+    expect(own.get('worker_sticky_cache_capacity')?.type).toBe('gauge');
+    expect(sampleSum(own, 'worker_sticky_cache_capacity')).toBe(770);
+  });
+
   it('observes time-to-ack and time-to-alert once each, as histograms', () => {
     expect(own.get('incident_time_to_ack_seconds')?.type).toBe('histogram');
     expect(sampleSum(own, 'incident_time_to_ack_seconds_count', { cluster: CLUSTER })).toBe(1);

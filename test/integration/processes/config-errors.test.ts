@@ -69,7 +69,7 @@ describe('worker/main.ts with a sticky cache its memory limit cannot hold', () =
     const result = run('worker/main.ts', `${example}\nworker:\n  memoryLimit: 512Mi\n  maxCachedWorkflows: 1000\n`);
     expect(result.status).toBe(2);
     expect(fatalLine(result.stdout).msg).toBe(
-      'worker.maxCachedWorkflows 1000 needs about 464 MiB of workflow heap, but the worker.memoryLimit of 512 MiB leaves it 204 MiB (40%): lower worker.maxCachedWorkflows to 350 or less, or raise the memory limit to at least 1160 MiB',
+      'worker.maxCachedWorkflows 1000 needs about 464 MiB of workflow heap, but the worker.memoryLimit of 512 MiB leaves it 204 MiB (40%): lower worker.maxCachedWorkflows to 350 or less (or set it to auto), or raise the memory limit to at least 1160 MiB',
     );
   });
 });

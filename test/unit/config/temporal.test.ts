@@ -84,7 +84,7 @@ describe('the worker config section', () => {
       sdkMetricsPort: 9466,
       maxConcurrentActivityTaskExecutions: 100,
       maxConcurrentWorkflowTaskExecutions: 40,
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 'auto',
       workflowTaskPollers: 4,
       activityTaskPollers: 4,
     });
@@ -92,6 +92,12 @@ describe('the worker config section', () => {
 
   it('fills defaults around what is set', () => {
     expect(testConfig((raw) => (raw.worker = { host: '0.0.0.0', maxCachedWorkflows: 0 })).worker).toMatchObject({ host: '0.0.0.0', port: 9465, maxCachedWorkflows: 0, workflowTaskPollers: 4 });
+  });
+
+  it('takes a sticky cache of a whole number of incidents or auto, and says so when it is neither', () => {
+    expect(testConfig((raw) => (raw.worker = { maxCachedWorkflows: 'auto' })).worker.maxCachedWorkflows).toBe('auto');
+    expect(configProblems((raw) => (raw.worker = { maxCachedWorkflows: 'big' }))).toEqual(['worker.maxCachedWorkflows: expected a whole number of incidents (0 or more) or auto']);
+    expect(configProblems((raw) => (raw.worker = { maxCachedWorkflows: -1 }))).toEqual(['worker.maxCachedWorkflows: Too small: expected number to be >=0']);
   });
 
   it('refuses more pollers than task slots, and fewer than two workflow pollers', () => {

@@ -3,7 +3,9 @@
 // reaching a thread created after they are set (as the Worker's workflow thread is).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CACHED_INCIDENT_MIB, planHeap, WORKFLOW_BASE_MIB, type HeapPlanInput } from '../../../worker/memory';
+import { CACHED_INCIDENT_MIB, describeHeapPlan, planHeap, WORKFLOW_BASE_MIB, type HeapPlanInput } from '../../../worker/memory';
+import { workerTuningOptions } from '../../../worker/tuning';
+import { testConfig } from '../../helpers/config';
 
 const MiB = 1024 * 1024;
 const host = 24 * 1024 * MiB;
@@ -28,11 +30,39 @@ describe('the heap plan of the worker', () => {
   it('refuses a sticky cache that cannot fit, naming the keys and a cache size that does fit', () => {
     const { problems } = planHeap({ ...base, configured: 1024 * MiB, maxCachedWorkflows: 2000 });
     expect(problems).toEqual([
-      'worker.maxCachedWorkflows 2000 needs about 864 MiB of workflow heap, but the worker.memoryLimit of 1024 MiB leaves it 409 MiB (40%): lower worker.maxCachedWorkflows to 862 or less, or raise the memory limit to at least 2160 MiB',
+      'worker.maxCachedWorkflows 2000 needs about 864 MiB of workflow heap, but the worker.memoryLimit of 1024 MiB leaves it 409 MiB (40%): lower worker.maxCachedWorkflows to 862 or less (or set it to auto), or raise the memory limit to at least 2160 MiB',
     ]);
     expect(planHeap({ ...base, configured: 1024 * MiB, maxCachedWorkflows: 862 }).problems).toEqual([]);
     expect(planHeap({ ...base, configured: 1024 * MiB, maxCachedWorkflows: 863 }).problems).toHaveLength(1);
     expect(planHeap({ ...base, configured: 2160 * MiB, maxCachedWorkflows: 2000 }).problems).toEqual([]);
+  });
+
+  it('sizes an auto cache at 90% of what the workflow heap holds, in tens, with tracing counted', () => {
+    const oneGiB = planHeap({ ...base, configured: 1024 * MiB, maxCachedWorkflows: 'auto' });
+    expect(oneGiB).toMatchObject({ maxCachedWorkflows: 770, cacheSource: 'auto', problems: [], notes: [] });
+    expect(oneGiB.plan!.cacheNeedMiB).toBe(64 + 770 * CACHED_INCIDENT_MIB);
+    expect(describeHeapPlan(oneGiB.plan!, oneGiB.maxCachedWorkflows, oneGiB.cacheSource)).toBe(
+      'workflow heap capped at 409 MiB (semi-space 16 MiB) for the worker.memoryLimit of 1024 MiB; a sticky cache of 770 incidents (auto: 90% of what it holds) needs about 372 MiB',
+    );
+    expect(planHeap({ ...base, configured: 1024 * MiB, maxCachedWorkflows: 'auto', tracing: true })).toMatchObject({ maxCachedWorkflows: 470, problems: [] });
+    expect(planHeap({ ...base, constrained: 4096 * MiB, maxCachedWorkflows: 'auto' })).toMatchObject({ maxCachedWorkflows: 3540, cacheSource: 'auto', problems: [] });
+    // A configured number is taken as it is, even when auto would choose more.
+    expect(planHeap({ ...base, configured: 1024 * MiB, maxCachedWorkflows: 300 })).toMatchObject({ maxCachedWorkflows: 300, cacheSource: 'configured' });
+  });
+
+  it('keeps the earlier fixed cache of 500 when there is no limit to size it from', () => {
+    const none = planHeap({ ...base, maxCachedWorkflows: 'auto' });
+    expect(none.plan).toBeUndefined();
+    expect(none.maxCachedWorkflows).toBe(500);
+    // A worker built without the process's plan (tests, tools) runs with the same.
+    expect(workerTuningOptions(testConfig().worker).maxCachedWorkflows).toBe(500);
+    expect(workerTuningOptions(testConfig((raw) => (raw.worker = { maxCachedWorkflows: 42 })).worker).maxCachedWorkflows).toBe(42);
+  });
+
+  it('says when a limit leaves no room for an auto cache, instead of refusing to start', () => {
+    const { maxCachedWorkflows, problems, notes } = planHeap({ ...base, configured: 160 * MiB, maxCachedWorkflows: 'auto', mainHeapLimit: 0 });
+    expect({ maxCachedWorkflows, problems }).toEqual({ maxCachedWorkflows: 0, problems: [] });
+    expect(notes).toContain('the worker.memoryLimit of 160 MiB leaves no room for a sticky cache: every workflow task replays its incident\'s history; raise the limit (1Gi holds 770 incidents)');
   });
 
   it('counts tracing, which costs each cached incident more heap', () => {
