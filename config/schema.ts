@@ -215,7 +215,7 @@ export const configSchema = z
     autoResolve: autoResolve
       .default({ enabled: false, quietPeriod: parseDuration('5m')! })
       .describe('Defaults for auto-resolve on observed recovery; routing rules may override'),
-    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe("Occurrences and system changes (pages, escalations, diagnostics) refresh the alert message at most this often; a person's ack, hand-off or resolve refreshes it at once; 0ms refreshes after every change without a timer"),
+    alertUpdateDebounce: duration.default(parseDuration('2s')!).describe("Occurrences and system changes (pages, escalations, diagnostics) refresh the alert message at most this often (during a storm the wait doubles after each refresh, up to 30s, and comes back once the incident is quiet); a person's ack, hand-off or resolve refreshes it at once; 0ms refreshes after every change without a timer"),
     platforms: platformsSchema,
     postmortems: postmortemsSchema,
     elasticsearch: elasticsearchSchema,

@@ -17,4 +17,10 @@ export const PATCH = {
    * timeline entries go to the event sinks with the alert updates (one batch per card update).
    */
   fewerTasksPerIncident: 'fewer-tasks-per-incident',
+  /**
+   * Occurrence-driven card updates back off during a storm (issue 11): the wait doubles after each
+   * update while changes keep coming, up to 30 s. Checked only when a wait would grow, so a quiet
+   * incident's history carries no marker.
+   */
+  stormBackoff: 'storm-backoff',
 } as const satisfies Record<string, string>;

@@ -1,9 +1,11 @@
 // How fast the alert card follows the incident, on a real Temporal dev server with the real workflow
 // code: a person's ack, hand-off or resolve updates the card at once, occurrences still wait for
-// `alertUpdateDebounce` and coalesce into one update, and a zero debounce starts no timer at all.
+// `alertUpdateDebounce` and coalesce into one update, a storm of them backs off (the wait doubles
+// per update) and comes back once quiet, and a zero debounce starts no timer at all.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startDevServer, runTestWorker, type RunningWorker } from '../helpers/temporal';
+import { Worker } from '@temporalio/worker';
+import { startDevServer, runTestWorker, testWorkflowCode, type RunningWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
@@ -19,7 +21,7 @@ let env: TestWorkflowEnvironment;
 let worker: RunningWorker | undefined;
 const chat = new MemoryChat();
 const withDebounce = (d: string) => testConfig((raw) => (raw.alertUpdateDebounce = d));
-const configs = { minute: withDebounce('1m'), zero: withDebounce('0ms') };
+const configs = { minute: withDebounce('1m'), zero: withDebounce('0ms'), quarter: withDebounce('250ms') };
 // Read per incident start (routing answers the debounce), so each test picks its own.
 let current: Config = configs.minute;
 
@@ -64,6 +66,47 @@ describe('alert card updates', () => {
     await handle.executeUpdate(resolveUpdate, { args: [{ actor: actor('bob'), summary: 'rolled back' }] });
     await eventually(() => alert.card!.status === 'resolved', 'the resolved card', 10_000);
   }, 60_000);
+
+  it('backs off during a storm of occurrences, and waits the debounce again once the incident is quiet', async () => {
+    current = configs.quarter;
+    const { handle, alert } = await alerted();
+    const storm = 40;
+    for (let i = 0; i < storm; i++) {
+      await handle.signal(occurrenceSignal, anomaly({ fingerprint: 'ignored' }));
+      await new Promise((r) => setTimeout(r, 75));
+    }
+    await eventually(() => alert.card!.occurrences === storm + 1, 'every occurrence of the storm on the card', 30_000);
+    const stormUpdates = alert.updates;
+    const debounceWaits = async () => {
+      const { events } = await handle.fetchHistory();
+      const ms = events!.filter((e) => e.timerStartedEventAttributes).map((e) => {
+        const t = e.timerStartedEventAttributes!.startToFireTimeout!;
+        return Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6);
+      });
+      return { waits: ms.filter((m) => m < 300_000), events: events! }; // not the level-1 escalation wait (5m)
+    };
+    const during = (await debounceWaits()).waits;
+    // Each wait doubles the one before while changes keep coming (the storm lasted about 3 s).
+    // (the alert, page and diagnostics before it waited 250 ms each: system changes are not a storm)
+    expect(during.join(',')).toContain('250,500,1000,2000');
+    // An undebounced 250 ms would have updated the card about a dozen times for the storm.
+    expect(stormUpdates).toBeLessThanOrEqual(during.length);
+    expect(stormUpdates).toBeLessThan(8);
+
+    // Quiet for longer than the last wait: the next occurrence waits the debounce again.
+    await new Promise((r) => setTimeout(r, during.at(-1)! + 500));
+    await handle.signal(occurrenceSignal, anomaly({ fingerprint: 'ignored' }));
+    await eventually(() => alert.card!.occurrences === storm + 2, 'the occurrence after the storm on the card', 10_000);
+    const after = await debounceWaits();
+    expect(after.waits.at(-1)).toBe(250);
+    const markers = after.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    const ids = markers.flatMap((m) => Object.values(m.markerRecordedEventAttributes!.details ?? {}).flatMap((p) => p.payloads ?? [])).map((p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id);
+    expect(ids.filter((id) => id === PATCH.stormBackoff)).toHaveLength(1);
+    // The history the backoff wrote replays on the same code (its waits come from workflow time only).
+    const code = testWorkflowCode();
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory('workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') }, history);
+  }, 90_000);
 
   it('starts no timer for updates when the debounce is zero, and records the patch marker', async () => {
     current = configs.zero;

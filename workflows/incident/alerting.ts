@@ -4,6 +4,7 @@ import * as wf from '@temporalio/workflow';
 import type { Anomaly } from '../definitions';
 import { nowIso, nowMs } from '../clock';
 import { addTimeline } from '../state';
+import { nextAlertUpdateWait } from '../policy/alert-updates';
 import { PATCH } from '../versioning';
 import { failureMessage, type IncidentRun } from './context';
 import { chat, lookups, personChat, urgentChat } from './proxies';
@@ -42,14 +43,24 @@ export async function postAlerts(run: IncidentRun, channels: { platform: string;
 /** Pushes the newest state to every posted alert whenever it is dirty, until the run stops. */
 export async function updateAlerts(run: IncidentRun): Promise<void> {
   const { s } = run;
+  let lastWaitMs: number | undefined; // the wait before the previous update
+  let lastUpdateMs: number | undefined; // workflow time of the previous update
   for (;;) {
     await wf.condition(() => run.dirty || run.stopping);
     if (!run.dirty) return;
     if (wf.patched(PATCH.instantHumanUpdates)) {
       // Only occurrences and system changes wait to coalesce; a person's action cuts the wait
       // short, and a zero debounce starts no timer at all.
-      if (!run.stopping && !run.urgent && run.debounceMs > 0) await wf.condition(() => run.urgent || run.stopping, run.debounceMs);
+      if (!run.stopping && !run.urgent && run.debounceMs > 0) {
+        let wait = nextAlertUpdateWait(run.debounceMs, lastWaitMs, lastUpdateMs === undefined ? undefined : nowMs() - lastUpdateMs, run.occurred);
+        // Histories from before the storm backoff waited the debounce every time.
+        if (wait > run.debounceMs && !wf.patched(PATCH.stormBackoff)) wait = run.debounceMs;
+        lastWaitMs = wait;
+        await wf.condition(() => run.urgent || run.stopping, wait);
+      }
     } else if (!run.stopping) await wf.sleep(run.debounceMs); // before the patch: every change waited
+    lastUpdateMs = nowMs();
+    run.occurred = false;
     const forPerson = run.urgent;
     run.flushes++;
     run.dirty = false;

@@ -13,6 +13,8 @@ export class IncidentRun {
   dirty = false;
   /** A person acted: the alert must show it now, not after the debounce. */
   urgent = false;
+  /** An occurrence changed the incident since the alert was last updated (a storm backs the updates off). */
+  occurred = false;
   /** Bumped each time the alert updater pushes a state (after its debounce): the publisher's beat. */
   flushes = 0;
   /** An alert update is in flight (continue-as-new waits for it). */

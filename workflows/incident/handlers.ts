@@ -27,6 +27,7 @@ export function registerHandlers(run: IncidentRun): void {
       if (s.status === 'resolved') return; // reopened meanwhile by another recurrence: count this one below
     }
     applyOccurrence(s, a, nowIso());
+    run.occurred = true;
     run.changed();
   });
   wf.setHandler(recoveredSignal, (r) => {

@@ -11,6 +11,7 @@ export {
   type EscalationTarget,
   type PageTarget,
 } from './escalation';
+export { nextAlertUpdateWait, STORM_DEBOUNCE_CAP_MS } from './alert-updates';
 export { route, matches, globMatch, anomalyNamespace, type RoutingDecision } from './routing';
 export { authorize, authorizeRead, type Authorization, type AuthorizeState, type HandoffTarget } from './authorize';
 export { effectiveRoles, grantCovers, hasAnyRole, narrowByToken, scopeRefusal, grantsPath, readableScopes, type Scope } from './scope';
