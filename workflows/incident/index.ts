@@ -32,9 +32,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   if (resumed) s.generation += 1;
   run.changed(); // search attributes of the (new or resumed) run
   run.dirty = false;
-  run.names = await lookups.peopleNames();
-
+  // The roster names and the routing are two local activities: run side by side, the first alert
+  // goes out one local-activity round trip sooner (replay matches their markers by sequence).
+  const naming = lookups.peopleNames().then((names) => (run.names = names));
   if (!resumed) await routeAndAlert(run, input.anomaly);
+  await naming;
   run.debounceMs = s.alertDebounceMs ?? run.debounceMs;
 
   const updater = updateAlerts(run);
