@@ -19,7 +19,9 @@ let seq = 0;
 beforeAll(async () => {
   fake = await FakeDiscord.start();
   alice = fake.addUser('alice');
-  discord = createDiscordChat({ token: fake.botToken, apiUrl: fake.apiUrl, timeoutMs: 500 });
+  // Generous: 500 ms timed out a request on a loaded fresh-clone run (a 50013 read as Unavailable);
+  // the one test that needs the client to give up builds its own impatient client.
+  discord = createDiscordChat({ token: fake.botToken, apiUrl: fake.apiUrl, timeoutMs: 5_000 });
 });
 afterAll(async () => fake?.stop());
 beforeEach(() => {
@@ -93,9 +95,10 @@ describe('Discord adapter', () => {
   });
 
   it('finds the message Discord stored when its answer came too late, so the retry posts nothing new', async () => {
+    const impatient = createDiscordChat({ token: fake.botToken, apiUrl: fake.apiUrl, timeoutMs: 500 });
     fake.answerLate(1_500);
     const since = Date.now();
-    expect(await failure(discord.post(alert('late/alert')))).toMatchObject({ type: 'Unavailable', nonRetryable: false });
+    expect(await failure(impatient.post(alert('late/alert')))).toMatchObject({ type: 'Unavailable', nonRetryable: false });
     expect(fake.messages(channel)).toHaveLength(1); // Discord stored it before the client gave up
     const retried = await discord.post({ ...alert('late/alert'), retrySince: since });
     expect(retried.id).toBe(fake.messages(channel)[0]!.id);
@@ -105,7 +108,7 @@ describe('Discord adapter', () => {
 
   it('posts anyway when a retry cannot read the channel history, and says so in the log', async () => {
     const warnings: string[] = [];
-    const withLog = createDiscordChat({ token: fake.botToken, apiUrl: fake.apiUrl, timeoutMs: 500, warn: (m) => warnings.push(m) });
+    const withLog = createDiscordChat({ token: fake.botToken, apiUrl: fake.apiUrl, timeoutMs: 5_000, warn: (m) => warnings.push(m) });
     fake.failNext('GET', new RegExp(`^/channels/${channel}/messages$`), 403);
     const posted = await withLog.post({ ...alert(`${INCIDENT}@t/alert-history-refused`), retrySince: Date.now() });
     expect(fake.messages(channel).map((m) => m.id)).toEqual([posted.id]);
