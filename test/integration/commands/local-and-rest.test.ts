@@ -82,7 +82,11 @@ describe('local chat', () => {
     const done = await say('bob', `/incident escalate ${id}`);
     expect(done).toMatchObject({ outcome: 'done', text: 'Escalated to level 2 by Bob Marley: paging it now.' });
     await eventually(async () => (await dms('carol')).some((m) => m.key?.startsWith(`${id}@`) && /you are paged/.test(m.text)), 'carol paged by DM');
-    const s = await state(id);
+    // The DM is out while the page activity is still completing: the workflow records the page after it.
+    const s = await eventually(async () => {
+      const now = await state(id);
+      return now.pagedFor === 'L2R0' ? now : undefined;
+    }, 'the level-2 page recorded');
     expect(s).toMatchObject({ level: 2, pagedFor: 'L2R0' });
     expect(s.timeline.find((e) => e.type === 'escalated' && e.actor === 'bob')?.text).toBe('Escalated by Bob Marley (local:bob) from level 1 to level 2');
   });
