@@ -26,10 +26,12 @@ async function workspace() {
   fakes.push(fake);
   const channel = fake.addChannel('incidents');
   const tight = { enabled: true, maxWait: 1_000, methods: { 'chat.postMessage': { perMinute: 6, burst: 2, perChannel: true } } };
-  const slack = createSlackChat({ token: fake.botToken, slackApiUrl: fake.apiUrl, timeoutMs: 300, rateLimits: tight });
+  const slack = createSlackChat({ token: fake.botToken, slackApiUrl: fake.apiUrl, timeoutMs: 5_000, rateLimits: tight });
+  // Gives up on a stalled call quickly (its own limiter, the same budget).
+  const impatient = createSlackChat({ token: fake.botToken, slackApiUrl: fake.apiUrl, timeoutMs: 300, rateLimits: tight });
   // A later attempt finds room (its own limiter: another max wait).
   const roomy = createSlackChat({ token: fake.botToken, slackApiUrl: fake.apiUrl, rateLimits: { ...tight, maxWait: 30_000, methods: {} } });
-  return { fake, channel, slack, roomy };
+  return { fake, channel, slack, impatient, roomy };
 }
 
 /** Runs `fn` as attempt `attempt` of an activity; returns what it did and the details of its heartbeats. */
@@ -71,9 +73,9 @@ describe('a retry after a budget give-up', () => {
   }, 20_000);
 
   it('still looks when the earlier attempt sent its post (it timed out after Slack took it), and finds it', async () => {
-    const { fake, channel, slack, roomy } = await workspace();
+    const { fake, channel, impatient, roomy } = await workspace();
     fake.stallNext('chat.postMessage', 1_000);
-    const first = await attempt(1, undefined, post(slack, channel, 'a/alert'));
+    const first = await attempt(1, undefined, post(impatient, channel, 'a/alert'));
     expect((first as { error: ApplicationFailure }).error.type).not.toBe('RateLimited');
     expect(first.last).toBeUndefined();
     await new Promise((r) => setTimeout(r, 1_200)); // the stalled post lands
