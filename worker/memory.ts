@@ -73,10 +73,11 @@ export interface HeapPlanResult {
 
 const mib = (bytes: number) => Math.round(bytes / MiB);
 
+const perIncidentMiB = (tracing: boolean) => (tracing ? CACHED_INCIDENT_TRACED_MIB : CACHED_INCIDENT_MIB);
+
 /** The most incidents a workflow heap of this size holds (0 when it holds only the bundle). */
 export function cacheThatFits(workflowOldSpaceMiB: number, tracing: boolean): number {
-  const perIncident = tracing ? CACHED_INCIDENT_TRACED_MIB : CACHED_INCIDENT_MIB;
-  return Math.max(0, Math.floor((workflowOldSpaceMiB - WORKFLOW_BASE_MIB) / perIncident));
+  return Math.max(0, Math.floor((workflowOldSpaceMiB - WORKFLOW_BASE_MIB) / perIncidentMiB(tracing)));
 }
 
 /** What `maxCachedWorkflows: auto` comes to for a workflow heap (or with no limit at all). */
@@ -101,8 +102,7 @@ export function planHeap(input: HeapPlanInput): HeapPlanResult {
   const source = configured !== undefined ? 'worker.memoryLimit' : 'container limit';
   const workflowOldSpaceMiB = Math.floor((limitBytes * WORKFLOW_OLD_SPACE_SHARE) / MiB);
   const maxCachedWorkflows = auto ? autoCacheSize(workflowOldSpaceMiB, tracing) : (input.maxCachedWorkflows as number);
-  const perIncident = tracing ? CACHED_INCIDENT_TRACED_MIB : CACHED_INCIDENT_MIB;
-  const cacheNeedMiB = Math.ceil(WORKFLOW_BASE_MIB + maxCachedWorkflows * perIncident);
+  const cacheNeedMiB = Math.ceil(WORKFLOW_BASE_MIB + maxCachedWorkflows * perIncidentMiB(tracing));
   const plan: HeapPlan = { limitBytes, source, workflowOldSpaceMiB, semiSpaceMiB: SEMI_SPACE_MIB, cacheNeedMiB };
   const problems: string[] = [];
   const notes: string[] = [];

@@ -61,6 +61,12 @@ export function testWorkflowCode(): { workflowBundlePath: string } | { fromSourc
   return path && existsSync(path) ? { workflowBundlePath: path } : { fromSources: true };
 }
 
+/** The same workflow code as replay options (Worker.runReplayHistory/-Histories). */
+export function replayWorkflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const code = testWorkflowCode();
+  return 'workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
+}
+
 export interface RunningWorker {
   /** Shuts the worker down and waits until it has stopped. */
   stop(): Promise<void>;

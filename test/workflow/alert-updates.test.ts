@@ -4,8 +4,9 @@
 // per update) and comes back once quiet, and a zero debounce starts no timer at all.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { startDevServer, runTestWorker, testWorkflowCode, type RunningWorker } from '../helpers/temporal';
+import { startDevServer, runTestWorker, replayWorkflowCode, type RunningWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 import { openIncident } from '../helpers/incident';
 import { testConfig } from '../helpers/config';
@@ -33,6 +34,13 @@ afterAll(async () => {
   await worker?.stop();
   await env?.teardown();
 });
+
+/** The patch ids of a history's `patched()` markers, in order. */
+function patchIds(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
+  const markers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+  const payloads = markers.flatMap((m) => Object.values(m.markerRecordedEventAttributes!.details ?? {}).flatMap((p) => p.payloads ?? []));
+  return payloads.map((p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id);
+}
 
 async function alerted(): Promise<{ handle: WorkflowHandle<typeof incidentWorkflow>; alert: RecordedMessage }> {
   const handle = await openIncident(env.client, anomaly());
@@ -99,13 +107,9 @@ describe('alert card updates', () => {
     await eventually(() => alert.card!.occurrences === storm + 2, 'the occurrence after the storm on the card', 10_000);
     const after = await debounceWaits();
     expect(after.waits.at(-1)).toBe(250);
-    const markers = after.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    const ids = markers.flatMap((m) => Object.values(m.markerRecordedEventAttributes!.details ?? {}).flatMap((p) => p.payloads ?? [])).map((p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id);
-    expect(ids.filter((id) => id === PATCH.stormBackoff)).toHaveLength(1);
+    expect(patchIds(after.events).filter((id) => id === PATCH.stormBackoff)).toHaveLength(1);
     // The history the backoff wrote replays on the same code (its waits come from workflow time only).
-    const code = testWorkflowCode();
-    const history = await handle.fetchHistory();
-    await Worker.runReplayHistory('workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') }, history);
+    await Worker.runReplayHistory(replayWorkflowCode(), await handle.fetchHistory());
   }, 90_000);
 
   it('starts no timer for updates when the debounce is zero, and records the patch marker', async () => {
@@ -118,9 +122,6 @@ describe('alert card updates', () => {
     const { events } = await handle.fetchHistory();
     const timers = events!.filter((e) => e.timerStartedEventAttributes).map((e) => Number(e.timerStartedEventAttributes!.startToFireTimeout!.seconds));
     expect(timers).toEqual([300]); // only the level-1 escalation wait (5m); no debounce timer
-    const markers = events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    const payloads = markers.flatMap((m) => Object.values(m.markerRecordedEventAttributes!.details ?? {}).flatMap((p) => p.payloads ?? []));
-    const ids = payloads.map((p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id);
-    expect(ids.filter((id) => id === PATCH.instantHumanUpdates)).toHaveLength(1);
+    expect(patchIds(events!).filter((id) => id === PATCH.instantHumanUpdates)).toHaveLength(1);
   }, 60_000);
 });

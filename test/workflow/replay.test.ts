@@ -3,15 +3,10 @@
 // an incident left open by a deploy fails here, not in production (policy: docs/upgrades.md).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { testWorkflowCode } from '../helpers/temporal';
+import { replayWorkflowCode } from '../helpers/temporal';
 import { releaseHistories, releases, replayAll, SCENARIOS, scenariosOf } from './histories/releases';
 
 const version = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')).version as string;
-
-function currentCode() {
-  const code = testWorkflowCode();
-  return 'workflowBundlePath' in code ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
-}
 
 describe('replaying the release histories', () => {
   it('has the histories of the current package version, with every recorded scenario', () => {
@@ -22,7 +17,7 @@ describe('replaying the release histories', () => {
   it('replays every history of every release deterministically against the current workflow code', async () => {
     const histories = releaseHistories();
     expect(histories.length).toBeGreaterThanOrEqual(SCENARIOS.length);
-    const results = await replayAll(currentCode(), histories);
+    const results = await replayAll(replayWorkflowCode(), histories);
     const failed = [...results].filter(([, error]) => error).map(([name, error]) => `${name}: ${error!.message}`);
     expect(failed).toEqual([]);
     expect([...results.keys()].sort()).toEqual(histories.map((h) => h.name).sort());
